@@ -1,0 +1,110 @@
+"""GitHub objects as the functional core sees them: plain pydantic snapshots, no PyGithub.
+
+The gateway reads GitHub into these; handlers decide from them. Review states are upper case as in the REST
+API (``APPROVED``); :func:`normalize_review_state` converts a webhook's lower-case spelling.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+Permission = Literal["admin", "maintain", "write", "triage", "read", "none"]
+WRITE_PERMISSIONS: frozenset[str] = frozenset({"admin", "maintain", "write"})
+ReviewState = Literal["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]
+
+
+class _Snapshot(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FileContent(_Snapshot):
+    path: str
+    sha: str
+    """The blob sha: pass it back to replace the file, so a concurrent edit is refused instead of lost."""
+    text: str
+
+
+class DirEntry(_Snapshot):
+    name: str
+    path: str
+    sha: str
+    type: Literal["file", "dir", "symlink", "submodule"]
+
+
+class PullRequest(_Snapshot):
+    number: int
+    html_url: str
+    title: str
+    body: str = ""
+    state: Literal["open", "closed"]
+    draft: bool = False
+    merged: bool = False
+    merged_at: AwareDatetime | None = None
+    head_ref: str
+    head_sha: str
+    base_ref: str
+    author: str = ""
+    labels: tuple[str, ...] = ()
+    requested_reviewers: tuple[str, ...] = ()
+    requested_teams: tuple[str, ...] = ()
+
+
+class Issue(_Snapshot):
+    number: int
+    html_url: str
+    title: str
+    body: str = ""
+    state: Literal["open", "closed"] = "open"
+    state_reason: str | None = None
+    author: str = ""
+    assignees: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    created_at: AwareDatetime | None = None
+    closed_at: AwareDatetime | None = None
+    is_pull_request: bool = False
+
+
+class Comment(_Snapshot):
+    id: int
+    body: str
+    author: str = ""
+    html_url: str = ""
+
+
+class Review(_Snapshot):
+    id: int
+    user: str
+    state: ReviewState
+    submitted_at: AwareDatetime | None = None
+    commit_id: str = ""
+
+
+class Label(_Snapshot):
+    name: str
+    color: str = "ededed"
+    description: str = ""
+
+
+class CommitStatus(_Snapshot):
+    context: str
+    state: Literal["pending", "success", "failure", "error"]
+    description: str = ""
+    target_url: str | None = None
+
+
+class TeamMembers(_Snapshot):
+    """Members of a team, or ``readable=False`` when the token may not read the team."""
+
+    team: str
+    members: tuple[str, ...] = Field(default=())
+    readable: bool = True
+
+
+def normalize_review_state(state: str) -> ReviewState:
+    """Webhooks spell review states in lower case (``approved``), the REST API in upper case."""
+    upper = state.upper()
+    if upper not in ("APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"):
+        raise ValueError(f"unknown review state {state!r}")
+    return upper  # type: ignore[return-value]

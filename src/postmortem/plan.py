@@ -1,0 +1,221 @@
+"""The plan: the writes a handler intends, as plain data.
+
+Handlers never write; they return a :class:`Plan`. The gateway applies it, the CLI prints it for a dry run,
+and tests compare it. An empty plan is a no-op, which is how a rerun of any event makes zero writes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Write(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    def describe(self) -> str:
+        """One line for the dry-run listing and the log."""
+        raise NotImplementedError
+
+
+def _short(text: str, limit: int = 60) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+class CreateBranch(_Write):
+    kind: Literal["create_branch"] = "create_branch"
+    branch: str
+    from_sha: str
+
+    def describe(self) -> str:
+        return f"create branch {self.branch} at {self.from_sha[:7]}"
+
+
+class PutFile(_Write):
+    """Create (``expected_sha`` None) or replace a file in one commit; the sha guards concurrent edits."""
+
+    kind: Literal["put_file"] = "put_file"
+    path: str
+    branch: str
+    content: str
+    message: str
+    expected_sha: str | None = None
+
+    def describe(self) -> str:
+        verb = "update" if self.expected_sha else "create"
+        return f"{verb} {self.path} on {self.branch} ({len(self.content.encode())} bytes): {self.message}"
+
+
+class CreatePullRequest(_Write):
+    kind: Literal["create_pull_request"] = "create_pull_request"
+    head: str
+    base: str
+    title: str
+    body: str
+    draft: bool = True
+
+    def describe(self) -> str:
+        draft = "draft " if self.draft else ""
+        return f"open {draft}pull request {self.head} → {self.base}: {_short(self.title)}"
+
+
+class UpdatePullRequest(_Write):
+    kind: Literal["update_pull_request"] = "update_pull_request"
+    number: int
+    title: str | None = None
+    body: str | None = None
+
+    def describe(self) -> str:
+        fields = [name for name in ("title", "body") if getattr(self, name) is not None]
+        return f"update pull request #{self.number} ({', '.join(fields)})"
+
+
+class AddLabels(_Write):
+    """Add labels to an issue or pull request (GitHub creates missing labels with a default colour)."""
+
+    kind: Literal["add_labels"] = "add_labels"
+    number: int
+    labels: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"label #{self.number} with {', '.join(self.labels)}"
+
+
+class RequestReviewers(_Write):
+    kind: Literal["request_reviewers"] = "request_reviewers"
+    number: int
+    users: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        who = [f"@{u}" for u in self.users] + [f"team {t}" for t in self.teams]
+        return f"request review on #{self.number} from {', '.join(who)}"
+
+
+class CreateComment(_Write):
+    kind: Literal["create_comment"] = "create_comment"
+    number: int
+    body: str
+
+    def describe(self) -> str:
+        return f"comment on #{self.number}: {_short(self.body)}"
+
+
+class UpdateComment(_Write):
+    kind: Literal["update_comment"] = "update_comment"
+    comment_id: int
+    number: int
+    body: str
+
+    def describe(self) -> str:
+        return f"edit comment {self.comment_id} on #{self.number}: {_short(self.body)}"
+
+
+class CreateLabel(_Write):
+    kind: Literal["create_label"] = "create_label"
+    name: str
+    color: str
+    description: str = ""
+
+    def describe(self) -> str:
+        return f"create label {self.name} (#{self.color})"
+
+
+class CreateIssue(_Write):
+    kind: Literal["create_issue"] = "create_issue"
+    title: str
+    body: str
+    assignees: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return f"open issue: {_short(self.title)}"
+
+
+class UpdateIssue(_Write):
+    kind: Literal["update_issue"] = "update_issue"
+    number: int
+    title: str | None = None
+    body: str | None = None
+    assignees: tuple[str, ...] | None = None
+    labels: tuple[str, ...] | None = None
+    state: Literal["open", "closed"] | None = None
+    state_reason: Literal["completed", "not_planned", "reopened"] | None = None
+
+    def describe(self) -> str:
+        fields = [
+            name
+            for name in ("title", "body", "assignees", "labels", "state")
+            if getattr(self, name) is not None
+        ]
+        extra = (
+            f" → {self.state}" + (f" ({self.state_reason})" if self.state_reason else "")
+            if self.state
+            else ""
+        )
+        return f"update issue #{self.number} ({', '.join(fields)}){extra}"
+
+
+class SetCommitStatus(_Write):
+    kind: Literal["set_commit_status"] = "set_commit_status"
+    sha: str
+    context: str
+    state: Literal["pending", "success", "failure", "error"]
+    description: str = Field(max_length=140)
+    target_url: str | None = None
+
+    def describe(self) -> str:
+        return f"set status {self.context}={self.state} on {self.sha[:7]}: {self.description}"
+
+
+Write = Annotated[
+    CreateBranch
+    | PutFile
+    | CreatePullRequest
+    | UpdatePullRequest
+    | AddLabels
+    | RequestReviewers
+    | CreateComment
+    | UpdateComment
+    | CreateLabel
+    | CreateIssue
+    | UpdateIssue
+    | SetCommitStatus,
+    Field(discriminator="kind"),
+]
+
+
+class Message(BaseModel):
+    """Something the run tells the user: a log line (and a summary line) at a given level."""
+
+    model_config = ConfigDict(frozen=True)
+
+    level: Literal["info", "notice", "warning", "error"] = "info"
+    text: str
+
+
+class Plan(BaseModel):
+    """The writes a handler intends, in order, and what it wants to say.
+
+    ``replan`` asks the runner to read state again after applying and decide once more: used where a later
+    write needs what an earlier one created (a pull request's number, a new issue's number).
+    """
+
+    writes: list[Write] = Field(default_factory=list)
+    messages: list[Message] = Field(default_factory=list)
+    replan: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.writes)
+
+    def describe(self) -> list[str]:
+        """The writes as numbered lines, in the order they would be applied."""
+        return [f"{i}. {write.describe()}" for i, write in enumerate(self.writes, start=1)]
+
+    def add(self, *writes: Write) -> None:
+        self.writes.extend(writes)
+
+    def say(self, text: str, level: Literal["info", "notice", "warning", "error"] = "info") -> None:
+        self.messages.append(Message(level=level, text=text))
