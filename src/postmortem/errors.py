@@ -52,3 +52,7 @@ class RateLimited(GitHubError):
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(message, status=403)
         self.retry_after = retry_after
+
+
+class ProtectedBranch(GitHubError):
+    """Branch protection or a ruleset refused a direct commit; the caller may fall back to a pull request."""
