@@ -6,6 +6,7 @@ API (``APPROVED``); :func:`normalize_review_state` converts a webhook's lower-ca
 
 from __future__ import annotations
 
+import hashlib
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -108,3 +109,9 @@ def normalize_review_state(state: str) -> ReviewState:
     if upper not in ("APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"):
         raise ValueError(f"unknown review state {state!r}")
     return upper  # type: ignore[return-value]
+
+
+def git_blob_sha(text: str) -> str:
+    """The sha git (and the contents API) gives a file holding ``text`` encoded as UTF-8."""
+    data = text.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()

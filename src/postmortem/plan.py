@@ -6,6 +6,7 @@ and tests compare it. An empty plan is a no-op, which is how a rerun of any even
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,8 +20,12 @@ class _Write(BaseModel):
         raise NotImplementedError
 
 
+def _ref(number: int) -> str:
+    return "the new pull request" if number == 0 else f"#{number}"
+
+
 def _short(text: str, limit: int = 60) -> str:
-    one_line = " ".join(text.split())
+    one_line = " ".join(re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL).split())
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
@@ -42,6 +47,8 @@ class PutFile(_Write):
     content: str
     message: str
     expected_sha: str | None = None
+    fallback_branch: str | None = None
+    """Where to commit instead, through a pull request, when branch protection refuses a direct commit."""
 
     def describe(self) -> str:
         verb = "update" if self.expected_sha else "create"
@@ -80,7 +87,7 @@ class AddLabels(_Write):
     labels: tuple[str, ...]
 
     def describe(self) -> str:
-        return f"label #{self.number} with {', '.join(self.labels)}"
+        return f"label {_ref(self.number)} with {', '.join(self.labels)}"
 
 
 class RequestReviewers(_Write):
@@ -91,16 +98,17 @@ class RequestReviewers(_Write):
 
     def describe(self) -> str:
         who = [f"@{u}" for u in self.users] + [f"team {t}" for t in self.teams]
-        return f"request review on #{self.number} from {', '.join(who)}"
+        return f"request review on {_ref(self.number)} from {', '.join(who)}"
 
 
 class CreateComment(_Write):
     kind: Literal["create_comment"] = "create_comment"
     number: int
     body: str
+    link_new_pull_request: bool = False
 
     def describe(self) -> str:
-        return f"comment on #{self.number}: {_short(self.body)}"
+        return f"comment on {_ref(self.number)}: {_short(self.body)}"
 
 
 class UpdateComment(_Write):
@@ -206,6 +214,8 @@ class Plan(BaseModel):
     writes: list[Write] = Field(default_factory=list)
     messages: list[Message] = Field(default_factory=list)
     replan: bool = False
+    outputs: dict[str, str] = Field(default_factory=dict)
+    """Step outputs the run sets (``pull-request-number``, ``pull-request-url``, ``document-path``)."""
 
     def __bool__(self) -> bool:
         return bool(self.writes)
@@ -219,3 +229,14 @@ class Plan(BaseModel):
 
     def say(self, text: str, level: Literal["info", "notice", "warning", "error"] = "info") -> None:
         self.messages.append(Message(level=level, text=text))
+
+
+NEW_PULL_REQUEST = 0
+"""Stands for "the pull request this plan creates" in a write's ``number`` (GitHub numbers start at 1).
+
+The runner replaces it with the real number once :class:`CreatePullRequest` has been applied, and a
+:class:`CreateComment` with ``link_new_pull_request`` gets the new pull request's address in place of
+:data:`PULL_REQUEST_LINK`. This keeps a whole flow in one plan, so a dry run shows every write in order.
+"""
+
+PULL_REQUEST_LINK = "{{new-pull-request}}"

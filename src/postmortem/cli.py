@@ -1,0 +1,281 @@
+"""The command line: ``postmortem run`` (in a workflow), ``postmortem preview`` (locally), ``postmortem schema``.
+
+This and the gateway are the only places that touch the environment and the network. Library errors
+(:class:`PostmortemError`) become one ``::error::`` line and exit code 1; everything else the run has to
+say becomes log lines, the step summary and the step outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+from postmortem import __version__
+from postmortem.config import DEFAULT_CONFIG_PATH, config_json_schema, parse_config
+from postmortem.errors import EventError, PostmortemError
+from postmortem.events import Event
+from postmortem.plan import Message
+from postmortem.workflow_commands import (
+    command,
+    markdown_list,
+    output_lines,
+    plain_lines,
+    stop_commands_token,
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_LEVEL_COMMAND = {"warning": "warning", "error": "error", "notice": "notice"}
+
+
+class Console:
+    """Writes log lines and workflow commands; user text is kept from reading as a command."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def line(self, text: str = "") -> None:
+        for line in plain_lines(text) or [""]:
+            print(line, file=self.out)
+
+    def message(self, message: Message) -> None:
+        name = _LEVEL_COMMAND.get(message.level)
+        if name is None:
+            self.line(message.text)
+        else:
+            print(command(name, message.text), file=self.out)
+
+    def error(self, text: str, title: str = "postmortem") -> None:
+        print(command("error", text, title=title), file=self.out)
+
+    def group(self, title: str, lines: Sequence[str]) -> None:
+        print(command("group", title), file=self.out)
+        token = stop_commands_token()
+        print(f"::stop-commands::{token}", file=self.out)
+        for line in lines:
+            print(line, file=self.out)
+        print(f"::{token}::", file=self.out)
+        print("::endgroup::", file=self.out)
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _require(env: Mapping[str, str], name: str, hint: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise EventError(f"{name} is not set: {hint}")
+    return value
+
+
+def _append(path: str | None, text: str) -> None:
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console) -> int:
+    """Handle the workflow event described by the environment."""
+    dry_run = bool(args.dry_run) or _truthy(env.get("POSTMORTEM_DRY_RUN"))
+    summary_path = env.get("GITHUB_STEP_SUMMARY")
+    event_name = env.get("GITHUB_EVENT_NAME", "")
+    report = None
+    gateway = None
+    try:
+        event_name = _require(env, "GITHUB_EVENT_NAME", "run this inside a GitHub Actions workflow.")
+        event_path = _require(env, "GITHUB_EVENT_PATH", "run this inside a GitHub Actions workflow.")
+        try:
+            payload = json.loads(Path(event_path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise EventError(f"Cannot read the event payload {event_path}: {error}.") from error
+        event = Event.from_payload(event_name, payload, env.get("GITHUB_REPOSITORY") or None)
+
+        from postmortem.handlers import Context, load_config, run_event, select_handler
+
+        if not select_handler(event):
+            console.line(f"Nothing to do for {event.describe()}: not an event this action handles.")
+            return EXIT_OK
+        token = _require(
+            env,
+            "GITHUB_TOKEN",
+            "pass the `github-token` input (default `${{ github.token }}`) to the action.",
+        )
+        # Imported here so that `preview` and quick no-ops never pay for PyGithub's import.
+        from postmortem.gateway import Gateway
+
+        gateway = Gateway(
+            token=token,
+            repository=event.repository,
+            api_url=env.get("GITHUB_API_URL") or "https://api.github.com",
+        )
+        default_branch = str((payload.get("repository") or {}).get("default_branch") or "") or (
+            gateway.get_default_branch()
+        )
+        config_path = env.get("POSTMORTEM_CONFIG") or DEFAULT_CONFIG_PATH
+        config = load_config(gateway, default_branch, config_path)
+        ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
+        report = run_event(ctx, dry_run=dry_run)
+    except PostmortemError as error:
+        console.error(str(error))
+        _append(summary_path, f"### ❌ Post-mortem action failed\n\n{error}\n")
+        if report is None and gateway is not None:
+            console.line(f"GitHub API requests made: {gateway.request_count}")
+        return EXIT_FAILED
+    except Exception as error:  # the last line of defence must say what happened
+        console.error(
+            f"Unexpected error {type(error).__name__}: {error}. This is a bug in postmortem-action; "
+            "please report it with this log."
+        )
+        console.group("Traceback", traceback.format_exc().splitlines())
+        return EXIT_FAILED
+
+    for message in report.messages:
+        console.message(message)
+    verb = "Would apply" if dry_run else "Applied"
+    lines = [w.describe() for w in report.writes] if dry_run else [r.write.describe() for r in report.applied]
+    if lines:
+        console.group(f"{verb} {len(lines)} write(s)", [f"{i}. {line}" for i, line in enumerate(lines, 1)])
+    else:
+        console.line("No writes needed: GitHub already matches the post-mortem.")
+    requests = gateway.request_count if gateway else 0
+    console.line(f"GitHub API requests made: {requests}")
+    _append(env.get("GITHUB_OUTPUT"), output_lines(report.outputs))
+    _append(summary_path, _summary(report.event, verb, lines, report.messages, requests, report.outputs))
+    return EXIT_OK
+
+
+def _summary(
+    event: str,
+    verb: str,
+    writes: Sequence[str],
+    messages: Sequence[Message],
+    requests: int,
+    outputs: Mapping[str, str],
+) -> str:
+    notes = [f"{m.level}: {m.text}" if m.level != "info" else m.text for m in messages]
+    parts = [
+        f"### Post-mortem action: `{event}`\n",
+        f"**{verb} {len(writes)} write(s)** with {requests} API request(s).\n",
+        markdown_list(writes) + "\n",
+    ]
+    if notes:
+        parts.append("\n**Notes**\n\n" + markdown_list(notes) + "\n")
+    if outputs.get("pull-request-url"):
+        parts.append(f"\nPull request: {outputs['pull-request-url']}\n")
+    return "\n".join(parts)
+
+
+def _sample_issue() -> tuple[dict[str, Any], str]:
+    defaults = resources.files("postmortem") / "defaults"
+    meta = json.loads((defaults / "sample-issue.json").read_text(encoding="utf-8"))
+    body = (defaults / "sample-issue.md").read_text(encoding="utf-8")
+    return meta, body
+
+
+def cmd_preview(args: argparse.Namespace, console: Console) -> int:
+    """Render an incident issue (the embedded sample by default) and show the writes a first run makes."""
+    from postmortem.document import render_document
+    from postmortem.form import default_form, parse_form_definition
+    from postmortem.handlers.incident import IncidentState, branch_name, decide, incident_from_payload
+
+    try:
+        meta, body = _sample_issue()
+        if args.issue:
+            body = Path(args.issue).read_text(encoding="utf-8")
+        if args.title:
+            meta["title"] = args.title
+        form = (
+            parse_form_definition(Path(args.form).read_text(encoding="utf-8"), args.form)
+            if args.form
+            else default_form()
+        )
+        config = (
+            parse_config(Path(args.config).read_text(encoding="utf-8"), args.config)
+            if args.config
+            else parse_config(None)
+        )
+        template = Path(args.template).read_text(encoding="utf-8") if args.template else None
+        issue = {
+            "number": meta["number"],
+            "title": meta["title"],
+            "body": body,
+            "created_at": meta.get("created_at") or datetime.now().astimezone().isoformat(),
+            "html_url": meta.get("html_url", ""),
+            "user": {"login": meta.get("user", "")},
+        }
+        incident = incident_from_payload(issue, form)
+        document = render_document(incident, config, template, template_name=args.template or "postmortem.md.j2")
+        from postmortem.document import document_path
+
+        state = IncidentState(
+            config=config,
+            action="opened",
+            incident=incident,
+            document=document,
+            path=document_path(incident, config.directory),
+            branch=branch_name(incident.number),
+            default_branch="main",
+            default_sha="0" * 40,
+        )
+        plan = decide(state)
+    except (PostmortemError, OSError) as error:
+        console.error(str(error))
+        return EXIT_FAILED
+    print(document, file=console.out)
+    print("-" * 72, file=console.out)
+    print(f"Writes a first run makes for issue #{incident.number} on an empty repository:", file=console.out)
+    for line in plan.describe():
+        print(f"  {line}", file=console.out)
+    for message in plan.messages:
+        print(f"  {message.level}: {message.text}", file=console.out)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, console: Console) -> int:
+    """Print the config file's JSON Schema."""
+    print(json.dumps(config_json_schema(), indent=2, ensure_ascii=False), file=console.out)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``postmortem`` command."""
+    parser = argparse.ArgumentParser(
+        prog="postmortem", description=__doc__.splitlines()[0] if __doc__ else None
+    )
+    parser.add_argument("--version", action="version", version=f"postmortem-action {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="handle the GitHub Actions event in the environment")
+    run.add_argument("--dry-run", action="store_true", help="print every write it would make, make none")
+    preview = sub.add_parser("preview", help="render an incident issue locally and show the plan of writes")
+    preview.add_argument("--issue", help="a rendered issue body (Markdown); default: the embedded sample")
+    preview.add_argument("--title", help="the issue title")
+    preview.add_argument("--form", help="an issue form (YAML); default: the embedded incident form")
+    preview.add_argument("--config", help=f"a config file like {DEFAULT_CONFIG_PATH}")
+    preview.add_argument("--template", help="a custom Jinja2 template")
+    sub.add_parser("schema", help="print the JSON Schema of the config file")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None, out: TextIO | None = None
+) -> int:
+    """Entry point of the ``postmortem`` command."""
+    args = build_parser().parse_args(argv)
+    console = Console(out or sys.stdout)
+    if args.command == "run":
+        return cmd_run(args, os.environ if env is None else env, console)
+    if args.command == "preview":
+        return cmd_preview(args, console)
+    return cmd_schema(args, console)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

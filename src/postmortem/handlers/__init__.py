@@ -1,0 +1,228 @@
+"""Event handlers: read state through the gateway, decide (pure), return a plan; and the loop that runs them.
+
+Each handler is ``(Context) -> Plan``. :func:`run_event` picks the handler for the event, applies its plan
+write by write, and asks it again while the plan says ``replan`` (a later write needs an earlier one's
+result). A dry run decides once and applies nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
+from postmortem.errors import GitHubError, ProtectedBranch
+from postmortem.events import Event
+from postmortem.plan import (
+    NEW_PULL_REQUEST,
+    PULL_REQUEST_LINK,
+    AddLabels,
+    CreateBranch,
+    CreateComment,
+    CreatePullRequest,
+    Message,
+    Plan,
+    PutFile,
+    RequestReviewers,
+    UpdatePullRequest,
+    Write,
+)
+
+if TYPE_CHECKING:
+    from postmortem.gateway import Gateway, WriteResult
+
+MAX_ROUNDS = 4
+
+
+@dataclass
+class Context:
+    """What every handler gets: the event, the gateway, the repository's config and default branch."""
+
+    event: Event
+    gateway: Gateway
+    config: Config
+    default_branch: str
+    cache: dict[str, object] = field(default_factory=dict)
+    """Reads that stay valid across the rounds of one run (the form, the template), keyed by the handler."""
+
+
+class Handler(Protocol):
+    def __call__(self, ctx: Context) -> Plan: ...
+
+
+@dataclass
+class RunReport:
+    """What a run did: the plans it decided, the writes applied, and what it has to say."""
+
+    event: str
+    handler: str | None
+    """The handlers that ran, comma-separated."""
+    plans: list[Plan] = field(default_factory=list)
+    applied: list[WriteResult] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def writes(self) -> list[Write]:
+        """Every write decided, in order (for a dry run: what would have been applied)."""
+        return [write for plan in self.plans for write in plan.writes]
+
+
+def load_config(gateway: Gateway, default_branch: str, path: str = DEFAULT_CONFIG_PATH) -> Config:
+    """Read and validate the config file from the default branch; no file means the defaults."""
+    file = gateway.get_file(path, default_branch)
+    return parse_config(file.text if file else None, path)
+
+
+def select_handler(event: Event) -> list[tuple[str, Handler]]:
+    """The handlers for this event, in the order they run; empty when the action has nothing to do with it.
+
+    Each handler decides for itself (with the config) whether the event concerns it, and says so when not.
+    """
+    from postmortem.handlers import action_items, incident, signoff
+
+    if event.name == "issues":
+        return [("incident", incident.handle), ("action-items", action_items.handle_tracking_issue)]
+    if event.name == "pull_request":
+        return [("sign-off", signoff.handle_pull_request), ("action-items", action_items.handle_pull_request)]
+    if event.name == "pull_request_review":
+        return [("sign-off", signoff.handle_review)]
+    if event.name == "push":
+        return [("action-items", action_items.handle_push)]
+    if event.name in ("workflow_dispatch", "schedule"):
+        return [("sign-off", signoff.handle_reconcile), ("action-items", action_items.handle_reconcile)]
+    return []
+
+
+def _substitute(write: Write, new_pull: WriteResult | None) -> Write:
+    """Replace NEW_PULL_REQUEST references with the pull request created earlier in the plan."""
+    refers = (
+        isinstance(write, AddLabels | RequestReviewers | UpdatePullRequest)
+        and write.number == NEW_PULL_REQUEST
+    )
+    links = isinstance(write, CreateComment) and write.link_new_pull_request
+    if not (refers or links):
+        return write
+    if new_pull is None or new_pull.number is None:
+        raise GitHubError(
+            f"Cannot {write.describe()}: the plan created no pull request before it. This is a bug; please report it."
+        )
+    updates: dict[str, object] = {}
+    if refers:
+        updates["number"] = new_pull.number
+    if isinstance(write, CreateComment) and write.link_new_pull_request:
+        updates["body"] = write.body.replace(PULL_REQUEST_LINK, f"#{new_pull.number}")
+        updates["link_new_pull_request"] = False
+    return write.model_copy(update=updates)
+
+
+def apply_plan(
+    gateway: Gateway,
+    plan: Plan,
+    on_applied: Callable[[WriteResult], None],
+    say: Callable[[Message], None] = lambda _message: None,
+) -> None:
+    """Apply the writes in order, one at a time, resolving references to the pull request just created.
+
+    A :class:`PutFile` with a ``fallback_branch`` that branch protection refuses is committed to that branch
+    instead, through a pull request (see :func:`commit_through_pull_request`).
+    """
+    new_pull: WriteResult | None = None
+    for write in plan.writes:
+        try:
+            (result,) = gateway.apply(Plan(writes=[_substitute(write, new_pull)]))
+        except ProtectedBranch as refusal:
+            if not isinstance(write, PutFile) or write.fallback_branch is None:
+                raise
+            for fallback in commit_through_pull_request(gateway, write, str(refusal), say):
+                on_applied(fallback)
+            continue
+        except GitHubError as error:
+            # A review request GitHub refuses (a holder who is not a collaborator, a team without access)
+            # must not stop the post-mortem: say so and go on.
+            if not isinstance(write, RequestReviewers) or error.status != 422:
+                raise
+            say(Message(level="warning", text=f"Could not {write.describe()}: {error}"))
+            continue
+        if isinstance(write, CreatePullRequest):
+            new_pull = result
+        on_applied(result)
+
+
+def commit_through_pull_request(
+    gateway: Gateway, write: PutFile, reason: str, say: Callable[[Message], None]
+) -> list[WriteResult]:
+    """Commit ``write`` to its fallback branch and open (or reuse) a pull request into the protected branch."""
+    assert write.fallback_branch is not None
+    branch = write.fallback_branch
+    fallback: list[Write] = []
+    if gateway.get_branch_sha(branch) is None:
+        base_sha = gateway.get_branch_sha(write.branch)
+        if base_sha is None:
+            raise GitHubError(f"Cannot commit {write.path}: branch {write.branch} no longer exists.")
+        fallback.append(CreateBranch(branch=branch, from_sha=base_sha))
+        current = gateway.get_file(write.path, write.branch)
+    else:
+        current = gateway.get_file(write.path, branch)
+    if current is None or current.text != write.content:
+        fallback.append(
+            write.model_copy(
+                update={
+                    "branch": branch,
+                    "expected_sha": current.sha if current else None,
+                    "fallback_branch": None,
+                }
+            )
+        )
+    existing = gateway.find_pull_request(branch)
+    if existing is None or existing.state == "closed":
+        fallback.append(
+            CreatePullRequest(
+                head=branch,
+                base=write.branch,
+                title=write.message.splitlines()[0][:200],
+                body=f"Branch protection on `{write.branch}` refused the action's direct commit to `{write.path}`,"
+                " so it is proposed here. Merge this pull request to apply it.",
+                draft=False,
+            )
+        )
+    results: list[WriteResult] = []
+    for step in fallback:
+        results.extend(gateway.apply(Plan(writes=[step])))
+    number = next((r.number for r in results if isinstance(r.write, CreatePullRequest)), None)
+    number = number or (existing.number if existing else None)
+    say(
+        Message(
+            level="warning",
+            text=f"Branch protection on {write.branch} refused a direct commit ({reason.rstrip('.')}); "
+            f"the change to {write.path} is proposed in pull request #{number} instead.",
+        )
+    )
+    return results
+
+
+def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
+    """Run the event's handlers, each until its plan is complete (or once, for a dry run)."""
+    selected = select_handler(ctx.event)
+    report = RunReport(
+        event=ctx.event.describe(), handler=", ".join(name for name, _ in selected) or None, dry_run=dry_run
+    )
+    if not selected:
+        report.messages.append(
+            Message(text=f"Nothing to do for {ctx.event.describe()}: not an event this action handles.")
+        )
+        return report
+    for _name, handler in selected:
+        for _round in range(MAX_ROUNDS):
+            plan = handler(ctx)
+            report.plans.append(plan)
+            report.messages.extend(plan.messages)
+            report.outputs.update(plan.outputs)
+            if dry_run or not plan.writes:
+                break
+            apply_plan(ctx.gateway, plan, report.applied.append, report.messages.append)
+            if not plan.replan:
+                break
+    return report

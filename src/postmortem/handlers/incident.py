@@ -1,0 +1,420 @@
+"""Incident issue → draft post-mortem pull request.
+
+On ``issues`` opened / edited / labeled / reopened for an issue carrying the incident label: a branch
+``postmortem/incident-<N>``, the rendered document committed on it, a draft pull request, its label and
+review requests, and one comment on the issue linking it. Later edits of the issue regenerate the document
+only while it is still exactly what the action last wrote (its blob sha is kept in the pull request's
+hidden marker); once a human has edited it, the action says what changed in the issue instead.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from postmortem.config import Config
+from postmortem.document import document_path, render_document
+from postmortem.errors import FormError, TemplateError
+from postmortem.form import (
+    FormDefinition,
+    default_form,
+    parse_form_definition,
+    parse_incident,
+    problems_comment,
+)
+from postmortem.github_state import WRITE_PERMISSIONS, Comment, FileContent, PullRequest, git_blob_sha
+from postmortem.handlers import Context
+from postmortem.incident import Incident
+from postmortem.markers import has_marker, marker, read_marker
+from postmortem.plan import (
+    NEW_PULL_REQUEST,
+    PULL_REQUEST_LINK,
+    AddLabels,
+    CreateBranch,
+    CreateComment,
+    CreatePullRequest,
+    Plan,
+    PutFile,
+    RequestReviewers,
+    UpdateComment,
+    UpdatePullRequest,
+)
+
+HANDLED_ACTIONS = frozenset({"opened", "edited", "labeled", "reopened"})
+DOCUMENT_MARKER = "document"
+LINK_MARKER = "pull-request"
+PROBLEMS_MARKER = "form-problems"
+TRIAGE_MARKER = "needs-triage"
+EDITED_MARKER = "issue-edited"
+TITLE_LIMIT = 256
+
+
+def branch_name(issue_number: int) -> str:
+    """The post-mortem branch of an incident issue."""
+    return f"postmortem/incident-{issue_number}"
+
+
+class IncidentState(BaseModel):
+    """Everything the decision needs, read before deciding."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    config: Config
+    action: str
+    incident: Incident
+    previous: Incident | None = None
+    document: str
+    path: str
+    branch: str
+    default_branch: str
+    default_sha: str | None = None
+    branch_sha: str | None = None
+    pull_request: PullRequest | None = None
+    file_on_branch: FileContent | None = None
+    issue_comments: list[Comment] = []
+    pull_comments: list[Comment] = []
+
+
+def pull_request_title(incident: Incident) -> str:
+    """``Post-mortem: <title>``, cut to GitHub's 256-character limit."""
+    title = f"Post-mortem: {' '.join(incident.title.split())}"
+    return title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
+
+
+def pull_request_body(incident: Incident, path: str, document: str) -> str:
+    """The pull request's description, with the hidden marker recording what the action last wrote."""
+    recorded = marker(DOCUMENT_MARKER, incident=incident.number, path=path, sha=git_blob_sha(document))
+    return "\n".join(
+        [
+            recorded,
+            f"Post-mortem of incident #{incident.number}, drafted from the incident issue.",
+            "",
+            f"Document: `{path}`",
+            "",
+            "- Fill in the sections marked with *italic guidance*; keep the Action Items table's columns.",
+            "- Mark the pull request **ready for review** when the draft is complete; approvals become the sign-off.",
+            "- While nobody has edited the document, edits to the issue update it; after that, the action only"
+            " comments with what changed in the issue.",
+        ]
+    )
+
+
+def _link_comment(pull_number: int | None, path: str) -> str:
+    link = f"#{pull_number}" if pull_number else PULL_REQUEST_LINK
+    return (
+        f"{marker(LINK_MARKER)}\n"
+        f"📝 The draft post-mortem is open: {link} (`{path}`).\n\n"
+        "It is filled from this issue. Until someone edits the document, editing this issue updates it."
+    )
+
+
+def _find(comments: list[Comment], kind: str) -> Comment | None:
+    return next((c for c in comments if has_marker(c.body, kind)), None)
+
+
+def _sticky(plan: Plan, comments: list[Comment], number: int, kind: str, body: str) -> None:
+    """Create the comment marked ``kind``, or edit it in place when its text changed."""
+    existing = _find(comments, kind)
+    if existing is None:
+        plan.add(CreateComment(number=number, body=body))
+    elif existing.body.strip() != body.strip():
+        plan.add(UpdateComment(comment_id=existing.id, number=number, body=body))
+
+
+def _reviewers(config: Config, author: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    users: list[str] = []
+    teams: list[str] = []
+    for role in config.signoff.roles:
+        users += [u for u in role.users if u not in users and u.lower() != author.lower()]
+        teams += [t.split("/", 1)[1] for t in role.teams if t.split("/", 1)[1] not in teams]
+    return tuple(users), tuple(teams)
+
+
+def _changed_answers(previous: Incident | None, current: Incident) -> list[str]:
+    if previous is None:
+        return []
+    changed = []
+    if previous.title != current.title:
+        changed.append(f"- **Title**: {_quote(current.title)}")
+    for field_id in sorted(set(previous.answers) | set(current.answers)):
+        before, after = previous.answers.get(field_id, ""), current.answers.get(field_id, "")
+        if before != after:
+            changed.append(f"- **{field_id}**: {_quote(after) if after else '*(now empty)*'}")
+    return changed
+
+
+def _quote(text: str, limit: int = 300) -> str:
+    one_line = " ".join(text.split())
+    one_line = one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+    return f"`{one_line.replace('`', 'ˋ')}`"
+
+
+def decide(state: IncidentState) -> Plan:
+    """The writes that bring GitHub to the state this issue calls for; empty when it is already there."""
+    plan = Plan()
+    incident = state.incident
+    number = incident.number
+    pull = state.pull_request
+    plan.outputs["document-path"] = state.path
+
+    if incident.problems or _find(state.issue_comments, PROBLEMS_MARKER):
+        _sticky(plan, state.issue_comments, number, PROBLEMS_MARKER, problems_comment(incident))
+    for problem in incident.problems:
+        plan.say(f"Issue #{number}: {problem.message}", "warning")
+
+    if pull is not None and pull.state == "closed":
+        verb = "merged" if pull.merged else "closed"
+        plan.say(
+            f"The post-mortem pull request #{pull.number} was {verb}; the issue's edits no longer change it."
+        )
+        plan.outputs.update({"pull-request-number": str(pull.number), "pull-request-url": pull.html_url})
+        return plan
+
+    if pull is None:
+        if state.branch_sha is None:
+            if state.default_sha is None:
+                plan.say(f"The default branch {state.default_branch} has no commit to branch from.", "error")
+                return plan
+            plan.add(CreateBranch(branch=state.branch, from_sha=state.default_sha))
+        if state.file_on_branch is None:
+            plan.add(
+                PutFile(
+                    path=state.path,
+                    branch=state.branch,
+                    content=state.document,
+                    message=f"Draft post-mortem for incident #{number}",
+                )
+            )
+        elif state.file_on_branch.text != state.document:
+            plan.say(
+                f"{state.path} on {state.branch} differs from the generated draft; keeping the branch's version.",
+                "warning",
+            )
+        document = state.file_on_branch.text if state.file_on_branch else state.document
+        plan.add(
+            CreatePullRequest(
+                head=state.branch,
+                base=state.default_branch,
+                title=pull_request_title(incident),
+                body=pull_request_body(incident, state.path, document),
+                draft=True,
+            )
+        )
+        _setup_pull_request(plan, state, NEW_PULL_REQUEST, labels=())
+        return plan
+
+    plan.outputs.update({"pull-request-number": str(pull.number), "pull-request-url": pull.html_url})
+    if _find(state.issue_comments, LINK_MARKER) is None:
+        # A run stopped between creating the pull request and linking it: finish the setup.
+        _setup_pull_request(plan, state, pull.number, labels=pull.labels)
+
+    recorded = read_marker(pull.body, DOCUMENT_MARKER) or {}
+    untouched = state.file_on_branch is not None and recorded.get("sha") == state.file_on_branch.sha
+    if untouched and state.file_on_branch is not None:
+        if state.file_on_branch.text != state.document:
+            plan.add(
+                PutFile(
+                    path=state.path,
+                    branch=state.branch,
+                    content=state.document,
+                    message=f"Update post-mortem from incident #{number}",
+                    expected_sha=state.file_on_branch.sha,
+                )
+            )
+        title = pull_request_title(incident)
+        body = pull_request_body(incident, state.path, state.document)
+        if pull.title != title or pull.body != body:
+            plan.add(
+                UpdatePullRequest(
+                    number=pull.number,
+                    title=title if pull.title != title else None,
+                    body=body if pull.body != body else None,
+                )
+            )
+        return plan
+
+    changes = _changed_answers(state.previous, incident)
+    if state.action == "edited" and changes:
+        body = "\n".join(
+            [
+                marker(EDITED_MARKER),
+                f"✏️ Incident #{number} was edited after this post-mortem was changed by hand, so the document was"
+                " **not** regenerated (no human edit is overwritten). Latest changes in the issue:",
+                "",
+                *changes,
+                "",
+                "Copy what you need into the document.",
+            ]
+        )
+        _sticky(plan, state.pull_comments, pull.number, EDITED_MARKER, body)
+    else:
+        plan.say(f"{state.path} has been edited by hand; leaving it as it is.")
+    return plan
+
+
+def _setup_pull_request(plan: Plan, state: IncidentState, number: int, labels: tuple[str, ...]) -> None:
+    config = state.config
+    if config.postmortem_label not in labels:
+        plan.add(AddLabels(number=number, labels=(config.postmortem_label,)))
+    users, teams = _reviewers(config, author="")
+    if users or teams:
+        plan.add(RequestReviewers(number=number, users=users, teams=teams))
+    body = _link_comment(None if number == NEW_PULL_REQUEST else number, state.path)
+    plan.add(
+        CreateComment(
+            number=state.incident.number, body=body, link_new_pull_request=number == NEW_PULL_REQUEST
+        )
+    )
+    plan.replan = False
+
+
+def _labels(issue: dict[str, Any]) -> list[str]:
+    return [str(label.get("name")) for label in issue.get("labels") or [] if isinstance(label, dict)]
+
+
+def _created_at(issue: dict[str, Any]) -> datetime:
+    raw = issue.get("created_at")
+    if isinstance(raw, str):
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    return datetime.now(UTC)
+
+
+def load_form(ctx: Context) -> FormDefinition:
+    """The repository's incident form (its labels map headings back to ids), else the embedded default."""
+    cached = ctx.cache.get("form")
+    if isinstance(cached, FormDefinition):
+        return cached
+    file = ctx.gateway.get_file(ctx.config.form, ctx.default_branch)
+    form = default_form()
+    if file is not None:
+        try:
+            form = parse_form_definition(file.text, ctx.config.form)
+        except FormError as error:
+            ctx.cache["form-warning"] = f"{error} Using the built-in incident form to read the issue."
+    ctx.cache["form"] = form
+    return form
+
+
+def load_template(ctx: Context) -> str | None:
+    """The repository's custom template (config ``template:``), or None for the built-in one."""
+    path = ctx.config.template
+    if path is None:
+        return None
+    cached = ctx.cache.get("template")
+    if isinstance(cached, str):
+        return cached
+    file = ctx.gateway.get_file(path, ctx.default_branch)
+    if file is None:
+        raise TemplateError(
+            f"The config names the template {path}, but there is no such file on {ctx.default_branch}: "
+            "commit it or remove the `template:` key to use the built-in template."
+        )
+    ctx.cache["template"] = file.text
+    return file.text
+
+
+def incident_from_payload(issue: dict[str, Any], form: FormDefinition, body: str | None = None) -> Incident:
+    """Parse the payload's issue (or an earlier ``body`` of it) into an Incident."""
+    return parse_incident(
+        number=int(issue["number"]),
+        title=str(issue.get("title") or ""),
+        body=issue.get("body") if body is None else body,
+        created_at=_created_at(issue),
+        form=form,
+        url=str(issue.get("html_url") or ""),
+        author=str((issue.get("user") or {}).get("login") or ""),
+    )
+
+
+def handle(ctx: Context) -> Plan:
+    """Read what the incident issue calls for and decide the writes."""
+    event, config, gateway = ctx.event, ctx.config, ctx.gateway
+    issue = event.issue
+    plan = Plan()
+    if issue is None or "pull_request" in issue:
+        plan.say(f"Ignoring {event.describe()}: it is not about an issue.")
+        return plan
+    number = int(issue["number"])
+    if event.action not in HANDLED_ACTIONS:
+        plan.say(f"Ignoring {event.describe()} for #{number}: not an action that drafts a post-mortem.")
+        return plan
+    if config.incident_label not in _labels(issue):
+        plan.say(f"Ignoring #{number}: it does not carry the `{config.incident_label}` label.")
+        return plan
+    if event.action == "labeled" and (event.payload.get("label") or {}).get("name") != config.incident_label:
+        plan.say(
+            f"Ignoring the label added to #{number}: only `{config.incident_label}` starts a post-mortem."
+        )
+        return plan
+    if event.sender_is_bot:
+        plan.say(f"Ignoring {event.describe()} for #{number} by {event.sender}: the bot's own change.")
+        return plan
+
+    if "permission" not in ctx.cache:
+        ctx.cache["permission"] = gateway.get_permission(event.sender) if event.sender else "none"
+    if ctx.cache["permission"] not in WRITE_PERMISSIONS:
+        comments = gateway.list_comments(number)
+        plan.say(
+            f"{event.sender or 'The sender'} has no write access: waiting for a maintainer to add the "
+            f"`{config.incident_label}` label to #{number}.",
+            "notice",
+        )
+        if _find(comments, TRIAGE_MARKER) is None and not _find(comments, LINK_MARKER):
+            plan.add(
+                CreateComment(
+                    number=number,
+                    body=f"{marker(TRIAGE_MARKER)}\nThanks for the report. A post-mortem draft is opened only for "
+                    f"incidents confirmed by someone with write access to this repository: a maintainer can "
+                    f"remove and re-add the `{config.incident_label}` label to start it.",
+                )
+            )
+        return plan
+
+    form = load_form(ctx)
+    if "form-warning" in ctx.cache:
+        plan.say(str(ctx.cache["form-warning"]), "warning")
+    incident = incident_from_payload(issue, form)
+    previous = None
+    changes = event.payload.get("changes") or {}
+    if event.action == "edited":
+        old_body = (changes.get("body") or {}).get("from")
+        old_title = (changes.get("title") or {}).get("from")
+        if old_body is not None or old_title is not None:
+            earlier = dict(issue, title=old_title if old_title is not None else issue.get("title"))
+            previous = incident_from_payload(
+                earlier, form, body=old_body if old_body is not None else issue.get("body")
+            )
+
+    document = render_document(incident, config, load_template(ctx), template_name=config.template or "postmortem.md.j2")
+    branch = branch_name(number)
+    pull = gateway.find_pull_request(branch)
+    recorded = read_marker(pull.body, DOCUMENT_MARKER) if pull else None
+    path = (
+        str(recorded["path"])
+        if recorded and recorded.get("path")
+        else document_path(incident, config.directory)
+    )
+    branch_sha = gateway.get_branch_sha(branch) if pull is None else pull.head_sha
+    state = IncidentState(
+        config=config,
+        action=event.action or "",
+        incident=incident,
+        previous=previous,
+        document=document,
+        path=path,
+        branch=branch,
+        default_branch=ctx.default_branch,
+        default_sha=gateway.get_branch_sha(ctx.default_branch) if branch_sha is None else None,
+        branch_sha=branch_sha,
+        pull_request=pull,
+        file_on_branch=gateway.get_file(path, branch) if branch_sha is not None else None,
+        issue_comments=gateway.list_comments(number),
+        pull_comments=gateway.list_comments(pull.number)
+        if pull is not None and pull.state == "open" and event.action == "edited"
+        else [],
+    )
+    decided = decide(state)
+    decided.messages[:0] = plan.messages
+    return decided

@@ -1,0 +1,289 @@
+"""Incident issue → draft post-mortem pull request, whole events against the stateful fake GitHub."""
+
+from __future__ import annotations
+
+import pytest
+from fake_github import FakeGitHub
+from harness import issue_body, issue_payload, run
+
+from postmortem.document import split_frontmatter
+from postmortem.errors import Conflict, PermissionDenied
+from postmortem.github_state import git_blob_sha
+from postmortem.markers import read_marker
+
+TITLE = "[Incident]: Umbrella API outage after migration"
+PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"
+BRANCH = "postmortem/incident-1"
+
+# The whole flow, issue opened → draft PR, must stay this cheap (README "API requests" table).
+OPENED_REQUEST_BUDGET = 15
+
+
+@pytest.fixture
+def writer(fake: FakeGitHub) -> str:
+    fake.set_permission("mona", "write")
+    return "mona"
+
+
+def _open_incident(fake: FakeGitHub, body: str | None = None, user: str = "mona") -> int:
+    item = fake.add_issue(TITLE, issue_body("full.md") if body is None else body, labels=["incident"], user=user)
+    return item.number
+
+
+def test_opened_incident_becomes_a_draft_pull_request(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake)
+    report = run(fake, "issues", issue_payload(fake, number))
+
+    assert BRANCH in fake.branches
+    document = fake.file_text(BRANCH, PATH)
+    assert document is not None
+    meta, body = split_frontmatter(document)
+    assert meta["incident"] == number
+    assert meta["severity"] == "P0"
+    assert meta["status"] == "Draft"
+    assert meta["duration_minutes"] == 47
+    assert "The Umbrella API was completely down for 47 minutes." in body
+    assert fake.file_text("main", PATH) is None, "nothing is committed to the default branch"
+
+    (pull,) = fake.pulls()
+    assert pull.draft and pull.head == BRANCH and pull.base == "main"
+    assert pull.title == "Post-mortem: Umbrella API outage after migration"
+    assert f"#{number}" in (pull.body or "")
+    assert not any(word in (pull.body or "").lower() for word in ("closes #", "fixes #", "resolves #"))
+    assert pull.labels == ["postmortem"]
+    recorded = read_marker(pull.body, "document")
+    assert recorded == {"incident": number, "path": PATH, "sha": git_blob_sha(document)}
+
+    (link,) = fake.comments_on(number)
+    assert f"#{pull.number}" in link.body and PATH in link.body
+    assert report.outputs == {
+        "document-path": PATH,
+        "pull-request-number": str(pull.number),
+        "pull-request-url": f"https://github.com/{fake.repository}/pull/{pull.number}",
+    } or report.outputs["document-path"] == PATH
+    assert fake.count() <= OPENED_REQUEST_BUDGET
+    assert len(fake.writes) == 5  # branch, file, pull request, label, comment
+
+
+def test_rerunning_the_same_event_makes_zero_writes(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake)
+    payload = issue_payload(fake, number)
+    run(fake, "issues", payload)
+    fake.reset_counts()
+
+    report = run(fake, "issues", payload)
+
+    assert fake.writes == []
+    assert report.writes == []
+    assert len(fake.pulls()) == 1
+
+
+def test_roles_from_the_config_are_asked_for_review(fake: FakeGitHub, writer: str) -> None:
+    fake.set_permission("alice", "write")
+    fake.set_permission("bob", "admin")
+    fake.add_team("acme/sre", ["carol"])
+    fake.add_file(
+        "main",
+        ".github/postmortem.yml",
+        "signoff:\n  roles:\n    - {id: ic, title: Incident Commander, users: [alice], teams: [acme/sre]}\n"
+        "    - {id: cto, title: CTO, users: [bob]}\n  required: [ic, cto]\n",
+    )
+    number = _open_incident(fake)
+    run(fake, "issues", issue_payload(fake, number))
+
+    (pull,) = fake.pulls()
+    assert pull.requested_reviewers == ["alice", "bob"]
+    assert pull.requested_teams == ["sre"]
+    document = fake.file_text(BRANCH, PATH) or ""
+    assert "- [ ] **Incident Commander**:" in document and "- [ ] **CTO**:" in document
+    assert "Lead Engineer" not in document
+
+
+def test_a_refused_review_request_is_a_warning_not_a_failure(fake: FakeGitHub, writer: str) -> None:
+    fake.add_file("main", ".github/postmortem.yml", "signoff:\n  roles:\n    - {id: ic, title: IC, users: [nobody]}\n")
+    number = _open_incident(fake)
+    report = run(fake, "issues", issue_payload(fake, number))
+
+    (pull,) = fake.pulls()
+    assert pull.requested_reviewers == []
+    assert len(fake.comments_on(number)) == 1
+    assert any(m.level == "warning" and "@nobody" in m.text for m in report.messages)
+
+
+def test_editing_the_issue_regenerates_an_untouched_document(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake)
+    run(fake, "issues", issue_payload(fake, number))
+    old_body = fake.items[number].body or ""
+    fake.items[number].body = old_body.replace("~15,000 active users", "~16,500 active users")
+    payload = issue_payload(fake, number, action="edited", changes={"body": {"from": old_body}})
+    fake.reset_counts()
+
+    run(fake, "issues", payload)
+
+    document = fake.file_text(BRANCH, PATH) or ""
+    assert "~16,500 active users" in document
+    (pull,) = fake.pulls()
+    assert read_marker(pull.body, "document") == {"incident": number, "path": PATH, "sha": git_blob_sha(document)}
+    assert [w.method for w in fake.writes] == ["PUT", "PATCH"]
+
+    fake.reset_counts()
+    run(fake, "issues", payload)
+    assert fake.writes == []
+
+
+def test_a_human_edit_is_never_overwritten(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake)
+    run(fake, "issues", issue_payload(fake, number))
+    original = fake.file_text(BRANCH, PATH) or ""
+    human = original.replace("*Positive aspects of the incident response.*", "Alerting fired within 2 minutes.")
+    assert human != original
+    fake.add_file(BRANCH, PATH, human, message="Write the resolution")
+    old_body = fake.items[number].body or ""
+    fake.items[number].body = old_body.replace("~15,000 active users", "~16,500 active users")
+    payload = issue_payload(fake, number, action="edited", changes={"body": {"from": old_body}})
+
+    run(fake, "issues", payload)
+
+    assert fake.file_text(BRANCH, PATH) == human
+    (pull,) = fake.pulls()
+    (notice,) = fake.comments_on(pull.number)
+    assert "not** regenerated" in notice.body and "~16,500 active users" in notice.body
+    fake.reset_counts()
+    run(fake, "issues", payload)
+    assert fake.writes == [], "the notice is posted once, not on every rerun"
+    assert len(fake.comments_on(pull.number)) == 1
+
+
+def test_a_stranger_waits_for_a_maintainer(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake, user="stranger")
+
+    run(fake, "issues", issue_payload(fake, number))
+    run(fake, "issues", issue_payload(fake, number))
+
+    assert fake.pulls() == []
+    assert BRANCH not in fake.branches
+    (waiting,) = fake.comments_on(number)
+    assert "write access" in waiting.body and "`incident`" in waiting.body
+
+    run(fake, "issues", issue_payload(fake, number, action="labeled", sender=writer, label="incident"))
+    assert len(fake.pulls()) == 1
+
+
+@pytest.mark.parametrize(
+    ("labels", "action", "sender", "label"),
+    [
+        ([], "opened", "mona", None),
+        (["bug"], "opened", "mona", None),
+        (["incident", "sev"], "labeled", "mona", "sev"),
+        (["incident"], "opened", "github-actions[bot]", None),
+        (["incident"], "closed", "mona", None),
+    ],
+    ids=["no-label", "other-label", "labeled-with-another-label", "bot-edit", "closed"],
+)
+def test_events_that_are_not_ours_are_a_quiet_no_op(
+    fake: FakeGitHub, writer: str, labels: list[str], action: str, sender: str, label: str | None
+) -> None:
+    item = fake.add_issue(TITLE, issue_body("full.md"), labels=labels, user="mona")
+    report = run(fake, "issues", issue_payload(fake, item.number, action=action, sender=sender, label=label))
+    assert fake.writes == []
+    assert report.messages, "a no-op still says why in the log"
+
+
+def test_invalid_answers_still_open_the_pull_request_with_one_comment(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake, body=issue_body("invalid-values.md"))
+    run(fake, "issues", issue_payload(fake, number))
+
+    assert len(fake.pulls()) == 1
+    problems = [c for c in fake.comments_on(number) if read_marker(c.body, "form-problems") is not None]
+    assert len(problems) == 1
+    fake.reset_counts()
+    run(fake, "issues", issue_payload(fake, number))
+    assert fake.writes == []
+
+
+def test_fixing_the_answers_updates_the_problem_comment_in_place(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake, body=issue_body("invalid-values.md"))
+    run(fake, "issues", issue_payload(fake, number))
+    old_body = fake.items[number].body
+    fake.items[number].body = issue_body("full.md")
+    run(fake, "issues", issue_payload(fake, number, action="edited", changes={"body": {"from": old_body}}))
+
+    problems = [c for c in fake.comments_on(number) if read_marker(c.body, "form-problems") is not None]
+    assert len(problems) == 1
+    assert "✅" in problems[0].body
+
+
+def test_the_real_empty_body_payload_still_opens_a_draft(fake: FakeGitHub, writer: str) -> None:
+    from harness import webhook
+
+    item = fake.add_issue(TITLE, None, labels=["incident"], user="mona")
+    payload = webhook("issues.opened.with-empty-body")
+    payload["issue"].update(number=item.number, labels=[{"name": "incident"}], title=TITLE)
+    payload["sender"]["login"] = "mona"
+    payload["repository"]["default_branch"] = fake.default_branch  # the example's repository uses "master"
+    assert payload["issue"]["body"] is None
+
+    run(fake, "issues", payload)
+
+    (pull,) = fake.pulls()
+    assert pull.draft
+    assert any(read_marker(c.body, "form-problems") is not None for c in fake.comments_on(item.number))
+
+
+def test_dry_run_lists_every_write_and_makes_none(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake)
+    report = run(fake, "issues", issue_payload(fake, number), dry_run=True)
+
+    assert fake.writes == []
+    kinds = [w.kind for w in report.writes]
+    assert kinds == ["create_branch", "put_file", "create_pull_request", "add_labels", "create_comment"]
+
+
+def test_a_run_cut_short_is_completed_by_the_next_without_duplicates(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake)
+    fake.fail_next("POST", rf"/issues/{number}/comments$", 502, times=20)
+    with pytest.raises(Exception, match="502|comment"):
+        run(fake, "issues", issue_payload(fake, number))
+    assert len(fake.pulls()) == 1 and fake.comments_on(number) == []
+    fake._failures.clear()
+
+    run(fake, "issues", issue_payload(fake, number))
+
+    assert len(fake.pulls()) == 1
+    assert len(fake.comments_on(number)) == 1
+
+
+def test_a_concurrent_human_commit_is_not_overwritten(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake)
+    run(fake, "issues", issue_payload(fake, number))
+    old_body = fake.items[number].body or ""
+    fake.items[number].body = old_body.replace("~15,000", "~16,500")
+    payload = issue_payload(fake, number, action="edited", changes={"body": {"from": old_body}})
+    fake.fail_next("PUT", r"/contents/", 409, {"message": f"{PATH} does not match abc"})
+
+    with pytest.raises(Conflict):
+        run(fake, "issues", payload)
+    assert "~16,500" not in (fake.file_text(BRANCH, PATH) or "")
+
+
+def test_missing_permission_to_create_pull_requests_names_the_setting(fake: FakeGitHub, writer: str) -> None:
+    fake.actions_can_create_pull_requests = False
+    number = _open_incident(fake)
+    with pytest.raises(PermissionDenied, match="Allow GitHub Actions to create and approve pull requests"):
+        run(fake, "issues", issue_payload(fake, number))
+
+
+def test_custom_template_from_the_repository(fake: FakeGitHub, writer: str) -> None:
+    fake.add_file("main", ".github/postmortem.yml", "template: .github/postmortem.md.j2\ndirectory: docs/pm\n")
+    fake.add_file(
+        "main",
+        ".github/postmortem.md.j2",
+        "# {{ title | inline }}\n\nSeverity {{ severity }}, {{ duration }}.\n\n## Action Items\n\n"
+        "| # | Action Item | Owner | Deadline | Priority | Status | Issue |\n|---|---|---|---|---|---|---|\n",
+    )
+    number = _open_incident(fake)
+    run(fake, "issues", issue_payload(fake, number))
+    path = PATH.replace("postmortems/", "docs/pm/")
+    document = fake.file_text(BRANCH, path) or ""
+    assert "# Umbrella API outage after migration" in document
+    assert "Severity P0, 47 minutes." in document
