@@ -26,8 +26,9 @@ from postmortem.form import (
 )
 from postmortem.github_state import WRITE_PERMISSIONS, Comment, FileContent, PullRequest, git_blob_sha
 from postmortem.handlers import Context
+from postmortem.handlers.sticky import find_comment, upsert_comment
 from postmortem.incident import Incident
-from postmortem.markers import has_marker, marker, read_marker
+from postmortem.markers import marker, read_marker
 from postmortem.plan import (
     NEW_PULL_REQUEST,
     PULL_REQUEST_LINK,
@@ -38,7 +39,6 @@ from postmortem.plan import (
     Plan,
     PutFile,
     RequestReviewers,
-    UpdateComment,
     UpdatePullRequest,
 )
 
@@ -110,19 +110,6 @@ def _link_comment(pull_number: int | None, path: str) -> str:
     )
 
 
-def _find(comments: list[Comment], kind: str) -> Comment | None:
-    return next((c for c in comments if has_marker(c.body, kind)), None)
-
-
-def _sticky(plan: Plan, comments: list[Comment], number: int, kind: str, body: str) -> None:
-    """Create the comment marked ``kind``, or edit it in place when its text changed."""
-    existing = _find(comments, kind)
-    if existing is None:
-        plan.add(CreateComment(number=number, body=body))
-    elif existing.body.strip() != body.strip():
-        plan.add(UpdateComment(comment_id=existing.id, number=number, body=body))
-
-
 def _reviewers(config: Config, author: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     users: list[str] = []
     teams: list[str] = []
@@ -159,8 +146,8 @@ def decide(state: IncidentState) -> Plan:
     pull = state.pull_request
     plan.outputs["document-path"] = state.path
 
-    if incident.problems or _find(state.issue_comments, PROBLEMS_MARKER):
-        _sticky(plan, state.issue_comments, number, PROBLEMS_MARKER, problems_comment(incident))
+    if incident.problems or find_comment(state.issue_comments, PROBLEMS_MARKER):
+        upsert_comment(plan, state.issue_comments, number, PROBLEMS_MARKER, problems_comment(incident))
     for problem in incident.problems:
         plan.say(f"Issue #{number}: {problem.message}", "warning")
 
@@ -206,7 +193,7 @@ def decide(state: IncidentState) -> Plan:
         return plan
 
     plan.outputs.update({"pull-request-number": str(pull.number), "pull-request-url": pull.html_url})
-    if _find(state.issue_comments, LINK_MARKER) is None:
+    if find_comment(state.issue_comments, LINK_MARKER) is None:
         # A run stopped between creating the pull request and linking it: finish the setup.
         _setup_pull_request(plan, state, pull.number, labels=pull.labels)
 
@@ -248,7 +235,7 @@ def decide(state: IncidentState) -> Plan:
                 "Copy what you need into the document.",
             ]
         )
-        _sticky(plan, state.pull_comments, pull.number, EDITED_MARKER, body)
+        upsert_comment(plan, state.pull_comments, pull.number, EDITED_MARKER, body)
     else:
         plan.say(f"{state.path} has been edited by hand; leaving it as it is.")
     return plan
@@ -361,7 +348,7 @@ def handle(ctx: Context) -> Plan:
             f"`{config.incident_label}` label to #{number}.",
             "notice",
         )
-        if _find(comments, TRIAGE_MARKER) is None and not _find(comments, LINK_MARKER):
+        if find_comment(comments, TRIAGE_MARKER) is None and not find_comment(comments, LINK_MARKER):
             plan.add(
                 CreateComment(
                     number=number,
@@ -387,7 +374,9 @@ def handle(ctx: Context) -> Plan:
                 earlier, form, body=old_body if old_body is not None else issue.get("body")
             )
 
-    document = render_document(incident, config, load_template(ctx), template_name=config.template or "postmortem.md.j2")
+    document = render_document(
+        incident, config, load_template(ctx), template_name=config.template or "postmortem.md.j2"
+    )
     branch = branch_name(number)
     pull = gateway.find_pull_request(branch)
     recorded = read_marker(pull.body, DOCUMENT_MARKER) if pull else None
