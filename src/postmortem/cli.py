@@ -82,8 +82,8 @@ def _append(path: str | None, text: str) -> None:
             handle.write(text)
 
 
-def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console) -> int:
-    """Handle the workflow event described by the environment."""
+def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, pace: bool = True) -> int:
+    """Handle the workflow event described by the environment (``pace``: space requests out, as in production)."""
     dry_run = bool(args.dry_run) or _truthy(env.get("POSTMORTEM_DRY_RUN"))
     summary_path = env.get("GITHUB_STEP_SUMMARY")
     event_name = env.get("GITHUB_EVENT_NAME", "")
@@ -212,7 +212,9 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
             "user": {"login": meta.get("user", "")},
         }
         incident = incident_from_payload(issue, form)
-        document = render_document(incident, config, template, template_name=args.template or "postmortem.md.j2")
+        document = render_document(
+            incident, config, template, template_name=args.template or "postmortem.md.j2"
+        )
         from postmortem.document import document_path
 
         state = IncidentState(
@@ -265,13 +267,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(
-    argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None, out: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+    *,
+    pace: bool = True,
 ) -> int:
-    """Entry point of the ``postmortem`` command."""
+    """Entry point of the ``postmortem`` command; tests pass ``env``, ``out`` and ``pace=False``."""
     args = build_parser().parse_args(argv)
     console = Console(out or sys.stdout)
     if args.command == "run":
-        return cmd_run(args, os.environ if env is None else env, console)
+        return cmd_run(args, os.environ if env is None else env, console, pace=pace)
     if args.command == "preview":
         return cmd_preview(args, console)
     return cmd_schema(args, console)

@@ -72,8 +72,6 @@ from postmortem.github_state import (
     TeamMembers,
 )
 from postmortem.plan import (
-    NEW_PULL_REQUEST,
-    PULL_REQUEST_LINK,
     AddLabels,
     CreateBranch,
     CreateComment,
@@ -88,6 +86,7 @@ from postmortem.plan import (
     UpdateIssue,
     UpdatePullRequest,
     Write,
+    resolve_new_pull_request,
 )
 
 __all__ = ["Gateway", "WriteResult", "applied_before"]
@@ -381,7 +380,7 @@ class Gateway:
         total = len(plan.writes)
         for index, planned in enumerate(plan.writes):
             try:
-                write = _resolve_new_pull_request(planned, new_pr)
+                write = resolve_new_pull_request(planned, new_pr.number if new_pr else None)
                 result = self._apply_one(write)
             except GitHubError as error:
                 message = str(error)
@@ -808,27 +807,6 @@ def _comment(data: Any) -> Comment:
 
 
 # ====================================================================== small helpers
-
-
-def _resolve_new_pull_request(write: Write, new_pr: WriteResult | None) -> Write:
-    """Replace :data:`NEW_PULL_REQUEST` / :data:`PULL_REQUEST_LINK` with the pull request created earlier.
-
-    Same rule as the runner's (``handlers.apply_plan``), so a write it already resolved passes unchanged.
-    """
-    refers = getattr(write, "number", None) == NEW_PULL_REQUEST
-    links = isinstance(write, CreateComment) and write.link_new_pull_request
-    if not (refers or links):
-        return write
-    if new_pr is None or new_pr.number is None:
-        raise GitHubError(
-            f"“{write.describe()}” refers to the new pull request, but the plan created none before it. This is "
-            "a bug in the action; please report it."
-        )
-    update: dict[str, Any] = {"number": new_pr.number} if refers else {}
-    if isinstance(write, CreateComment) and write.link_new_pull_request:
-        update["body"] = write.body.replace(PULL_REQUEST_LINK, f"#{new_pr.number}")
-        update["link_new_pull_request"] = False
-    return write.model_copy(update=update)
 
 
 _LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from postmortem.errors import GitHubError
+
 
 class _Write(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -240,3 +242,25 @@ The runner replaces it with the real number once :class:`CreatePullRequest` has 
 """
 
 PULL_REQUEST_LINK = "{{new-pull-request}}"
+
+
+def resolve_new_pull_request(write: Write, new_pull_number: int | None) -> Write:
+    """``write`` with :data:`NEW_PULL_REQUEST` / :data:`PULL_REQUEST_LINK` replaced by the created pull request.
+
+    A write that refers to neither is returned as it is. :class:`GitHubError` when it refers to one but the
+    plan created no pull request before it (a bug in the handler that built the plan).
+    """
+    refers = getattr(write, "number", None) == NEW_PULL_REQUEST
+    links = isinstance(write, CreateComment) and write.link_new_pull_request
+    if not (refers or links):
+        return write
+    if new_pull_number is None:
+        raise GitHubError(
+            f"Cannot {write.describe()}: the plan created no pull request before it. "
+            "This is a bug in postmortem-action; please report it."
+        )
+    update: dict[str, object] = {"number": new_pull_number} if refers else {}
+    if isinstance(write, CreateComment) and links:
+        update["body"] = write.body.replace(PULL_REQUEST_LINK, f"#{new_pull_number}")
+        update["link_new_pull_request"] = False
+    return write.model_copy(update=update)

@@ -15,18 +15,14 @@ from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
 from postmortem.errors import GitHubError, ProtectedBranch
 from postmortem.events import Event
 from postmortem.plan import (
-    NEW_PULL_REQUEST,
-    PULL_REQUEST_LINK,
-    AddLabels,
     CreateBranch,
-    CreateComment,
     CreatePullRequest,
     Message,
     Plan,
     PutFile,
     RequestReviewers,
-    UpdatePullRequest,
     Write,
+    resolve_new_pull_request,
 )
 
 if TYPE_CHECKING:
@@ -96,35 +92,15 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
     return []
 
 
-def _substitute(write: Write, new_pull: WriteResult | None) -> Write:
-    """Replace NEW_PULL_REQUEST references with the pull request created earlier in the plan."""
-    refers = (
-        isinstance(write, AddLabels | RequestReviewers | UpdatePullRequest)
-        and write.number == NEW_PULL_REQUEST
-    )
-    links = isinstance(write, CreateComment) and write.link_new_pull_request
-    if not (refers or links):
-        return write
-    if new_pull is None or new_pull.number is None:
-        raise GitHubError(
-            f"Cannot {write.describe()}: the plan created no pull request before it. This is a bug; please report it."
-        )
-    updates: dict[str, object] = {}
-    if refers:
-        updates["number"] = new_pull.number
-    if isinstance(write, CreateComment) and write.link_new_pull_request:
-        updates["body"] = write.body.replace(PULL_REQUEST_LINK, f"#{new_pull.number}")
-        updates["link_new_pull_request"] = False
-    return write.model_copy(update=updates)
-
-
 def apply_plan(
     gateway: Gateway,
     plan: Plan,
     on_applied: Callable[[WriteResult], None],
     say: Callable[[Message], None] = lambda _message: None,
-) -> None:
+) -> WriteResult | None:
     """Apply the writes in order, one at a time, resolving references to the pull request just created.
+
+    Returns the result of the plan's :class:`CreatePullRequest`, if it has one.
 
     A :class:`PutFile` with a ``fallback_branch`` that branch protection refuses is committed to that branch
     instead, through a pull request (see :func:`commit_through_pull_request`).
@@ -132,7 +108,9 @@ def apply_plan(
     new_pull: WriteResult | None = None
     for write in plan.writes:
         try:
-            (result,) = gateway.apply(Plan(writes=[_substitute(write, new_pull)]))
+            (result,) = gateway.apply(
+                Plan(writes=[resolve_new_pull_request(write, new_pull.number if new_pull else None)])
+            )
         except ProtectedBranch as refusal:
             if not isinstance(write, PutFile) or write.fallback_branch is None:
                 raise
@@ -149,6 +127,7 @@ def apply_plan(
         if isinstance(write, CreatePullRequest):
             new_pull = result
         on_applied(result)
+    return new_pull
 
 
 def commit_through_pull_request(
@@ -222,7 +201,10 @@ def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
             report.outputs.update(plan.outputs)
             if dry_run or not plan.writes:
                 break
-            apply_plan(ctx.gateway, plan, report.applied.append, report.messages.append)
+            created = apply_plan(ctx.gateway, plan, report.applied.append, report.messages.append)
+            if created is not None and created.number is not None:
+                report.outputs["pull-request-number"] = str(created.number)
+                report.outputs["pull-request-url"] = created.url or ""
             if not plan.replan:
                 break
     return report

@@ -1,0 +1,162 @@
+"""`postmortem run|preview|schema` as the workflow and a user call them: environment in, log/outputs/exit out."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from fake_github import FakeGitHub
+from harness import issue_body, issue_payload
+
+from postmortem.cli import main
+
+TITLE = "[Incident]: Umbrella API outage after migration"
+
+
+def _env(
+    tmp_path: Path, fake: FakeGitHub, name: str, payload: dict[str, object], **extra: str
+) -> dict[str, str]:
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(payload), encoding="utf-8")
+    (tmp_path / "output").write_text("", encoding="utf-8")
+    (tmp_path / "summary").write_text("", encoding="utf-8")
+    env = {
+        "GITHUB_EVENT_NAME": name,
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_REPOSITORY": fake.repository,
+        "GITHUB_API_URL": "https://api.github.com",
+        "GITHUB_TOKEN": "test-token",
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+    }
+    env.update(extra)
+    return env
+
+
+def _run(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(argv, env=env, out=out, pace=False)
+    return code, out.getvalue()
+
+
+@pytest.fixture
+def opened(fake: FakeGitHub) -> dict[str, object]:
+    fake.set_permission("mona", "write")
+    item = fake.add_issue(TITLE, issue_body("full.md"), labels=["incident"], user="mona")
+    return issue_payload(fake, item.number)
+
+
+def test_run_opens_the_pull_request_and_sets_outputs(
+    tmp_path: Path, fake: FakeGitHub, opened: dict[str, object]
+) -> None:
+    code, log = _run(["run"], _env(tmp_path, fake, "issues", opened))
+
+    assert code == 0, log
+    (pull,) = fake.pulls()
+    outputs = (tmp_path / "output").read_text(encoding="utf-8")
+    assert f"pull-request-number={pull.number}\n" in outputs
+    assert f"pull-request-url=https://github.com/{fake.repository}/pull/{pull.number}\n" in outputs
+    assert "document-path=postmortems/2025-11-17-umbrella-api-outage-after-migration.md\n" in outputs
+    summary = (tmp_path / "summary").read_text(encoding="utf-8")
+    assert "Applied 5 write(s)" in summary
+    assert "::group::Applied 5 write(s)" in log
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(
+    tmp_path: Path, fake: FakeGitHub, opened: dict[str, object]
+) -> None:
+    code, log = _run(["run", "--dry-run"], _env(tmp_path, fake, "issues", opened))
+
+    assert code == 0
+    assert fake.writes == []
+    assert "Would apply 5 write(s)" in log
+    assert "1. create branch postmortem/incident-1" in log
+    assert "open draft pull request postmortem/incident-1 → main" in log
+
+
+def test_dry_run_input_through_the_environment(
+    tmp_path: Path, fake: FakeGitHub, opened: dict[str, object]
+) -> None:
+    code, _ = _run(["run"], _env(tmp_path, fake, "issues", opened, POSTMORTEM_DRY_RUN="true"))
+    assert code == 0 and fake.writes == []
+
+
+def test_a_bad_config_fails_with_the_key_the_value_and_the_fix(
+    tmp_path: Path, fake: FakeGitHub, opened: dict[str, object]
+) -> None:
+    fake.add_file(
+        "main", ".github/postmortem.yml", "signoff:\n  roles:\n    - {id: IC, title: Incident Commander}\n"
+    )
+    code, log = _run(["run"], _env(tmp_path, fake, "issues", opened))
+
+    assert code == 1
+    (error,) = [line for line in log.splitlines() if line.startswith("::error")]
+    assert "signoff.roles[0].id" in error and '"IC"' in error and "lowercase" in error
+    assert fake.writes == []
+    assert "failed" in (tmp_path / "summary").read_text(encoding="utf-8")
+
+
+def test_the_config_input_names_another_file(
+    tmp_path: Path, fake: FakeGitHub, opened: dict[str, object]
+) -> None:
+    fake.add_file("main", "ops/pm.yml", "directory: docs/incidents\n")
+    code, _ = _run(["run"], _env(tmp_path, fake, "issues", opened, POSTMORTEM_CONFIG="ops/pm.yml"))
+    assert code == 0
+    assert any(path.startswith("docs/incidents/") for path in fake.files("postmortem/incident-1"))
+
+
+def test_a_missing_scope_names_the_permission_to_add(
+    tmp_path: Path, fake: FakeGitHub, opened: dict[str, object]
+) -> None:
+    fake.revoke("contents")
+    code, log = _run(["run"], _env(tmp_path, fake, "issues", opened))
+    assert code == 1
+    assert "contents: write" in log
+
+
+def test_an_event_the_action_does_not_handle_costs_no_request(tmp_path: Path, fake: FakeGitHub) -> None:
+    code, log = _run(["run"], _env(tmp_path, fake, "star", {"action": "created", "repository": {}}))
+    assert code == 0
+    assert fake.count() == 0
+    assert "Nothing to do" in log
+
+
+@pytest.mark.parametrize("missing", ["GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_TOKEN"])
+def test_missing_environment_is_explained(
+    tmp_path: Path, fake: FakeGitHub, opened: dict[str, object], missing: str
+) -> None:
+    env = _env(tmp_path, fake, "issues", opened)
+    del env[missing]
+    code, log = _run(["run"], env)
+    assert code == 1
+    assert f"::error title=postmortem::{missing} is not set" in log
+
+
+def test_untrusted_text_in_errors_cannot_inject_workflow_commands(tmp_path: Path, fake: FakeGitHub) -> None:
+    env = _env(tmp_path, fake, "issues", {})
+    Path(env["GITHUB_EVENT_PATH"]).write_text("not json\n::add-mask::x", encoding="utf-8")
+    code, log = _run(["run"], env)
+    assert code == 1
+    assert not any(line.startswith("::add-mask") for line in log.splitlines())
+
+
+def test_preview_renders_the_sample_and_the_plan() -> None:
+    code, out = _run(["preview"], {})
+    assert code == 0
+    assert out.startswith("---\nincident: 42\n")
+    assert "## Action Items" in out
+    assert "1. create branch postmortem/incident-42" in out
+    assert "open draft pull request" in out
+
+
+def test_preview_of_a_bad_issue_file_is_a_clear_error(tmp_path: Path) -> None:
+    code, out = _run(["preview", "--issue", str(tmp_path / "missing.md")], {})
+    assert code == 1 and out.startswith("::error")
+
+
+def test_schema_prints_the_config_schema() -> None:
+    code, out = _run(["schema"], {})
+    assert code == 0
+    assert json.loads(out)["title"].startswith("postmortem-action configuration")
