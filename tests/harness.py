@@ -78,3 +78,205 @@ def run(fake: FakeGitHub, name: str, payload: dict[str, Any], *, dry_run: bool =
     config = load_config(gateway, default_branch)
     ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
     return run_event(ctx, dry_run=dry_run)
+
+
+def _pull_request_json(fake: FakeGitHub, number: int, base: dict[str, Any]) -> dict[str, Any]:
+    """``base`` (a payload's ``pull_request``) rewritten to describe pull request ``number`` as the fake holds it."""
+    item = fake.items[number]
+    pull = copy.deepcopy(base)
+    pull.update(
+        number=item.number,
+        title=item.title,
+        body=item.body,
+        state=item.state,
+        draft=item.draft,
+        merged=item.merged,
+        merged_at=item.merged_at,
+        closed_at=item.closed_at,
+        html_url=f"https://github.com/{fake.repository}/pull/{item.number}",
+        requested_reviewers=[{"login": login, "type": "User"} for login in item.requested_reviewers],
+        requested_teams=[{"slug": slug, "name": slug} for slug in item.requested_teams],
+        labels=[{"name": name, "color": "ededed", "default": False} for name in item.labels],
+    )
+    pull["user"]["login"] = item.user
+    pull["head"].update(ref=item.head, sha=fake.head_sha(number), label=f"{fake.owner}:{item.head}")
+    pull["base"].update(
+        ref=item.base, sha=fake.branches.get(item.base, "0" * 40), label=f"{fake.owner}:{item.base}"
+    )
+    for side in ("head", "base"):
+        if isinstance(pull[side].get("repo"), dict):
+            pull[side]["repo"].update(full_name=fake.repository, default_branch=fake.default_branch)
+    return pull
+
+
+def _as_in_fake(fake: FakeGitHub, payload: dict[str, Any], sender: str) -> None:
+    payload["repository"]["full_name"] = fake.repository
+    payload["repository"]["default_branch"] = fake.default_branch  # the examples' repository uses "master"
+    payload["sender"]["login"] = sender
+    payload["sender"]["type"] = "Bot" if sender.endswith("[bot]") else "User"
+
+
+def pull_payload(
+    fake: FakeGitHub, number: int, *, action: str = "opened", sender: str = "mona"
+) -> dict[str, Any]:
+    """A ``pull_request.<action>`` payload (GitHub's example closest to it) for pull request ``number``."""
+    known = {"opened", "ready_for_review", "closed", "synchronize"}
+    payload = copy.deepcopy(webhook(f"pull_request.{action if action in known else 'opened'}"))
+    payload["action"] = action
+    payload["number"] = number
+    payload["pull_request"] = _pull_request_json(fake, number, payload["pull_request"])
+    _as_in_fake(fake, payload, sender)
+    return payload
+
+
+def review_payload(fake: FakeGitHub, review: Any, *, action: str = "submitted") -> dict[str, Any]:
+    """A ``pull_request_review.<action>`` payload for ``review`` (a fake ``ReviewRecord``), its state spelled in
+    lower case as webhooks do."""
+    payload = copy.deepcopy(webhook(f"pull_request_review.{action}"))
+    payload["action"] = action
+    payload["review"].update(
+        id=review.id, state=review.state.lower(), submitted_at=review.submitted_at, commit_id=review.commit_id
+    )
+    payload["review"]["user"]["login"] = review.user
+    payload["pull_request"] = _pull_request_json(fake, review.pr, payload["pull_request"])
+    _as_in_fake(fake, payload, review.user)
+    return payload
+
+
+def merge_pull(fake: FakeGitHub, number: int, *, merged_at: str = "2026-03-16T10:00:00Z") -> None:
+    """Merge pull request ``number`` in the fake: its files land on the base branch, it is closed and merged."""
+    item = fake.items[number]
+    head, base = fake.files(item.head), fake.files(item.base)
+    for path, text in head.items():
+        if base.get(path) != text:
+            fake.add_file(item.base, path, text, message=f"Merge pull request #{number}")
+    item.state, item.merged, item.merged_at, item.closed_at = "closed", True, merged_at, merged_at
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Action items: pull request, push, tracking-issue and dispatch payloads (added for the action-items sync)
+
+
+def _repository(payload: dict[str, Any], fake: FakeGitHub) -> None:
+    payload["repository"]["full_name"] = fake.repository
+    payload["repository"]["name"] = fake.name
+    payload["repository"]["default_branch"] = fake.default_branch
+    payload["repository"]["html_url"] = f"https://github.com/{fake.repository}"
+
+
+def pull_request_payload(
+    fake: FakeGitHub, number: int, *, action: str = "ready_for_review", sender: str = "mona"
+) -> dict[str, Any]:
+    """A ``pull_request.<action>`` payload (GitHub's example) describing pull request ``number`` as the fake holds it."""
+    name = {"synchronize": "pull_request.synchronize", "closed": "pull_request.closed"}.get(
+        action, "pull_request.ready_for_review" if action == "ready_for_review" else "pull_request.opened"
+    )
+    payload = copy.deepcopy(webhook(name))
+    item = fake.items[number]
+    payload["action"] = action
+    payload["number"] = number
+    pull = payload["pull_request"]
+    pull.update(
+        number=number,
+        title=item.title,
+        body=item.body,
+        state=item.state,
+        draft=item.draft,
+        merged=item.merged,
+        merged_at=item.merged_at,
+        html_url=f"https://github.com/{fake.repository}/pull/{number}",
+    )
+    pull["head"].update(ref=item.head, sha=fake.head_sha(number))
+    pull["base"].update(ref=item.base, sha=fake.branches.get(item.base, "0" * 40))
+    _repository(payload, fake)
+    payload["sender"]["login"] = sender
+    payload["sender"]["type"] = "Bot" if sender.endswith("[bot]") else "User"
+    return payload
+
+
+def push_payload(
+    fake: FakeGitHub,
+    *,
+    added: tuple[str, ...] | list[str] = (),
+    modified: tuple[str, ...] | list[str] = (),
+    ref: str | None = None,
+    sender: str = "mona",
+) -> dict[str, Any]:
+    """A ``push`` payload in GitHub's shape: one commit (the branch head) adding / modifying ``paths``."""
+    branch = fake.default_branch if ref is None else ref
+    head = fake.branches.get(branch, "0" * 40)
+    commit = {
+        "id": head,
+        "message": "Update post-mortems",
+        "timestamp": "2025-11-20T10:00:00Z",
+        "author": {"name": sender, "username": sender},
+        "added": list(added),
+        "removed": [],
+        "modified": list(modified),
+    }
+    return {
+        "ref": f"refs/heads/{branch}",
+        "before": "0" * 40,
+        "after": head,
+        "created": False,
+        "deleted": False,
+        "forced": False,
+        "commits": [commit],
+        "head_commit": commit,
+        "repository": {
+            "full_name": fake.repository,
+            "name": fake.name,
+            "default_branch": fake.default_branch,
+            "html_url": f"https://github.com/{fake.repository}",
+        },
+        "pusher": {"name": sender},
+        "sender": {"login": sender, "type": "Bot" if sender.endswith("[bot]") else "User"},
+    }
+
+
+def tracking_issue_payload(
+    fake: FakeGitHub, number: int, *, action: str, sender: str = "mona"
+) -> dict[str, Any]:
+    """An ``issues.closed`` / ``issues.reopened`` payload (from GitHub's ``issues.reopened`` example)."""
+    payload = copy.deepcopy(webhook("issues.reopened"))
+    item = fake.items[number]
+    payload["action"] = action
+    payload["issue"].update(
+        number=number,
+        title=item.title,
+        body=item.body,
+        state=item.state,
+        state_reason=item.state_reason,
+        html_url=f"https://github.com/{fake.repository}/issues/{number}",
+        labels=[{"name": name, "color": "ededed", "default": False} for name in item.labels],
+    )
+    _repository(payload, fake)
+    payload["sender"]["login"] = sender
+    return payload
+
+
+def dispatch_payload(fake: FakeGitHub) -> dict[str, Any]:
+    """A ``workflow_dispatch`` payload."""
+    return {
+        "inputs": {},
+        "ref": f"refs/heads/{fake.default_branch}",
+        "repository": {
+            "full_name": fake.repository,
+            "name": fake.name,
+            "default_branch": fake.default_branch,
+            "html_url": f"https://github.com/{fake.repository}",
+        },
+        "sender": {"login": "mona", "type": "User"},
+        "workflow": ".github/workflows/postmortem.yml",
+    }
+
+
+def close_issue(fake: FakeGitHub, number: int, reason: str = "completed") -> None:
+    """Close an issue in the fake the way a person does in the UI."""
+    item = fake.items[number]
+    item.state, item.state_reason, item.closed_at = "closed", reason, item.updated_at
+
+
+def reopen_issue(fake: FakeGitHub, number: int) -> None:
+    item = fake.items[number]
+    item.state, item.state_reason, item.closed_at = "open", "reopened", None

@@ -7,7 +7,7 @@ from fake_github import FakeGitHub
 from harness import issue_body, issue_payload, run
 
 from postmortem.document import split_frontmatter
-from postmortem.errors import Conflict, PermissionDenied
+from postmortem.errors import Conflict, GitHubError, PermissionDenied
 from postmortem.github_state import git_blob_sha
 from postmortem.markers import read_marker
 
@@ -26,7 +26,9 @@ def writer(fake: FakeGitHub) -> str:
 
 
 def _open_incident(fake: FakeGitHub, body: str | None = None, user: str = "mona") -> int:
-    item = fake.add_issue(TITLE, issue_body("full.md") if body is None else body, labels=["incident"], user=user)
+    item = fake.add_issue(
+        TITLE, issue_body("full.md") if body is None else body, labels=["incident"], user=user
+    )
     return item.number
 
 
@@ -100,7 +102,9 @@ def test_roles_from_the_config_are_asked_for_review(fake: FakeGitHub, writer: st
 
 
 def test_a_refused_review_request_is_a_warning_not_a_failure(fake: FakeGitHub, writer: str) -> None:
-    fake.add_file("main", ".github/postmortem.yml", "signoff:\n  roles:\n    - {id: ic, title: IC, users: [nobody]}\n")
+    fake.add_file(
+        "main", ".github/postmortem.yml", "signoff:\n  roles:\n    - {id: ic, title: IC, users: [nobody]}\n"
+    )
     number = _open_incident(fake)
     report = run(fake, "issues", issue_payload(fake, number))
 
@@ -123,7 +127,11 @@ def test_editing_the_issue_regenerates_an_untouched_document(fake: FakeGitHub, w
     document = fake.file_text(BRANCH, PATH) or ""
     assert "~16,500 active users" in document
     (pull,) = fake.pulls()
-    assert read_marker(pull.body, "document") == {"incident": number, "path": PATH, "sha": git_blob_sha(document)}
+    assert read_marker(pull.body, "document") == {
+        "incident": number,
+        "path": PATH,
+        "sha": git_blob_sha(document),
+    }
     assert [w.method for w in fake.writes] == ["PUT", "PATCH"]
 
     fake.reset_counts()
@@ -135,7 +143,9 @@ def test_a_human_edit_is_never_overwritten(fake: FakeGitHub, writer: str) -> Non
     number = _open_incident(fake)
     run(fake, "issues", issue_payload(fake, number))
     original = fake.file_text(BRANCH, PATH) or ""
-    human = original.replace("*Positive aspects of the incident response.*", "Alerting fired within 2 minutes.")
+    human = original.replace(
+        "*Positive aspects of the incident response.*", "Alerting fired within 2 minutes."
+    )
     assert human != original
     fake.add_file(BRANCH, PATH, human, message="Write the resolution")
     old_body = fake.items[number].body or ""
@@ -242,7 +252,7 @@ def test_dry_run_lists_every_write_and_makes_none(fake: FakeGitHub, writer: str)
 def test_a_run_cut_short_is_completed_by_the_next_without_duplicates(fake: FakeGitHub, writer: str) -> None:
     number = _open_incident(fake)
     fake.fail_next("POST", rf"/issues/{number}/comments$", 502, times=20)
-    with pytest.raises(Exception, match="502|comment"):
+    with pytest.raises(GitHubError, match=r"502|comment"):
         run(fake, "issues", issue_payload(fake, number))
     assert len(fake.pulls()) == 1 and fake.comments_on(number) == []
     fake._failures.clear()
@@ -274,7 +284,9 @@ def test_missing_permission_to_create_pull_requests_names_the_setting(fake: Fake
 
 
 def test_custom_template_from_the_repository(fake: FakeGitHub, writer: str) -> None:
-    fake.add_file("main", ".github/postmortem.yml", "template: .github/postmortem.md.j2\ndirectory: docs/pm\n")
+    fake.add_file(
+        "main", ".github/postmortem.yml", "template: .github/postmortem.md.j2\ndirectory: docs/pm\n"
+    )
     fake.add_file(
         "main",
         ".github/postmortem.md.j2",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
-from postmortem.errors import GitHubError, ProtectedBranch
+from postmortem.errors import Conflict, GitHubError, ProtectedBranch, RateLimited
 from postmortem.events import Event
 from postmortem.plan import (
     CreateBranch,
@@ -182,6 +182,19 @@ def commit_through_pull_request(
     return results
 
 
+def _not_sent(planned: list[Write], applied: list[WriteResult]) -> str:
+    """What of a plan a stopped run did not send, by kind: ``12 × open issue, 1 × file commit``."""
+    names = {"create_issue": "new issue", "put_file": "file commit", "update_issue": "issue update"}
+    left: dict[str, int] = {}
+    for write in planned:
+        left[write.kind] = left.get(write.kind, 0) + 1
+    for result in applied:
+        if left.get(result.write.kind):
+            left[result.write.kind] -= 1
+    parts = [f"{count} × {names.get(kind, kind.replace('_', ' '))}" for kind, count in left.items() if count]
+    return ", ".join(parts) or "nothing"
+
+
 def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
     """Run the event's handlers, each until its plan is complete (or once, for a dry run)."""
     selected = select_handler(ctx.event)
@@ -201,7 +214,22 @@ def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
             report.outputs.update(plan.outputs)
             if dry_run or not plan.writes:
                 break
-            created = apply_plan(ctx.gateway, plan, report.applied.append, report.messages.append)
+            applied_before = len(report.applied)
+            try:
+                created = apply_plan(ctx.gateway, plan, report.applied.append, report.messages.append)
+            except Conflict as conflict:
+                # a 409 stale sha: the handler re-reads and re-applies its own edits on the fresh file
+                if not plan.retry_on_conflict or _round == MAX_ROUNDS - 1:
+                    raise
+                report.messages.append(
+                    Message(level="notice", text=f"{conflict} Retrying on the fresh version.")
+                )
+                continue
+            except RateLimited as limited:
+                left = _not_sent(plan.writes, report.applied[applied_before:])
+                raise RateLimited(
+                    f"{limited} Not sent yet: {left}.", retry_after=limited.retry_after
+                ) from limited
             if created is not None and created.number is not None:
                 report.outputs["pull-request-number"] = str(created.number)
                 report.outputs["pull-request-url"] = created.url or ""
