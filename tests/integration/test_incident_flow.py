@@ -299,3 +299,35 @@ def test_custom_template_from_the_repository(fake: FakeGitHub, writer: str) -> N
     document = fake.file_text(BRANCH, path) or ""
     assert "# Umbrella API outage after migration" in document
     assert "Severity P0, 47 minutes." in document
+
+
+def test_a_customised_form_in_the_repository_still_parses(fake: FakeGitHub, writer: str) -> None:
+    fake.add_file("main", ".github/ISSUE_TEMPLATE/incident.yml", issue_body("custom-form.yml"))
+    fake.add_file("main", ".github/postmortem.yml", "template: .github/pm.md.j2\n")
+    fake.add_file(
+        "main",
+        ".github/pm.md.j2",
+        "# {{ title | inline }}\n\n{{ severity }} in {{ answers.regions | inline }}\n\n{{ incident.summary | block }}\n",
+    )
+    item = fake.add_issue(
+        "[INC] Payments timing out", issue_body("custom-form.md"), labels=["incident"], user="mona"
+    )
+    run(fake, "issues", issue_payload(fake, item.number))
+
+    files = fake.files(f"postmortem/incident-{item.number}")
+    (document,) = [text for path, text in files.items() if path.startswith("postmortems/")]
+    assert "# Payments timing out" in document
+    assert "P1 in eu-west-1, us-east-1" in document
+    assert "Payments in two regions timed out." in document
+
+
+def test_a_broken_form_in_the_repository_falls_back_to_the_built_in_one(
+    fake: FakeGitHub, writer: str
+) -> None:
+    fake.add_file("main", ".github/ISSUE_TEMPLATE/incident.yml", "name: x\nbody: [\n")
+    number = _open_incident(fake)
+    report = run(fake, "issues", issue_payload(fake, number))
+
+    assert len(fake.pulls()) == 1
+    assert "47 minutes" in (fake.file_text(BRANCH, PATH) or "")
+    assert any(m.level == "warning" and "built-in incident form" in m.text for m in report.messages)
