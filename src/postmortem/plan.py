@@ -110,7 +110,7 @@ class CreateComment(_Write):
     link_new_pull_request: bool = False
 
     def describe(self) -> str:
-        return f"comment on {_ref(self.number)}: {_short(self.body)}"
+        return f"comment on {_ref(self.number)}: {_short(self.body.replace(PULL_REQUEST_LINK, '#<new>'))}"
 
 
 class UpdateComment(_Write):
@@ -216,6 +216,9 @@ class Plan(BaseModel):
     writes: list[Write] = Field(default_factory=list)
     messages: list[Message] = Field(default_factory=list)
     replan: bool = False
+    retry_on_conflict: bool = False
+    """On a 409 stale sha (:class:`~postmortem.errors.Conflict`), decide again from fresh state instead of failing:
+    for handlers whose decision re-reads the file and re-applies only their own edits."""
     outputs: dict[str, str] = Field(default_factory=dict)
     """Step outputs the run sets (``pull-request-number``, ``pull-request-url``, ``document-path``)."""
 
