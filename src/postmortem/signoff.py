@@ -12,8 +12,10 @@ Rules (mirroring how GitHub itself counts reviews):
 * A role is signed by the earliest current approval among its holders: the users named in the configuration plus
   the members of its teams. A user holding several roles signs all of them with one approval. A team the token
   may not read gives a warning, and only the users named in the configuration hold that role.
-* An approval on an older commit still counts (as on GitHub without "dismiss stale approvals"; the action itself
-  commits the ticked checklist, which would otherwise void every sign-off). It is flagged ``stale``.
+* An approval on an older commit still counts (as on GitHub without "dismiss stale approvals"; with that rule,
+  GitHub itself turns the approval into a ``DISMISSED`` review). It is flagged ``stale``. The action never
+  commits on the pull-request branch after approvals: the ticked checklist is written on merge
+  (``handlers/signoff.py``).
 * **No holders at all** (the default configuration: the template's four roles, nobody named): approvals by
   collaborators with write access are *recorded* in ``approvals`` but sign no role, and no role can be required
   in practice. Once any role has holders, an approval by someone holding no role is ``not_counted``.

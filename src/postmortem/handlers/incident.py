@@ -15,7 +15,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Config
-from postmortem.document import document_path, render_document
+from postmortem.document import (
+    DocumentError,
+    document_path,
+    render_document,
+    split_frontmatter,
+    update_frontmatter,
+)
 from postmortem.errors import FormError, TemplateError
 from postmortem.form import (
     FormDefinition,
@@ -138,9 +144,22 @@ def _quote(text: str, limit: int = 300) -> str:
     return f"`{one_line.replace('`', 'ˋ')}`"
 
 
+def keep_lifecycle_status(document: str, on_branch: FileContent | None) -> str:
+    """``document`` with the ``status`` of the file on the branch: the sign-off handler moves it Draft → In Review
+    as the pull request leaves draft, and regenerating the document from the issue must not move it back."""
+    if on_branch is None:
+        return document
+    try:
+        status = split_frontmatter(on_branch.text)[0].get("status")
+        return document if status is None else update_frontmatter(document, {"status": status})
+    except DocumentError:
+        return document
+
+
 def decide(state: IncidentState) -> Plan:
     """The writes that bring GitHub to the state this issue calls for; empty when it is already there."""
     plan = Plan()
+    state = state.model_copy(update={"document": keep_lifecycle_status(state.document, state.file_on_branch)})
     incident = state.incident
     number = incident.number
     pull = state.pull_request

@@ -1,15 +1,679 @@
-"""Pull-request approvals → the post-mortem's sign-off (placeholder until the sign-off handler lands)."""
+"""Pull-request approvals → the post-mortem's sign-off, and the Draft → In Review → Published lifecycle.
+
+Which pull requests: a post-mortem pull request carries the hidden ``document`` marker in its body (written by
+the incident handler) or comes from a ``postmortem/incident-<N>`` branch. Every other pull request is a quiet
+no-op with a log line.
+
+While the pull request is open (``pull_request_review`` submitted/dismissed; ``pull_request`` opened, reopened,
+synchronize, ready_for_review, converted_to_draft, edited; ``workflow_dispatch``/``schedule`` for every open
+post-mortem pull request), the sign-off is computed from *all* the reviews (never from the one in the event),
+the reviewers' permissions and the roles' team members (:mod:`postmortem.signoff`), and shown as
+
+* the commit status ``postmortem/sign-off`` on the head commit (set only when the latest one differs), and
+* one sticky comment, edited in place (created once the pull request is ready for review, so holders are not
+  @-mentioned while the author is still drafting).
+
+Leaving draft (``ready_for_review``) requests reviews from the holders of roles not signed yet.
+
+How sign-offs reach the document — no bot commit after approvals
+-----------------------------------------------------------------
+A commit on the pull-request branch after approvals would be dismissed by the common "Dismiss stale pull request
+approvals when new commits are pushed" protection rule, voiding the very sign-off it records. So while the pull
+request is open the document is only touched at the lifecycle transitions (``ready_for_review`` → ``status: In
+Review``, ``converted_to_draft`` → ``status: Draft``; a reconcile repairs a missed one), and never while any
+approval by a collaborator with write access stands. The sign-off lives in the status and the sticky comment.
+On merge, ONE commit to the base branch writes ``status: Published``, ``published``, the ``signoff`` mapping,
+the ticked Sign-Off checklist, the Publication Date and the 30-day follow-up date. When branch protection refuses
+that commit, it is proposed in a small pull request from ``postmortem/publish-incident-<N>`` instead (and said
+so). Then the incident issue gets one comment linking the published document, and is closed when the
+configuration says ``close_incident_on_publish: true``.
+
+Dates come from GitHub (the reviews' ``submitted_at``, the pull request's ``merged_at``), never from the clock,
+so a rerun on another day decides the same document and writes nothing.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict
+
+from postmortem.config import Role
+from postmortem.document import DocumentError, split_frontmatter, update_frontmatter
+from postmortem.errors import NotFound
+from postmortem.github_state import (
+    WRITE_PERMISSIONS,
+    Comment,
+    CommitStatus,
+    FileContent,
+    Issue,
+    PullRequest,
+    Review,
+    TeamMembers,
+    git_blob_sha,
+    normalize_review_state,
+)
 from postmortem.handlers import Context
-from postmortem.plan import Plan
+from postmortem.handlers.sticky import find_comment, upsert_comment
+from postmortem.markers import marker, read_marker
+from postmortem.plan import (
+    CreateComment,
+    Plan,
+    PutFile,
+    RequestReviewers,
+    SetCommitStatus,
+    UpdateIssue,
+    UpdatePullRequest,
+)
+from postmortem.signoff import (
+    COMMENT_KIND,
+    STATUS_CONTEXT,
+    SignoffState,
+    compute_signoff,
+    follow_up_date,
+    hand_ticked_roles,
+    is_signoff_comment,
+    latest_decisive_reviews,
+    review_from_payload,
+    reviewers_to_request,
+    set_follow_up,
+    signoff_frontmatter,
+    status_for,
+    sticky_comment,
+    tick_signoff,
+)
+
+DOCUMENT_MARKER = "document"
+PUBLISHED_MARKER = "published"
+STATUS_DRAFT = "Draft"
+STATUS_IN_REVIEW = "In Review"
+STATUS_PUBLISHED = "Published"
+
+OPEN_ACTIONS = frozenset(
+    {"opened", "reopened", "synchronize", "ready_for_review", "converted_to_draft", "edited"}
+)
+REVIEW_ACTIONS = frozenset({"submitted", "dismissed"})
+LIFECYCLE_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "converted_to_draft", "reconcile"})
+"""When the document's ``status`` may be committed on the pull-request branch (never while approvals stand)."""
+RECONCILE = "reconcile"
+MAX_DOCUMENT_SCAN = 20
+
+_BRANCH = re.compile(r"^postmortem/incident-(?P<n>[1-9][0-9]*)$")
+_DOCUMENT_MARKER = re.compile(r"<!--\s*postmortem:document(?:\s+\{.*?\})?\s*-->", re.DOTALL)
 
 
-def _not_yet(ctx: Context) -> Plan:
+def publish_branch(incident: int) -> str:
+    """Where the publication commit goes when branch protection refuses it on the base branch."""
+    return f"postmortem/publish-incident-{incident}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Which pull request
+# --------------------------------------------------------------------------------------------------------------
+
+
+class PostmortemRef(BaseModel):
+    """What identifies a post-mortem pull request: its incident, and the document the action last wrote."""
+
+    model_config = ConfigDict(frozen=True)
+
+    incident: int
+    path: str | None = None
+    recorded_sha: str | None = None
+    """Blob sha of the document the action last wrote (the incident handler's "untouched" test)."""
+
+
+def postmortem_ref(body: str | None, head_ref: str) -> PostmortemRef | None:
+    """The post-mortem a pull request is about (``document`` marker, else ``postmortem/incident-N``), or None."""
+    recorded = read_marker(body, DOCUMENT_MARKER)
+    branch = _BRANCH.match(head_ref)
+    incident: int | None = None
+    if recorded is not None and isinstance(recorded.get("incident"), int) and recorded["incident"] > 0:
+        incident = int(recorded["incident"])
+    elif branch is not None:
+        incident = int(branch.group("n"))
+    if incident is None:
+        return None
+    recorded = recorded or {}
+    path = recorded.get("path")
+    sha = recorded.get("sha")
+    return PostmortemRef(
+        incident=incident,
+        path=path if isinstance(path, str) and path else None,
+        recorded_sha=sha if isinstance(sha, str) and sha else None,
+    )
+
+
+def with_recorded_sha(body: str, ref: PostmortemRef, path: str, sha: str) -> str:
+    """The pull request's body with the ``document`` marker's sha replaced (the rest of the body unchanged)."""
+    new = marker(DOCUMENT_MARKER, incident=ref.incident, path=path, sha=sha)
+    if _DOCUMENT_MARKER.search(body):
+        return _DOCUMENT_MARKER.sub(lambda _m: new, body, count=1)
+    return f"{new}\n{body}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Pure decisions
+# --------------------------------------------------------------------------------------------------------------
+
+
+class Signoff(BaseModel):
+    """The sign-off of one pull request as its reviews stand, with what was read to compute it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: SignoffState
+    team_members: dict[str, TeamMembers]
+    reviewed_by: tuple[str, ...] = ()
+    """Everyone who submitted any review (they are not asked again)."""
+    writer_approvals: tuple[str, ...] = ()
+    """Reviewers with write access whose latest decisive review approves (counted or not): a bot commit now
+    would be dismissed with them under "dismiss stale approvals"."""
+
+
+class OpenState(BaseModel):
+    """Everything the decision for an open post-mortem pull request needs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: str
+    """The event's action, or ``reconcile``."""
+    pull: PullRequest
+    ref: PostmortemRef
+    roles: list[Role]
+    signoff: Signoff
+    statuses: list[CommitStatus]
+    comments: list[Comment]
+    path: str | None
+    document: FileContent | None = None
+    document_problem: str | None = None
+
+
+def desired_status(pull: PullRequest) -> str:
+    return STATUS_DRAFT if pull.draft else STATUS_IN_REVIEW
+
+
+def document_status(text: str) -> str | None:
+    """The document's frontmatter ``status``; raises :class:`DocumentError` for broken frontmatter."""
+    meta, _ = split_frontmatter(text)
+    value = meta.get("status")
+    return None if value is None else str(value)
+
+
+def decide_open(state: OpenState) -> Plan:
+    """Lifecycle commit (then decide again), else status, sticky comment and review requests."""
     plan = Plan()
-    plan.say(f"{ctx.event.describe()}: sign-off handling is not available in this version.")
+    pull, signoff = state.pull, state.signoff.state
+    number = pull.number
+    if state.document_problem:
+        plan.say(f"#{number}: {state.document_problem}", "warning")
+
+    document = state.document
+    wanted = desired_status(pull)
+    if state.action in LIFECYCLE_ACTIONS and document is not None and state.path is not None:
+        try:
+            current = document_status(document.text)
+            updated = update_frontmatter(document.text, {"status": wanted}) if current != wanted else None
+        except DocumentError as error:
+            plan.say(
+                f"#{number}: {state.path} has unreadable frontmatter ({error}); its status is left as is.",
+                "warning",
+            )
+            updated = None
+        if updated is not None and state.signoff.writer_approvals:
+            approvers = ", ".join(f"@{login}" for login in state.signoff.writer_approvals)
+            plan.say(
+                f"#{number}: the document's status stays {current!r} instead of {wanted!r}: approved by {approvers}, "
+                'and a commit now would be dismissed with those approvals by the "dismiss stale approvals" rule. '
+                "It becomes Published on merge."
+            )
+        elif updated is not None:
+            plan.add(
+                PutFile(
+                    path=state.path,
+                    branch=pull.head_ref,
+                    content=updated,
+                    message=f"Post-mortem of incident #{state.ref.incident}: status {wanted}",
+                    expected_sha=document.sha,
+                )
+            )
+            if state.ref.recorded_sha == document.sha:
+                # Still exactly what the action wrote: keep the incident handler treating it as untouched.
+                body = with_recorded_sha(pull.body, state.ref, state.path, git_blob_sha(updated))
+                plan.add(UpdatePullRequest(number=number, body=body))
+            plan.say(f"#{number}: the document's status becomes {wanted} (committed on {pull.head_ref}).")
+            plan.replan = True  # the head commit changed: the status goes on the new one
+            return plan
+
+    outcome, description = status_for(signoff)
+    latest = next((s for s in state.statuses if s.context == STATUS_CONTEXT), None)
+    if latest is None or (latest.state, latest.description) != (outcome, description):
+        plan.add(
+            SetCommitStatus(sha=pull.head_sha, context=STATUS_CONTEXT, state=outcome, description=description)
+        )
+
+    hand_ticked = hand_ticked_roles(document.text, state.roles) if document is not None else []
+    body = sticky_comment(signoff, hand_ticked=hand_ticked)
+    ours = [c for c in state.comments if is_signoff_comment(c.body)]
+    if ours or not pull.draft:
+        upsert_comment(plan, ours, number, COMMENT_KIND, body)
+
+    if state.action == "ready_for_review" and not pull.draft:
+        asked = set(pull.requested_reviewers) | set(pull.requested_teams) | set(state.signoff.reviewed_by)
+        users, teams = reviewers_to_request(
+            signoff, state.roles, state.signoff.team_members, already_requested=asked, author=pull.author
+        )
+        if users or teams:
+            plan.add(RequestReviewers(number=number, users=tuple(users), teams=tuple(teams)))
+
+    plan.say(f"#{number}: sign-off {outcome}: {description}.")
+    for item in signoff.not_counted:
+        plan.say(f"#{number}: the approval by @{item.login} is not counted: {item.detail}.", "notice")
+    for title in hand_ticked:
+        if not any(r.signed and r.title == title for r in signoff.roles):
+            plan.say(
+                f"#{number}: {title} is ticked by hand in the document; that is not a sign-off.", "notice"
+            )
     return plan
 
 
-handle_pull_request = handle_review = handle_reconcile = _not_yet
+class MergedState(BaseModel):
+    """Everything the decision for a merged post-mortem pull request needs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pull: PullRequest
+    ref: PostmortemRef
+    signoff: SignoffState
+    path: str | None
+    base_file: FileContent | None
+    fallback_pull: PullRequest | None = None
+    fallback_file: FileContent | None = None
+    issue: Issue | None = None
+    issue_comments: list[Comment] = []
+    close_incident: bool = False
+
+
+def published_on(pull: PullRequest) -> date:
+    """The publication date: the merge's day (UTC)."""
+    moment = pull.merged_at or datetime.now(UTC)
+    return moment.astimezone(UTC).date()
+
+
+def publish_document(text: str, state: SignoffState, published: date) -> str:
+    """The document as published: frontmatter status/published/signoff, the ticked checklist, the dates."""
+    updated = update_frontmatter(
+        text,
+        {
+            "status": STATUS_PUBLISHED,
+            "published": published.isoformat(),
+            "signoff": signoff_frontmatter(state),
+        },
+    )
+    updated = tick_signoff(updated, state, published=published)
+    return set_follow_up(updated, follow_up_date(published))
+
+
+def _blob_url(pull: PullRequest, branch: str, path: str) -> str:
+    site = pull.html_url.rsplit("/pull/", 1)[0]
+    return f"{site}/blob/{quote(branch)}/{quote(path)}"
+
+
+def _published_comment(state: MergedState, path: str, pending: int | None) -> str:
+    pull, signoff = state.pull, state.signoff
+    when = published_on(pull)
+    lines = [
+        marker(PUBLISHED_MARKER),
+        f"📘 The post-mortem of this incident is published: [`{path}`]({_blob_url(pull, pull.base_ref, path)}) "
+        f"(#{pull.number}, merged {when.isoformat()}).",
+        "",
+    ]
+    signed = [
+        f"{r.title} @{r.signed_by}" + (f" ({r.signed_at.astimezone(UTC):%Y-%m-%d})" if r.signed_at else "")
+        for r in signoff.roles
+        if r.signed
+    ]
+    if signed:
+        lines.append("Signed off by: " + ", ".join(signed) + ".")
+    else:
+        lines.append("No sign-off role was signed before the merge.")
+    if signoff.missing:
+        lines.append(f"Merged without the sign-off of: {', '.join(signoff.missing)}.")
+    lines.append(f"30-day follow-up review: {follow_up_date(when).isoformat()}.")
+    if pending is not None:
+        lines += [
+            "",
+            f"Branch protection on `{pull.base_ref}` refused the action's direct commit, so the Published status "
+            f"and the sign-off are proposed in #{pending}: merge it to finish the publication.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def decide_merged(state: MergedState) -> Plan:
+    """One publication commit (then decide again), then the incident issue's comment (and closing it)."""
+    plan = Plan()
+    pull, ref = state.pull, state.ref
+    if state.path is None or state.base_file is None:
+        where = (
+            f"{state.path} on {pull.base_ref}" if state.path else f"the document of incident #{ref.incident}"
+        )
+        plan.say(
+            f"#{pull.number} was merged, but {where} could not be found; nothing was published.", "warning"
+        )
+        return plan
+    when = published_on(pull)
+    try:
+        published = publish_document(state.base_file.text, state.signoff, when)
+    except DocumentError as error:
+        plan.say(f"{state.path} on {pull.base_ref} cannot be published: {error}", "error")
+        return plan
+    if state.signoff.missing:
+        plan.say(
+            f"#{pull.number} was merged without the sign-off of: {', '.join(state.signoff.missing)}.",
+            "warning",
+        )
+
+    pending: int | None = None
+    if published != state.base_file.text:
+        fallback = state.fallback_pull
+        if (
+            fallback is not None
+            and fallback.state == "open"
+            and state.fallback_file is not None
+            and state.fallback_file.text == published
+        ):
+            pending = fallback.number
+            plan.say(
+                f"The publication of {state.path} waits for pull request #{pending} "
+                f"(branch protection on {pull.base_ref} refused a direct commit).",
+                "notice",
+            )
+        else:
+            plan.add(
+                PutFile(
+                    path=state.path,
+                    branch=pull.base_ref,
+                    content=published,
+                    message=f"Publish the post-mortem of incident #{ref.incident} (signed off in #{pull.number})",
+                    expected_sha=state.base_file.sha,
+                    fallback_branch=publish_branch(ref.incident),
+                )
+            )
+            plan.say(f"Publishing {state.path} on {pull.base_ref}: status Published, {when.isoformat()}.")
+            plan.replan = True  # the incident comment says whether the commit went through a pull request
+            return plan
+    else:
+        plan.say(f"{state.path} on {pull.base_ref} is published.")
+
+    if state.issue is None:
+        plan.say(f"Incident issue #{ref.incident} could not be read; it gets no comment.", "warning")
+        return plan
+    if find_comment(state.issue_comments, PUBLISHED_MARKER) is None:
+        # Done once, together with the comment: a human reopening the issue later is not overridden.
+        if state.close_incident and state.issue.state == "open":
+            plan.add(UpdateIssue(number=ref.incident, state="closed", state_reason="completed"))
+        plan.add(CreateComment(number=ref.incident, body=_published_comment(state, state.path, pending)))
+    return plan
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reads
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _cache_dict(ctx: Context, key: str) -> dict[str, Any]:
+    value = ctx.cache.get(key)
+    if not isinstance(value, dict):
+        value = {}
+        ctx.cache[key] = value
+    return value
+
+
+def _warn_once(ctx: Context, plan: Plan, text: str) -> None:
+    """A warning said once per run (a reconcile reads several pull requests with the same teams)."""
+    said = _cache_dict(ctx, "signoff-warned")
+    if text not in said:
+        said[text] = True
+        plan.say(text, "warning")
+
+
+def _team_members(ctx: Context) -> dict[str, TeamMembers]:
+    """Members of every team holding a role (cached for the run; unreadable teams are marked so)."""
+    cached = _cache_dict(ctx, "signoff-teams")
+    for role in ctx.config.signoff.roles:
+        for team in role.teams:
+            if team not in cached:
+                cached[team] = ctx.gateway.list_team_members(team)
+    return {k: v for k, v in cached.items() if isinstance(v, TeamMembers)}
+
+
+def _permissions(ctx: Context, logins: Sequence[str]) -> dict[str, str]:
+    cached = _cache_dict(ctx, "signoff-permissions")
+    for login in logins:
+        if login not in cached:
+            cached[login] = ctx.gateway.get_permission(login) if login != "ghost" else "none"
+    return {login: str(cached[login]) for login in logins}
+
+
+def _event_review(ctx: Context) -> Review | None:
+    data = ctx.event.payload.get("review")
+    if not isinstance(data, dict) or ctx.event.name != "pull_request_review":
+        return None
+    try:
+        return review_from_payload(data)
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def read_signoff(ctx: Context, pull: PullRequest, plan: Plan) -> Signoff:
+    """The sign-off from every review of the pull request (plus the event's review if the list lags behind)."""
+    reviews = ctx.gateway.list_reviews(pull.number)
+    event_review = _event_review(ctx)
+    if event_review is not None and event_review.id not in {r.id for r in reviews}:
+        payload_pull = ctx.event.pull_request or {}
+        if payload_pull.get("number") == pull.number:
+            reviews.append(event_review)
+    latest = latest_decisive_reviews(reviews)
+    deciding = [
+        r.user
+        for r in latest.values()
+        if normalize_review_state(r.state) in ("APPROVED", "CHANGES_REQUESTED")
+    ]
+    permissions = _permissions(ctx, deciding)
+    teams = _team_members(ctx)
+    config = ctx.config.signoff
+    state = compute_signoff(
+        reviews,
+        config.roles,
+        config.required,
+        team_members=teams,
+        permissions=permissions,
+        head_sha=pull.head_sha,
+    )
+    for warning in state.warnings:
+        _warn_once(ctx, plan, warning)
+    writers = tuple(
+        r.user
+        for r in latest.values()
+        if normalize_review_state(r.state) == "APPROVED"
+        and permissions.get(r.user, "none") in WRITE_PERMISSIONS
+    )
+    reviewed = tuple(dict.fromkeys(r.user for r in reviews if normalize_review_state(r.state) != "PENDING"))
+    return Signoff(state=state, team_members=teams, reviewed_by=reviewed, writer_approvals=writers)
+
+
+def find_document(ctx: Context, ref: PostmortemRef, at: str) -> tuple[str | None, FileContent | None]:
+    """The document's path and content at ``at`` (a sha or branch): the marker's path, else a search of the
+    post-mortem folder (newest names first) for the file whose frontmatter names the incident."""
+    if ref.path is not None:
+        return ref.path, ctx.gateway.get_file(ref.path, at)
+    entries = ctx.gateway.list_directory(ctx.config.directory, at)
+    names = sorted((e for e in entries if e.type == "file" and e.name.endswith(".md")), key=lambda e: e.name)
+    for entry in list(reversed(names))[:MAX_DOCUMENT_SCAN]:
+        file = ctx.gateway.get_file(entry.path, at)
+        if file is None:
+            continue
+        try:
+            meta, _ = split_frontmatter(file.text)
+        except DocumentError:
+            continue
+        if meta.get("incident") == ref.incident:
+            return file.path, file
+    return None, None
+
+
+def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str) -> Plan:
+    plan = Plan()
+    committed = f"signoff-committed-{pull.number}"
+    if ctx.cache.get(committed):
+        # GitHub moves a pull request's head.sha a moment after a push; the branch ref moves at once. The status
+        # must go on the commit this run just made.
+        head = ctx.gateway.get_branch_sha(pull.head_ref)
+        if head is not None:
+            pull = pull.model_copy(update={"head_sha": head})
+    signoff = read_signoff(ctx, pull, plan)
+    path, document = find_document(ctx, ref, pull.head_sha)
+    problem = None
+    if path is None:
+        problem = f"the document of incident #{ref.incident} was not found on {pull.head_ref}."
+    elif document is None:
+        problem = f"{path} is not on {pull.head_ref}; hand-ticked boxes and its status are not checked."
+    state = OpenState(
+        action=action,
+        pull=pull,
+        ref=ref,
+        roles=list(ctx.config.signoff.roles),
+        signoff=signoff,
+        statuses=ctx.gateway.list_statuses(pull.head_sha),
+        comments=ctx.gateway.list_comments(pull.number),
+        path=path,
+        document=document,
+        document_problem=problem,
+    )
+    decided = decide_open(state)
+    if any(isinstance(write, PutFile) for write in decided.writes):
+        ctx.cache[committed] = True
+    decided.messages[:0] = plan.messages
+    return decided
+
+
+def _merged_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef) -> Plan:
+    plan = Plan()
+    cached = ctx.cache.get(f"signoff-merged-{pull.number}")
+    if isinstance(cached, SignoffState):
+        signoff = cached  # the reviews of a merged pull request do not change between the rounds of a run
+    else:
+        signoff = read_signoff(ctx, pull, plan).state
+        ctx.cache[f"signoff-merged-{pull.number}"] = signoff
+    path, base_file = find_document(ctx, ref, pull.base_ref)
+    fallback_pull = fallback_file = None
+    commit_first = False
+    if path is not None and base_file is not None:
+        try:
+            published = publish_document(base_file.text, signoff, published_on(pull))
+        except DocumentError:
+            published = base_file.text
+        if published != base_file.text:
+            fallback_pull = ctx.gateway.find_pull_request(publish_branch(ref.incident))
+            if fallback_pull is not None and fallback_pull.state == "open":
+                fallback_file = ctx.gateway.get_file(path, fallback_pull.head_sha)
+            commit_first = fallback_file is None or fallback_file.text != published
+    issue: Issue | None = None
+    comments: list[Comment] = []
+    if path is not None and base_file is not None and not commit_first:  # else: read in the next round
+        try:
+            issue = ctx.gateway.get_issue(ref.incident)
+        except NotFound:
+            issue = None
+        if issue is not None:
+            comments = ctx.gateway.list_comments(ref.incident)
+    state = MergedState(
+        pull=pull,
+        ref=ref,
+        signoff=signoff,
+        path=path,
+        base_file=base_file,
+        fallback_pull=fallback_pull,
+        fallback_file=fallback_file,
+        issue=issue,
+        issue_comments=comments,
+        close_incident=ctx.config.close_incident_on_publish,
+    )
+    decided = decide_merged(state)
+    decided.messages[:0] = plan.messages
+    return decided
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _for_event(ctx: Context, actions: frozenset[str]) -> Plan:
+    event = ctx.event
+    plan = Plan()
+    payload_pull = event.pull_request
+    if payload_pull is None:
+        plan.say(f"Ignoring {event.describe()}: the payload has no pull request.")
+        return plan
+    number = int(payload_pull["number"])
+    head_ref = str((payload_pull.get("head") or {}).get("ref") or "")
+    if postmortem_ref(payload_pull.get("body"), head_ref) is None:
+        plan.say(f"Ignoring {event.describe()} for #{number}: not a post-mortem pull request.")
+        return plan
+    if event.action not in actions and event.action != "closed":
+        plan.say(f"Ignoring {event.describe()} for #{number}: not an action that changes the sign-off.")
+        return plan
+
+    pull = ctx.gateway.get_pull_request(
+        number
+    )  # as it is now: a rerun of an old event must not go back in time
+    ref = postmortem_ref(pull.body, pull.head_ref)
+    if ref is None:
+        plan.say(f"Ignoring #{number}: its body no longer marks it as a post-mortem pull request.")
+        return plan
+    if pull.state == "closed":
+        if not pull.merged:
+            plan.say(f"#{number} was closed without merging: the post-mortem is not published.")
+            return plan
+        if event.action != "closed":
+            plan.say(f"Ignoring {event.describe()} for #{number}: it is merged already.")
+            return plan
+        return _merged_plan(ctx, pull, ref)
+    if event.action == "closed":
+        plan.say(f"#{number} is open again; nothing to publish.")
+        return plan
+    return _open_plan(ctx, pull, ref, event.action or "")
+
+
+def handle_pull_request(ctx: Context) -> Plan:
+    """``pull_request`` opened/reopened/synchronize/ready_for_review/converted_to_draft/edited, and closed."""
+    return _for_event(ctx, OPEN_ACTIONS)
+
+
+def handle_review(ctx: Context) -> Plan:
+    """``pull_request_review`` submitted / dismissed."""
+    return _for_event(ctx, REVIEW_ACTIONS)
+
+
+def handle_reconcile(ctx: Context) -> Plan:
+    """``workflow_dispatch`` / ``schedule``: every open post-mortem pull request, from one listing."""
+    plan = Plan()
+    pulls = [
+        (pull, ref)
+        for pull in ctx.gateway.list_pull_requests(state="open")
+        if (ref := postmortem_ref(pull.body, pull.head_ref)) is not None
+    ]
+    if not pulls:
+        plan.say("No open post-mortem pull request to reconcile.")
+        return plan
+    for pull, ref in pulls:
+        decided = _open_plan(ctx, pull, ref, RECONCILE)
+        plan.add(*decided.writes)
+        plan.messages.extend(decided.messages)
+        plan.replan = plan.replan or decided.replan
+    return plan
