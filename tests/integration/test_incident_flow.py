@@ -331,3 +331,19 @@ def test_a_broken_form_in_the_repository_falls_back_to_the_built_in_one(
     assert len(fake.pulls()) == 1
     assert "47 minutes" in (fake.file_text(BRANCH, PATH) or "")
     assert any(m.level == "warning" and "built-in incident form" in m.text for m in report.messages)
+
+
+def test_an_approved_document_is_not_regenerated(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake)
+    run(fake, "issues", issue_payload(fake, number))
+    (pull,) = fake.pulls()
+    before = fake.file_text(BRANCH, PATH)
+    fake.add_review(pull.number, "alice", "APPROVED")
+    old_body = fake.items[number].body or ""
+    fake.items[number].body = old_body.replace("~15,000 active users", "~16,500 active users")
+
+    run(fake, "issues", issue_payload(fake, number, action="edited", changes={"body": {"from": old_body}}))
+
+    assert fake.file_text(BRANCH, PATH) == before
+    (notice,) = fake.comments_on(pull.number)
+    assert "@alice" in notice.body and "~16,500 active users" in notice.body

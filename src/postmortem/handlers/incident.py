@@ -47,6 +47,7 @@ from postmortem.plan import (
     RequestReviewers,
     UpdatePullRequest,
 )
+from postmortem.signoff import latest_decisive_reviews
 
 HANDLED_ACTIONS = frozenset({"opened", "edited", "labeled", "reopened"})
 DOCUMENT_MARKER = "document"
@@ -81,6 +82,8 @@ class IncidentState(BaseModel):
     file_on_branch: FileContent | None = None
     issue_comments: list[Comment] = []
     pull_comments: list[Comment] = []
+    approved_by: tuple[str, ...] = ()
+    """Reviewers whose latest decisive review approves the pull request: regenerating would dismiss them."""
 
 
 def pull_request_title(incident: Incident) -> str:
@@ -218,7 +221,7 @@ def decide(state: IncidentState) -> Plan:
 
     recorded = read_marker(pull.body, DOCUMENT_MARKER) or {}
     untouched = state.file_on_branch is not None and recorded.get("sha") == state.file_on_branch.sha
-    if untouched and state.file_on_branch is not None:
+    if untouched and state.file_on_branch is not None and not state.approved_by:
         if state.file_on_branch.text != state.document:
             plan.add(
                 PutFile(
@@ -242,12 +245,18 @@ def decide(state: IncidentState) -> Plan:
         return plan
 
     changes = _changed_answers(state.previous, incident)
+    if untouched:
+        why = (
+            f"after it was approved ({', '.join('@' + login for login in state.approved_by)}), so the document was"
+            " **not** regenerated (a new commit would dismiss or outdate those approvals)"
+        )
+    else:
+        why = "after this post-mortem was changed by hand, so the document was **not** regenerated (no human edit is overwritten)"
     if state.action == "edited" and changes:
         body = "\n".join(
             [
                 marker(EDITED_MARKER),
-                f"✏️ Incident #{number} was edited after this post-mortem was changed by hand, so the document was"
-                " **not** regenerated (no human edit is overwritten). Latest changes in the issue:",
+                f"✏️ Incident #{number} was edited {why}. Latest changes in the issue:",
                 "",
                 *changes,
                 "",
@@ -256,7 +265,7 @@ def decide(state: IncidentState) -> Plan:
         )
         upsert_comment(plan, state.pull_comments, pull.number, EDITED_MARKER, body)
     else:
-        plan.say(f"{state.path} has been edited by hand; leaving it as it is.")
+        plan.say(f"{state.path} has been edited by hand or approved; leaving it as it is.")
     return plan
 
 
@@ -405,6 +414,7 @@ def handle(ctx: Context) -> Plan:
         else document_path(incident, config.directory)
     )
     branch_sha = gateway.get_branch_sha(branch) if pull is None else pull.head_sha
+    editing_pull = pull if pull is not None and pull.state == "open" and event.action == "edited" else None
     state = IncidentState(
         config=config,
         action=event.action or "",
@@ -419,9 +429,14 @@ def handle(ctx: Context) -> Plan:
         pull_request=pull,
         file_on_branch=gateway.get_file(path, branch) if branch_sha is not None else None,
         issue_comments=gateway.list_comments(number),
-        pull_comments=gateway.list_comments(pull.number)
-        if pull is not None and pull.state == "open" and event.action == "edited"
-        else [],
+        pull_comments=gateway.list_comments(editing_pull.number) if editing_pull else [],
+        approved_by=tuple(
+            review.user
+            for review in latest_decisive_reviews(gateway.list_reviews(editing_pull.number)).values()
+            if review.state == "APPROVED"
+        )
+        if editing_pull
+        else (),
     )
     decided = decide(state)
     decided.messages[:0] = plan.messages
