@@ -1,15 +1,691 @@
-"""Action Items table ↔ tracking issues (placeholder until the sync handler lands)."""
+"""Action Items table ↔ tracking issues, kept in sync in both directions.
+
+Ownership: the table owns each item's text, owner, deadline and priority (and whether the item exists); the
+tracking issue owns its state (open / closed as completed / closed as not planned). A sync of one document:
+
+* every row without an issue gets one, except 💡 Proposed rows (not agreed yet) and rows already 🟢 Done or
+  ⚪ Won't Do (nothing left to track); existing issues are found with ONE listing by label and matched by the
+  hidden marker (document path + row key), so a row whose Issue cell was deleted is re-linked, not duplicated;
+* the rows' Issue and Status cells are written in ONE commit with the blob sha read (a 409 re-reads and
+  re-applies the cell edits on the fresh text); on the default branch a protected branch falls back to a PR;
+* a row whose text / owner / deadline / priority changed updates its issue; a removed row closes its issue as
+  not planned with a comment (never while the table has rows this action cannot read);
+* issue state flows back into the Status column; unreadable cells are never overwritten;
+* at most :data:`MAX_CREATIONS_PER_RUN` issues are created per run; the rest wait for the next run.
+
+Handlers: ``read (gateway) → decide (pure) → Plan``; the issue numbers for the Issue cells are written in a
+second round (``replan``), after re-reading the listing.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from postmortem.action_items import (
+    ActionItem,
+    ActionItemsReport,
+    CellEdit,
+    Status,
+    read_action_items,
+    set_cells,
+    status_cell,
+)
+from postmortem.config import Config
+from postmortem.github_state import Comment, FileContent, Issue, PullRequest
 from postmortem.handlers import Context
-from postmortem.plan import Plan
+from postmortem.handlers.incident import DOCUMENT_MARKER, branch_name
+from postmortem.handlers.sticky import find_comment, upsert_comment
+from postmortem.markers import marker, read_marker
+from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
+from postmortem.tracking import (
+    ITEM_MARKER,
+    PRIORITY_COLORS,
+    IncidentContext,
+    IssueLink,
+    closed_status,
+    fingerprint,
+    incident_context,
+    issue_body,
+    issue_title,
+    open_status,
+    read_link,
+    replace_managed,
+)
+
+__all__ = [
+    "MAX_CREATIONS_PER_RUN",
+    "DocumentState",
+    "Target",
+    "decide",
+    "handle_pull_request",
+    "handle_push",
+    "handle_reconcile",
+    "handle_tracking_issue",
+]
+
+MAX_CREATIONS_PER_RUN = 50
+"""Issues created per run at most: with the gateway's 1 s between writes a run stays well inside GitHub's
+secondary limits (80 content-creating requests a minute, 500 an hour); the next run continues."""
+PROBLEMS_MARKER = "action-items-problems"
+PULL_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "synchronize", "closed"})
+ISSUE_ACTIONS = frozenset({"closed", "reopened"})
+ACTION_ITEM_COLOR = ("0e8a16", "Tracks an action item of a post-mortem")
+_BLOCKING = frozenset({"not_a_table", "no_text_column", "unsupported_table", "text", "issue"})
+_CREATED = "action-items-created"
+_PULL = "action-items-pull"
+_PERMISSIONS = "action-items-permissions"
 
 
-def _not_yet(ctx: Context) -> Plan:
-    plan = Plan()
-    plan.say(f"{ctx.event.describe()}: action-item sync is not available in this version.")
+class Target(BaseModel):
+    """One document to sync and the branch that holds it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    branch: str
+    on_default: bool
+    """On the default branch: commit with a fallback to a pull request when branch protection refuses."""
+    pull_request: int | None = None
+    """The post-mortem pull request (open or merged): where the problems comment goes."""
+
+
+class DocumentState(BaseModel):
+    """Everything :func:`decide` needs for one document, read before deciding."""
+
+    model_config = ConfigDict(frozen=True)
+
+    config: Config
+    repository: str
+    html_url: str
+    """``https://github.com/owner/repo``."""
+    default_branch: str
+    target: Target
+    file: FileContent | None
+    issues: list[Issue]
+    """Every issue carrying the action-item label (open and closed): one listing for the whole run."""
+    labels: frozenset[str] | None = None
+    """Label names of the repository (casefolded), or None when not read (then the listed issues' labels count)."""
+    comments: list[Comment] | None = None
+    """Comments of the post-mortem pull request, or None when there is no pull request to comment on."""
+    fallback_text: str | None = None
+    """The document as already proposed on the fallback branch's open pull request, if any."""
+    creations_left: int = MAX_CREATIONS_PER_RUN
+    unassignable: frozenset[str] = frozenset()
+    """Owner logins (casefolded) that are not collaborators: GitHub refuses them as assignees (422)."""
+
+
+def fallback_branch(path: str) -> str:
+    """Where a refused commit to the default branch goes: ``postmortem/action-items-<file name>``."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", path.rsplit("/", 1)[-1].removesuffix(".md")).strip("-.")
+    return f"postmortem/action-items-{stem or 'document'}"
+
+
+# ============================================================================================ deciding
+
+
+class _Linked(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item: ActionItem
+    issue: Issue
+    link: IssueLink | None
+    """The issue's marker when it is ours for this document (then the table's fields are pushed to it)."""
+    relinked: bool = False
+
+
+def _ours(issues: Sequence[Issue], path: str) -> list[tuple[Issue, IssueLink]]:
+    found = []
+    for issue in sorted(issues, key=lambda i: i.number):
+        link = read_link(issue.body)
+        if link is not None and link.doc == path:
+            found.append((issue, link))
+    return found
+
+
+def _priority_labels(labels: Sequence[str], priority: str | None, base: str) -> tuple[str, ...]:
+    kept = [label for label in labels if label.upper() not in PRIORITY_COLORS]
+    if base.casefold() not in {label.casefold() for label in kept}:
+        kept.append(base)
+    if priority:
+        kept.append(priority)
+    return tuple(kept)
+
+
+def status_after_open(status: Status) -> bool:
+    return status in (Status.NOT_STARTED, Status.IN_PROGRESS)
+
+
+def _status_after(issue: Issue, row: Status | None) -> Status:
+    return closed_status(issue.state_reason) if issue.state == "closed" else open_status(row, issue.labels)
+
+
+def _problems_comment(
+    state: DocumentState, report: ActionItemsReport, strangers: Sequence[ActionItem]
+) -> str:
+    path = state.target.path
+    lines = [marker(PROBLEMS_MARKER)]
+    if not report.problems and not report.unresolved_owners and not strangers:
+        lines.append(f"✅ Every action item in `{path}` can be read now, and every owner is a GitHub login.")
+        return "\n".join(lines)
+    lines += [f"### Action items in `{path}` that need attention", ""]
+    if report.problems:
+        lines += [
+            "These could not be read, so nothing was guessed: the rows are kept as they are and their cells are "
+            "not touched until they are fixed.",
+            "",
+        ]
+        lines += [f"- **Line {p.line + 1}**: {p.message} {p.fix}" for p in report.problems]
+        lines.append("")
+    if report.unresolved_owners:
+        lines += [
+            "These owners are not GitHub logins, so their tracking issues are not assigned to anyone:",
+            "",
+        ]
+        lines += [f"- **Line {p.line + 1}**: {p.message} {p.fix}" for p in report.unresolved_owners]
+        lines.append("")
+    if strangers:
+        lines += [
+            "These owners cannot be assigned (not collaborators of this repository), so their issues are unassigned:",
+            "",
+        ]
+        lines += [
+            f"- **Line {item.line + 1}**: @{item.owner_login} — give them access to the repository, or write "
+            "another owner."
+            for item in strangers
+        ]
+        lines.append("")
+    lines.append("This comment is updated on every push.")
+    return "\n".join(lines)
+
+
+def decide(state: DocumentState) -> Plan:
+    """The writes that bring one document's tracking issues and Issue / Status cells in line; empty when in line.
+
+    ``plan.replan`` is set when issues are created: their numbers go into the table in the next round.
+    """
+    plan = Plan(retry_on_conflict=True)
+    target, config = state.target, state.config
+    path = target.path
+    if state.file is None:
+        plan.say(f"{path} does not exist on {target.branch}; no action items to sync.")
+        return plan
+    document = state.file.text
+    report = read_action_items(document, owners=config.action_items.owners, repo=state.repository)
+    incident = incident_context(document)
+    ours = _ours(state.issues, path)
+    listed = {issue.number: issue for issue in state.issues}
+    ours_by_number = {issue.number: link for issue, link in ours}
+    by_key: dict[str, list[Issue]] = {}
+    for issue, link in ours:
+        by_key.setdefault(link.key, []).append(issue)
+    document_url = f"{state.html_url}/blob/{state.default_branch}/{path}"
+
+    for problem in report.problems:
+        plan.say(f"{path}, line {problem.line + 1}: {problem.message} {problem.fix}", "warning")
+    if report.unresolved_owners:
+        names = ", ".join(sorted({f"“{p.value}”" for p in report.unresolved_owners}))
+        plan.say(
+            f"{path}: owners that are not GitHub logins (their issues stay unassigned): {names}.", "notice"
+        )
+
+    linked_numbers = {item.issue for item in report.items if item.issue is not None}
+    claimed: set[int] = set()
+    linked: list[_Linked] = []
+    to_create: list[ActionItem] = []
+    skipped_closed: list[ActionItem] = []
+    duplicates: list[tuple[Issue, int]] = []
+
+    for item in report.items:
+        if "issue" in item.unreadable:
+            claimed.update(issue.number for issue in by_key.get(item.key, []))
+            continue
+        if item.issue is not None:
+            cell_issue = listed.get(item.issue)
+            if cell_issue is not None:
+                linked.append(_Linked(item=item, issue=cell_issue, link=ours_by_number.get(item.issue)))
+            claimed.add(item.issue)
+            continue
+        candidates = [issue for issue in by_key.get(item.key, []) if issue.number not in linked_numbers]
+        candidates = [issue for issue in candidates if issue.number not in claimed]
+        if candidates:
+            first, *extra = candidates
+            claimed.update(issue.number for issue in candidates)
+            duplicates += [(issue, first.number) for issue in extra]
+            linked.append(
+                _Linked(item=item, issue=first, link=ours_by_number.get(first.number), relinked=True)
+            )
+            continue
+        if item.status == Status.PROPOSED:
+            continue
+        if item.status in (Status.DONE, Status.WONT_DO):
+            skipped_closed.append(item)
+            continue
+        to_create.append(item)
+
+    # labels: create the action-item and priority labels (with colours) once, when an issue needs them
+    known = state.labels
+    if known is None:
+        known = frozenset(label.casefold() for issue in state.issues for label in issue.labels)
+    wanted: dict[str, tuple[str, str]] = {}
+
+    def want(labels: Sequence[str]) -> None:
+        for label in labels:
+            if label.casefold() in known or label.casefold() in {w.casefold() for w in wanted}:
+                continue
+            wanted[label] = PRIORITY_COLORS.get(label.upper(), ACTION_ITEM_COLOR)
+
+    creations = to_create[: max(0, state.creations_left)]
+    remaining = len(to_create) - len(creations)
+    issue_writes: list[Any] = []
+    for item in creations:
+        assignable = _assignable(state, item.owner_login)
+        labels = _priority_labels((), item.priority, config.action_items.label)
+        want(labels)
+        issue_writes.append(
+            CreateIssue(
+                title=issue_title(item),
+                body=issue_body(
+                    item,
+                    path=path,
+                    incident=incident,
+                    document_url=document_url,
+                    heading=report.tables[item.table].heading,
+                    pull_request=target.pull_request,
+                    assignable=assignable,
+                ),
+                assignees=(item.owner_login,) if item.owner_login and assignable else (),
+                labels=labels,
+            )
+        )
+
+    edits: list[CellEdit] = []
+    for entry in linked:
+        item, issue, own = entry.item, entry.issue, entry.link
+        if entry.relinked:
+            edits.append(CellEdit(line=item.line, column="issue", value=f"#{issue.number}"))
+        state_after = issue
+        if own is not None:
+            update = _update_issue(item, issue, own, state, incident, document_url, report)
+            if update is not None:
+                if update.labels is not None:
+                    want(update.labels)
+                issue_writes.append(update)
+                if update.state == "open":
+                    state_after = issue.model_copy(update={"state": "open", "state_reason": "reopened"})
+        table = report.tables[item.table]
+        if table.has_status_column and "status" not in item.unreadable:
+            status = _status_after(state_after, item.status)
+            if status != item.status:
+                edits.append(CellEdit(line=item.line, column="status", value=status_cell(status)))
+                if item.status in (Status.DONE, Status.WONT_DO) and status_after_open(status):
+                    plan.say(
+                        f"{path}, line {item.line + 1}: the row said {item.status_text} but #{issue.number} is "
+                        f"open; the issue owns the state, so the row is {status_cell(status)} again. Close "
+                        f"#{issue.number} to finish the item.",
+                        "notice",
+                    )
+
+    # removed rows (and duplicates of a row's issue from an earlier overlapping run)
+    gone = [
+        (issue, link)
+        for issue, link in ours
+        if issue.number not in linked_numbers
+        and issue.number not in claimed
+        and issue.state == "open"
+        and not link.removed
+    ]
+    blocking = [p for p in report.problems if p.kind in _BLOCKING]
+    if gone and (blocking or not report.tables):
+        numbers = ", ".join(f"#{issue.number}" for issue, _ in gone)
+        plan.say(
+            f"{path}: not closing {numbers} although their rows are not in the table: "
+            + (
+                "the table has rows this action cannot read; fix them first."
+                if report.tables
+                else "no Action Items table was found in the document."
+            ),
+            "warning",
+        )
+        gone = []
+    for issue, _link in gone:
+        issue_writes += _close(
+            issue,
+            f"The row of this action item was removed from the Action Items table of `{path}` (on "
+            f"`{target.branch}`), so this issue is closed as not planned. If that was a mistake, add the row "
+            f"back with `#{issue.number}` in its Issue cell: the issue is then reopened.",
+        )
+    for issue, original in duplicates:
+        if issue.state == "open":
+            issue_writes += _close(
+                issue, f"Duplicate of #{original}, which tracks the same row of `{path}`; closing this one."
+            )
+
+    for name, (color, description) in wanted.items():
+        plan.add(CreateLabel(name=name, color=color, description=description))
+    plan.add(*issue_writes)
+
+    if state.comments is not None and target.pull_request is not None:
+        strangers = [item for item in report.items if not _assignable(state, item.owner_login)]
+        has_news = bool(report.problems or report.unresolved_owners or strangers)
+        if has_news or find_comment(state.comments, PROBLEMS_MARKER) is not None:
+            body = _problems_comment(state, report, strangers)
+            upsert_comment(plan, state.comments, target.pull_request, PROBLEMS_MARKER, body)
+
+    if creations:
+        plan.replan = True
+        plan.say(
+            f"{path}: creating {len(creations)} tracking issue(s); their numbers go into the table next."
+        )
+    if remaining:
+        plan.say(
+            f"{path}: {remaining} action item(s) still need a tracking issue: this run stopped at its limit of "
+            f"{MAX_CREATIONS_PER_RUN} new issues (GitHub's content-creation limits). The next run (a push, or "
+            "running the workflow by hand) creates them, without duplicates.",
+            "warning",
+        )
+    if skipped_closed:
+        rows = ", ".join(str(item.number) for item in skipped_closed)
+        plan.say(f"{path}: no tracking issue for row(s) {rows}: already Done or Won't Do.")
+
+    if edits and not creations:
+        content = set_cells(document, edits)
+        if content != document:
+            if target.on_default and state.fallback_text == content:
+                plan.say(
+                    f"{path}: the Issue / Status cells are already proposed in the pull request from "
+                    f"{fallback_branch(path)} (branch protection on {target.branch}); merge it to apply them."
+                )
+            else:
+                plan.add(
+                    PutFile(
+                        path=path,
+                        branch=target.branch,
+                        content=content,
+                        message=_commit_message(edits),
+                        expected_sha=state.file.sha,
+                        fallback_branch=fallback_branch(path) if target.on_default else None,
+                    )
+                )
+    if not plan.writes:
+        plan.say(f"{path} on {target.branch}: action items and tracking issues are in sync.")
     return plan
 
 
-handle_pull_request = handle_push = handle_tracking_issue = handle_reconcile = _not_yet
+def _assignable(state: DocumentState, login: str | None) -> bool:
+    """Whether ``login`` may be assigned (a collaborator); unknown (not read) counts as assignable."""
+    return login is None or login.casefold() not in state.unassignable
+
+
+def _update_issue(
+    item: ActionItem,
+    issue: Issue,
+    link: IssueLink,
+    state: DocumentState,
+    incident: IncidentContext,
+    document_url: str,
+    report: ActionItemsReport,
+) -> UpdateIssue | None:
+    """The edit that pushes the table-owned fields to the row's own issue, or None when it already has them."""
+    config, target, path = state.config, state.target, state.target.path
+    assignable = _assignable(state, item.owner_login)
+    fields: dict[str, Any] = {}
+    title = issue_title(item)
+    if issue.title != title:
+        fields["title"] = title
+    if "priority" not in item.unreadable:
+        labels = _priority_labels(issue.labels, item.priority, config.action_items.label)
+        if {label.casefold() for label in labels} != {label.casefold() for label in issue.labels}:
+            fields["labels"] = labels
+    login = item.owner_login
+    if login and assignable and login.casefold() not in {a.casefold() for a in issue.assignees}:
+        fields["assignees"] = (login,)
+    if link.fp != fingerprint(item, assignable) or link.key != item.key or link.removed:
+        managed = issue_body(
+            item,
+            path=path,
+            incident=incident,
+            document_url=document_url,
+            heading=report.tables[item.table].heading,
+            pull_request=target.pull_request,
+            assignable=assignable,
+        )
+        fields["body"] = replace_managed(issue.body, managed)
+    if link.removed and issue.state == "closed":
+        fields.update(state="open", state_reason="reopened")
+    return UpdateIssue(number=issue.number, **fields) if fields else None
+
+
+def _close(issue: Issue, why: str) -> list[Any]:
+    data = read_marker(issue.body, ITEM_MARKER) or {}
+    flagged = marker(ITEM_MARKER, **{**data, "removed": True})
+    body = re.sub(
+        r"<!--\s*postmortem:action-item\s+\{.*?\}\s*-->", lambda _: flagged, issue.body, count=1, flags=re.S
+    )
+    return [
+        CreateComment(number=issue.number, body=why),
+        UpdateIssue(number=issue.number, body=body, state="closed", state_reason="not_planned"),
+    ]
+
+
+def _commit_message(edits: Sequence[CellEdit]) -> str:
+    links = [edit.value for edit in edits if edit.column == "issue"]
+    statuses = [edit for edit in edits if edit.column == "status"]
+    parts = []
+    if links:
+        shown = ", ".join(links[:8]) + (", …" if len(links) > 8 else "")
+        parts.append(f"link {len(links)} action item(s) to their tracking issues ({shown})")
+    if statuses:
+        parts.append(f"update the status of {len(statuses)} action item(s) from their issues")
+    text = " and ".join(parts)
+    return f"Action items: {text}"
+
+
+# ============================================================================================ reading
+
+
+def _html_url(ctx: Context) -> str:
+    repository = ctx.event.payload.get("repository") or {}
+    url = repository.get("html_url") if isinstance(repository, dict) else None
+    return str(url).rstrip("/") if url else f"https://github.com/{ctx.event.repository}"
+
+
+def _document_path(pull: PullRequest) -> str | None:
+    recorded = read_marker(pull.body, DOCUMENT_MARKER) or {}
+    path = recorded.get("path")
+    return path if isinstance(path, str) and path else None
+
+
+def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
+    """Read each target document (one issue listing for all of them) and decide its writes.
+
+    Reads that only some decisions need (the repository's labels, owners' permissions, a pending fallback pull
+    request) are made when a first decision shows they matter, then the document is decided again.
+    """
+    gateway, config = ctx.gateway, ctx.config
+    issues = gateway.list_issues(labels=[config.action_items.label], state="all")
+    labels: frozenset[str] | None = None
+    permissions = ctx.cache.setdefault(_PERMISSIONS, {})
+    assert isinstance(permissions, dict)
+    created = int(str(ctx.cache.get(_CREATED, 0)))
+    for target in targets:
+        file = gateway.get_file(target.path, target.branch)
+        comments = (
+            gateway.list_comments(target.pull_request)
+            if target.pull_request is not None and file is not None
+            else None
+        )
+        state = DocumentState(
+            config=config,
+            repository=ctx.event.repository,
+            html_url=_html_url(ctx),
+            default_branch=ctx.default_branch,
+            target=target,
+            file=file,
+            issues=issues,
+            labels=labels,
+            comments=comments,
+            creations_left=MAX_CREATIONS_PER_RUN - created,
+            unassignable=frozenset(k for k, v in permissions.items() if v == "none"),
+        )
+        decided = decide(state)
+        logins = {
+            login
+            for write in decided.writes
+            if isinstance(write, CreateIssue | UpdateIssue)
+            for login in write.assignees or ()
+        }
+        if any(login.casefold() not in permissions for login in logins):
+            for login in sorted(logins):
+                if login.casefold() not in permissions:
+                    permissions[login.casefold()] = gateway.get_permission(login)
+            unassignable = frozenset(k for k, v in permissions.items() if v == "none")
+            state = state.model_copy(update={"unassignable": unassignable})
+            decided = decide(state)
+        if labels is None and any(isinstance(w, CreateLabel) for w in decided.writes):
+            labels = frozenset(label.name.casefold() for label in gateway.list_labels())
+            state = state.model_copy(update={"labels": labels})
+            decided = decide(state)
+        if target.on_default and any(isinstance(w, PutFile) for w in decided.writes):
+            pending = gateway.find_pull_request(fallback_branch(target.path))
+            if pending is not None and pending.state == "open":
+                proposed = gateway.get_file(target.path, pending.head_ref)
+                state = state.model_copy(update={"fallback_text": proposed.text if proposed else None})
+                decided = decide(state)
+        created += sum(isinstance(w, CreateIssue) for w in decided.writes)
+        if labels is not None:  # labels created for this document exist for the next one
+            labels = labels | {w.name.casefold() for w in decided.writes if isinstance(w, CreateLabel)}
+        plan.add(*decided.writes)
+        plan.messages.extend(decided.messages)
+        plan.replan = plan.replan or decided.replan
+    ctx.cache[_CREATED] = created
+    plan.retry_on_conflict = True
+    return plan
+
+
+def handle_pull_request(ctx: Context) -> Plan:
+    """``pull_request`` ready_for_review / synchronize / opened / reopened (not draft) and closed+merged."""
+    event, plan = ctx.event, Plan()
+    payload_pull = event.pull_request
+    if payload_pull is None:
+        plan.say(f"{event.describe()}: no pull request in the payload; no action items to sync.")
+        return plan
+    number = int(payload_pull["number"])
+    if event.action not in PULL_ACTIONS:
+        plan.say(f"{event.describe()} for #{number}: not an event that syncs action items.")
+        return plan
+    cached = ctx.cache.get(_PULL)
+    pull = cached if isinstance(cached, PullRequest) else ctx.gateway.get_pull_request(number)
+    ctx.cache[_PULL] = pull
+    path = _document_path(pull)
+    if path is None:
+        plan.say(f"#{number} is not a post-mortem pull request; no action items to sync.")
+        return plan
+    if pull.state == "closed":
+        if not pull.merged:
+            plan.say(f"#{number} was closed without merging; its action items are not synced.")
+            return plan
+        target = Target(path=path, branch=ctx.default_branch, on_default=True, pull_request=number)
+    elif pull.draft:
+        plan.say(
+            f"#{number} is a draft: tracking issues are created when it is marked ready for review.",
+        )
+        return plan
+    else:
+        target = Target(path=path, branch=pull.head_ref, on_default=False, pull_request=number)
+    return _sync(ctx, [target], plan)
+
+
+def _pushed_paths(payload: dict[str, Any], directory: str) -> list[str]:
+    commits = list(payload.get("commits") or [])
+    if isinstance(payload.get("head_commit"), dict):
+        commits.append(payload["head_commit"])
+    paths: list[str] = []
+    for commit in commits:
+        for key in ("added", "modified"):
+            for path in commit.get(key) or []:
+                if (
+                    isinstance(path, str)
+                    and path.startswith(directory + "/")
+                    and path.endswith(".md")
+                    and path not in paths
+                ):
+                    paths.append(path)
+    return paths
+
+
+def handle_push(ctx: Context) -> Plan:
+    """``push`` to the default branch that adds or modifies post-mortems under the configured directory."""
+    event, plan = ctx.event, Plan()
+    payload = event.payload
+    ref = str(payload.get("ref") or "")
+    if ref != f"refs/heads/{ctx.default_branch}" or payload.get("deleted"):
+        plan.say(f"Push to {ref or 'an unknown ref'}: only pushes to {ctx.default_branch} sync action items.")
+        return plan
+    paths = _pushed_paths(payload, ctx.config.directory)
+    if not paths:
+        plan.say(f"The push changed no post-mortem under {ctx.config.directory}/; no action items to sync.")
+        return plan
+    targets = [Target(path=path, branch=ctx.default_branch, on_default=True) for path in paths]
+    return _sync(ctx, targets, plan)
+
+
+def handle_tracking_issue(ctx: Context) -> Plan:
+    """``issues`` closed / reopened of a tracking issue: its row's Status follows (a whole-document sync)."""
+    event, config, plan = ctx.event, ctx.config, Plan()
+    issue = event.issue
+    if issue is None or "pull_request" in issue:
+        plan.say(f"{event.describe()}: not about an issue; no action items to sync.")
+        return plan
+    number = int(issue["number"])
+    labels = {
+        str(label.get("name", "")).casefold()
+        for label in issue.get("labels") or []
+        if isinstance(label, dict)
+    }
+    link = read_link(issue.get("body"))
+    if config.action_items.label.casefold() not in labels or link is None:
+        plan.say(f"#{number} is not an action-item tracking issue; nothing to sync.")
+        return plan
+    if event.action not in ISSUE_ACTIONS:
+        plan.say(
+            f"{event.describe()} for #{number}: only closing or reopening a tracking issue changes its row."
+        )
+        return plan
+    target = Target(path=link.doc, branch=ctx.default_branch, on_default=True)
+    if link.incident is not None:
+        cached = ctx.cache.get(_PULL)
+        pull = (
+            cached
+            if isinstance(cached, PullRequest)
+            else ctx.gateway.find_pull_request(branch_name(link.incident))
+        )
+        if pull is not None:
+            ctx.cache[_PULL] = pull
+        if pull is not None and pull.state == "open" and _document_path(pull) == link.doc:
+            target = Target(path=link.doc, branch=pull.head_ref, on_default=False, pull_request=pull.number)
+    return _sync(ctx, [target], plan)
+
+
+def handle_reconcile(ctx: Context) -> Plan:
+    """``workflow_dispatch`` / ``schedule``: every post-mortem on the default branch and every open
+    (non-draft) post-mortem pull request, in one pass with one issue listing."""
+    gateway, config, plan = ctx.gateway, ctx.config, Plan()
+    targets: list[Target] = []
+    held: set[str] = set()
+    for pull in gateway.list_pull_requests(state="open"):
+        path = _document_path(pull)
+        if path is None or pull.draft:
+            continue
+        targets.append(Target(path=path, branch=pull.head_ref, on_default=False, pull_request=pull.number))
+        held.add(path)
+    for entry in gateway.list_directory(config.directory, ctx.default_branch):
+        if entry.type == "file" and entry.name.endswith(".md") and entry.path not in held:
+            targets.append(Target(path=entry.path, branch=ctx.default_branch, on_default=True))
+    if not targets:
+        plan.say(f"No post-mortems under {config.directory}/ and no open post-mortem pull requests.")
+        return plan
+    return _sync(ctx, targets, plan)
