@@ -70,14 +70,23 @@ def issue_payload(
     return payload
 
 
-def run(fake: FakeGitHub, name: str, payload: dict[str, Any], *, dry_run: bool = False) -> RunReport:
-    """Handle one event end to end (config read, handler rounds, writes) against the fake."""
+def run(
+    fake: FakeGitHub, name: str, payload: dict[str, Any], *, dry_run: bool = False, raise_errors: bool = True
+) -> RunReport:
+    """Handle one event end to end (config read, handler rounds, writes) against the fake.
+
+    A handler's error is collected in the report while the other handlers run (as the CLI does); with
+    ``raise_errors`` the first one is raised afterwards, for ``pytest.raises``.
+    """
     gateway = Gateway(token="test-token", repository=fake.repository, pace=False)
     event = Event.from_payload(name, payload, fake.repository)
     default_branch = str(payload.get("repository", {}).get("default_branch") or gateway.get_default_branch())
     config = load_config(gateway, default_branch)
     ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
-    return run_event(ctx, dry_run=dry_run)
+    report = run_event(ctx, dry_run=dry_run)
+    if raise_errors and report.errors:
+        raise report.errors[0]
+    return report
 
 
 def _pull_request_json(fake: FakeGitHub, number: int, base: dict[str, Any]) -> dict[str, Any]:

@@ -564,3 +564,16 @@ def test_with_sign_off_both_handlers_run_on_the_same_events(fake: FakeGitHub) ->
     assert sorted(tracking(fake)) == ["n1", "n2", "n3"]
     assert all(item.issue for key, item in table(fake).items() if key != "n4")
     assert len([c for c in fake.commit_log(BRANCH) if c.message.startswith("Action items:")]) == 1
+
+
+def test_with_sign_off_a_failing_handler_does_not_stop_the_other(fake: FakeGitHub) -> None:
+    """Without `statuses: write` the sign-off status fails, yet the action items still sync; the error is
+    reported (the CLI then exits 1) instead of hiding the other handler's work."""
+    number = setup(fake)
+    fake.revoke("statuses")
+
+    report = run(fake, "pull_request", pull_request_payload(fake, number), raise_errors=False)
+
+    assert sorted(tracking(fake)) == ["n1", "n2", "n3"]
+    (error,) = report.errors
+    assert "statuses: write" in str(error)

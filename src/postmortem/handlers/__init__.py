@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
-from postmortem.errors import Conflict, GitHubError, ProtectedBranch, RateLimited
+from postmortem.errors import Conflict, GitHubError, PostmortemError, ProtectedBranch, RateLimited
 from postmortem.events import Event
 from postmortem.plan import (
     CreateBranch,
@@ -59,6 +59,8 @@ class RunReport:
     messages: list[Message] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     dry_run: bool = False
+    errors: list[PostmortemError] = field(default_factory=list)
+    """Handlers that failed; the others still ran (a missing ``statuses`` scope must not stop the action items)."""
 
     @property
     def writes(self) -> list[Write]:
@@ -207,32 +209,38 @@ def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
         )
         return report
     for _name, handler in selected:
-        for _round in range(MAX_ROUNDS):
-            plan = handler(ctx)
-            report.plans.append(plan)
-            report.messages.extend(plan.messages)
-            report.outputs.update(plan.outputs)
-            if dry_run or not plan.writes:
-                break
-            applied_before = len(report.applied)
-            try:
-                created = apply_plan(ctx.gateway, plan, report.applied.append, report.messages.append)
-            except Conflict as conflict:
-                # a 409 stale sha: the handler re-reads and re-applies its own edits on the fresh file
-                if not plan.retry_on_conflict or _round == MAX_ROUNDS - 1:
-                    raise
-                report.messages.append(
-                    Message(level="notice", text=f"{conflict} Retrying on the fresh version.")
-                )
-                continue
-            except RateLimited as limited:
-                left = _not_sent(plan.writes, report.applied[applied_before:])
-                raise RateLimited(
-                    f"{limited} Not sent yet: {left}.", retry_after=limited.retry_after
-                ) from limited
-            if created is not None and created.number is not None:
-                report.outputs["pull-request-number"] = str(created.number)
-                report.outputs["pull-request-url"] = created.url or ""
-            if not plan.replan:
-                break
+        try:
+            _run_handler(ctx, handler, report, dry_run=dry_run)
+        except PostmortemError as error:
+            report.errors.append(error)
     return report
+
+
+def _run_handler(ctx: Context, handler: Handler, report: RunReport, *, dry_run: bool) -> None:
+    """One handler's rounds: decide, apply, and decide again while its plan asks to."""
+    for _round in range(MAX_ROUNDS):
+        plan = handler(ctx)
+        report.plans.append(plan)
+        report.messages.extend(plan.messages)
+        report.outputs.update(plan.outputs)
+        if dry_run or not plan.writes:
+            break
+        applied_before = len(report.applied)
+        try:
+            created = apply_plan(ctx.gateway, plan, report.applied.append, report.messages.append)
+        except Conflict as conflict:
+            # a 409 stale sha: the handler re-reads and re-applies its own edits on the fresh file
+            if not plan.retry_on_conflict or _round == MAX_ROUNDS - 1:
+                raise
+            report.messages.append(Message(level="notice", text=f"{conflict} Retrying on the fresh version."))
+            continue
+        except RateLimited as limited:
+            left = _not_sent(plan.writes, report.applied[applied_before:])
+            raise RateLimited(
+                f"{limited} Not sent yet: {left}.", retry_after=limited.retry_after
+            ) from limited
+        if created is not None and created.number is not None:
+            report.outputs["pull-request-number"] = str(created.number)
+            report.outputs["pull-request-url"] = created.url or ""
+        if not plan.replan:
+            break
