@@ -139,8 +139,8 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
 
     for message in report.messages:
         console.message(message)
-    for error in report.errors:
-        console.error(str(error))
+    for failure in report.errors:
+        console.error(str(failure))
     verb = "Would apply" if dry_run else "Applied"
     lines = [w.describe() for w in report.writes] if dry_run else [r.write.describe() for r in report.applied]
     if lines:
@@ -150,7 +150,7 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
     requests = gateway.request_count if gateway else 0
     console.line(f"GitHub API requests made: {requests}")
     _append(env.get("GITHUB_OUTPUT"), output_lines(report.outputs))
-    notes = [*report.messages, *(Message(level="error", text=str(error)) for error in report.errors)]
+    notes = [*report.messages, *(Message(level="error", text=str(failure)) for failure in report.errors)]
     _append(summary_path, _summary(report.event, verb, lines, notes, requests, report.outputs))
     return EXIT_FAILED if report.errors else EXIT_OK
 
