@@ -147,6 +147,11 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
         console.group(f"{verb} {len(lines)} write(s)", [f"{i}. {line}" for i, line in enumerate(lines, 1)])
     else:
         console.line("No writes needed: GitHub already matches the post-mortem.")
+    if dry_run and any(plan.replan for plan in report.plans):
+        console.line(
+            "Then, with what these writes create (new issue numbers), it would decide again: for example, "
+            "write the new issues into the Action Items table in one commit."
+        )
     requests = gateway.request_count if gateway else 0
     console.line(f"GitHub API requests made: {requests}")
     _append(env.get("GITHUB_OUTPUT"), output_lines(report.outputs))
