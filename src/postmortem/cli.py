@@ -115,6 +115,7 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
             token=token,
             repository=event.repository,
             api_url=env.get("GITHUB_API_URL") or "https://api.github.com",
+            pace=pace,
         )
         default_branch = str((payload.get("repository") or {}).get("default_branch") or "") or (
             gateway.get_default_branch()

@@ -132,7 +132,9 @@ def test_editing_the_issue_regenerates_an_untouched_document(fake: FakeGitHub, w
         "path": PATH,
         "sha": git_blob_sha(document),
     }
-    assert [w.method for w in fake.writes] == ["PUT", "PATCH"]
+    assert [w.method for w in fake.writes] == ["PUT", "PATCH", "POST"]
+    (status,) = fake.statuses_for(fake.head_sha(pull.number))
+    assert status.context == "postmortem/sign-off", "the regenerated head carries the sign-off status"
 
     fake.reset_counts()
     run(fake, "issues", payload)

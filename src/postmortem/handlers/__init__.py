@@ -41,6 +41,10 @@ class Context:
     default_branch: str
     cache: dict[str, object] = field(default_factory=dict)
     """Reads that stay valid across the rounds of one run (the form, the template), keyed by the handler."""
+    committed_branches: set[str] = field(default_factory=set)
+    """Branches this run has committed to: their head moved, so a status must go on the new head."""
+    created_branches: set[str] = field(default_factory=set)
+    """Branches this run has created (a brand-new draft has no review to report yet)."""
 
 
 class Handler(Protocol):
@@ -81,10 +85,18 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
     """
     from postmortem.handlers import action_items, incident, signoff
 
+    # Sign-off runs last where others may commit to a post-mortem branch: its status must be on the final head.
     if event.name == "issues":
-        return [("incident", incident.handle), ("action-items", action_items.handle_tracking_issue)]
-    if event.name == "pull_request":
+        return [
+            ("incident", incident.handle),
+            ("action-items", action_items.handle_tracking_issue),
+            ("sign-off", signoff.handle_after_commits),
+        ]
+    if event.name == "pull_request" and event.action == "closed":
+        # Publish first, then write the Issue / Status cells on the published document.
         return [("sign-off", signoff.handle_pull_request), ("action-items", action_items.handle_pull_request)]
+    if event.name == "pull_request":
+        return [("action-items", action_items.handle_pull_request), ("sign-off", signoff.handle_pull_request)]
     if event.name == "pull_request_review":
         return [("sign-off", signoff.handle_review)]
     if event.name == "push":
@@ -216,18 +228,30 @@ def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
     return report
 
 
+def _recorder(ctx: Context, report: RunReport) -> Callable[[WriteResult], None]:
+    def record(result: WriteResult) -> None:
+        report.applied.append(result)
+        if isinstance(result.write, PutFile):
+            ctx.committed_branches.add(result.write.branch)
+        elif isinstance(result.write, CreateBranch):
+            ctx.created_branches.add(result.write.branch)
+
+    return record
+
+
 def _run_handler(ctx: Context, handler: Handler, report: RunReport, *, dry_run: bool) -> None:
     """One handler's rounds: decide, apply, and decide again while its plan asks to."""
     for _round in range(MAX_ROUNDS):
         plan = handler(ctx)
         report.plans.append(plan)
-        report.messages.extend(plan.messages)
+        # a later round decides from much the same state: say each thing once
+        report.messages.extend(m for m in plan.messages if m not in report.messages)
         report.outputs.update(plan.outputs)
         if dry_run or not plan.writes:
             break
         applied_before = len(report.applied)
         try:
-            created = apply_plan(ctx.gateway, plan, report.applied.append, report.messages.append)
+            created = apply_plan(ctx.gateway, plan, _recorder(ctx, report), report.messages.append)
         except Conflict as conflict:
             # a 409 stale sha: the handler re-reads and re-applies its own edits on the fresh file
             if not plan.retry_on_conflict or _round == MAX_ROUNDS - 1:

@@ -41,6 +41,7 @@ from postmortem.handlers.incident import DOCUMENT_MARKER, branch_name
 from postmortem.handlers.sticky import find_comment, upsert_comment
 from postmortem.markers import marker, read_marker
 from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
+from postmortem.signoff import latest_decisive_reviews
 from postmortem.tracking import (
     ITEM_MARKER,
     PRIORITY_COLORS,
@@ -555,6 +556,8 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
                 proposed = gateway.get_file(target.path, pending.head_ref)
                 state = state.model_copy(update={"fallback_text": proposed.text if proposed else None})
                 decided = decide(state)
+        if not target.on_default and target.pull_request is not None and not _after_push(ctx):
+            decided = _hold_commit_while_approved(ctx, target, decided)
         created += sum(isinstance(w, CreateIssue) for w in decided.writes)
         if labels is not None:  # labels created for this document exist for the next one
             labels = labels | {w.name.casefold() for w in decided.writes if isinstance(w, CreateLabel)}
@@ -564,6 +567,36 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
     ctx.cache[_CREATED] = created
     plan.retry_on_conflict = True
     return plan
+
+
+_PUSHED_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "synchronize"})
+
+
+def _after_push(ctx: Context) -> bool:
+    """Whether a human just pushed to the pull request (or opened it): approvals are already stale then, so a
+    commit of ours outdates nothing that was still standing."""
+    return ctx.event.name == "pull_request" and ctx.event.action in _PUSHED_ACTIONS
+
+
+def _hold_commit_while_approved(ctx: Context, target: Target, decided: Plan) -> Plan:
+    """Keep the table commit off an approved pull request's branch (a tracking issue closed, a reconcile).
+
+    With "Dismiss stale pull request approvals" a bot commit would throw away the approvals the sign-off
+    records; the Status cells are written instead on the default branch once the pull request is merged.
+    """
+    if target.pull_request is None or not any(isinstance(w, PutFile) for w in decided.writes):
+        return decided
+    reviews = latest_decisive_reviews(ctx.gateway.list_reviews(target.pull_request))
+    approvers = sorted(f"@{r.user}" for r in reviews.values() if r.state == "APPROVED")
+    if not approvers:
+        return decided
+    held = decided.model_copy(update={"writes": [w for w in decided.writes if not isinstance(w, PutFile)]})
+    held.say(
+        f"{target.path}: not committing the Issue / Status cells to {target.branch} while #{target.pull_request} "
+        f"is approved ({', '.join(approvers)}): a commit would dismiss or outdate those approvals. They are "
+        "written to the default branch when the pull request is merged."
+    )
+    return held
 
 
 def handle_pull_request(ctx: Context) -> Plan:

@@ -528,10 +528,9 @@ def find_document(ctx: Context, ref: PostmortemRef, at: str) -> tuple[str | None
 
 def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str) -> Plan:
     plan = Plan()
-    committed = f"signoff-committed-{pull.number}"
-    if ctx.cache.get(committed):
+    if pull.head_ref in ctx.committed_branches:
         # GitHub moves a pull request's head.sha a moment after a push; the branch ref moves at once. The status
-        # must go on the commit this run just made.
+        # must go on the commit this run just made (here or in another handler of the same event).
         head = ctx.gateway.get_branch_sha(pull.head_ref)
         if head is not None:
             pull = pull.model_copy(update={"head_sha": head})
@@ -555,8 +554,6 @@ def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str)
         document_problem=problem,
     )
     decided = decide_open(state)
-    if any(isinstance(write, PutFile) for write in decided.writes):
-        ctx.cache[committed] = True
     decided.messages[:0] = plan.messages
     return decided
 
@@ -676,4 +673,21 @@ def handle_reconcile(ctx: Context) -> Plan:
         plan.add(*decided.writes)
         plan.messages.extend(decided.messages)
         plan.replan = plan.replan or decided.replan
+    return plan
+
+
+def handle_after_commits(ctx: Context) -> Plan:
+    """After other handlers committed to a post-mortem branch (an issue edit regenerating the document, a
+    tracking issue's Status cell): the sign-off status goes on the new head, or branch protection waits for it."""
+    plan = Plan()
+    for branch in sorted(ctx.committed_branches - ctx.created_branches):
+        if _BRANCH.match(branch) is None:
+            continue
+        pull = ctx.gateway.find_pull_request(branch)
+        ref = postmortem_ref(pull.body, pull.head_ref) if pull is not None else None
+        if pull is None or ref is None or pull.state != "open":
+            continue
+        decided = _open_plan(ctx, pull, ref, "commit")
+        plan.add(*decided.writes)
+        plan.messages.extend(decided.messages)
     return plan
