@@ -111,6 +111,8 @@ class Item:
     merged_at: str | None = None
     requested_reviewers: list[str] = field(default_factory=list)
     requested_teams: list[str] = field(default_factory=list)
+    head_repository: str | None = None
+    """``owner/name`` of a fork the pull request comes from (None: this repository)."""
 
 
 @dataclass
@@ -275,12 +277,15 @@ class FakeGitHub:
         labels: tuple[str, ...] | list[str] = (),
         state: str = "open",
         merged: bool = False,
+        head_repository: str | None = None,
     ) -> Item:
-        """A pull request from ``head`` (created from the default branch if missing)."""
+        """A pull request from ``head`` (created from the default branch if missing), or from a fork's branch
+        of that name when ``head_repository`` names the fork (its commits are the base's: a fresh fork)."""
         if head not in self.branches:
             self.create_branch(head)
         item = Item(self._take_number(), title, body, user or self.login, self._now(), state=state)
         item.is_pull, item.head, item.base, item.draft = True, head, base or self.default_branch, draft
+        item.head_repository = head_repository
         item.updated_at = item.created_at
         if merged:
             item.state, item.merged, item.merged_at = "closed", True, item.created_at
@@ -653,13 +658,17 @@ class FakeGitHub:
             data["draft"] = item.draft
         return data
 
-    def _ref_json(self, branch: str, sha: str) -> dict[str, Any]:
+    def _ref_json(self, branch: str, sha: str, fork: str | None = None) -> dict[str, Any]:
+        owner = fork.split("/")[0] if fork else self.owner
+        repo = self._repo_json()
+        if fork:
+            repo = {**repo, "full_name": fork, "name": fork.split("/")[1], "fork": True}
         return {
-            "label": f"{self.owner}:{branch}",
+            "label": f"{owner}:{branch}",
             "ref": branch,
             "sha": sha,
-            "user": self._user(self.owner),
-            "repo": self._repo_json(),
+            "user": self._user(owner),
+            "repo": repo,
         }
 
     def _pull_json(self, item: Item, *, full: bool = True) -> dict[str, Any]:
@@ -684,7 +693,7 @@ class FakeGitHub:
             "assignees": [self._user(a) for a in item.assignees],
             "requested_reviewers": [self._user(r) for r in item.requested_reviewers],
             "requested_teams": [{"slug": t, "name": t} for t in item.requested_teams],
-            "head": self._ref_json(item.head, self.head_sha(item.number)),
+            "head": self._ref_json(item.head, self.head_sha(item.number), item.head_repository),
             "base": self._ref_json(item.base, self.branches.get(item.base, "0" * 40)),
             "draft": item.draft,
             "author_association": "CONTRIBUTOR",
@@ -848,7 +857,12 @@ class FakeGitHub:
         pulls = [p for p in self.pulls() if state == "all" or p.state == state]
         if "head" in q:
             owner, _, branch = q["head"][0].partition(":")
-            pulls = [p for p in pulls if owner.lower() == self.owner.lower() and p.head == branch]
+            pulls = [
+                p
+                for p in pulls
+                if owner.lower() == (p.head_repository or self.repository).split("/")[0].lower()
+                and p.head == branch
+            ]
         if "base" in q:
             pulls = [p for p in pulls if p.base == q["base"][0]]
         pulls.sort(key=lambda p: p.number, reverse=q.get("direction", ["desc"])[0] == "desc")

@@ -57,7 +57,7 @@ def issue_payload(
         html_url=f"https://github.com/{fake.repository}/issues/{item.number}",
         labels=[{"name": name, "color": "ededed", "default": False} for name in item.labels],
     )
-    issue["user"]["login"] = item.user
+    issue["user"].update(login=item.user, type="Bot" if item.user.endswith("[bot]") else "User")
     issue.pop("pull_request", None)
     payload["sender"]["login"] = sender or item.user
     payload["sender"]["type"] = "Bot" if (sender or "").endswith("[bot]") else "User"
@@ -259,6 +259,7 @@ def tracking_issue_payload(
         html_url=f"https://github.com/{fake.repository}/issues/{number}",
         labels=[{"name": name, "color": "ededed", "default": False} for name in item.labels],
     )
+    payload["issue"]["user"].update(login=item.user, type="Bot" if item.user.endswith("[bot]") else "User")
     _repository(payload, fake)
     payload["sender"]["login"] = sender
     return payload

@@ -118,11 +118,24 @@ class Config(_Strict):
         description="Path of the incident issue form in the repository.",
     )
     template: str | None = Field(None, description="Path of a custom Jinja2 template in the repository.")
+    bot_login: str | None = Field(
+        None,
+        description="The login the action's token writes as, when that is a person (a personal access token). "
+        "Comments, issues and pull requests carrying the action's hidden markers are believed only when this "
+        "login wrote them; by default, only when a GitHub App bot (such as github-actions[bot]) did.",
+    )
     close_incident_on_publish: bool = Field(
         False, description="Close the incident issue when its post-mortem is merged (default: comment only)."
     )
     signoff: SignoffConfig = Field(default_factory=SignoffConfig)
     action_items: ActionItemsConfig = Field(default_factory=ActionItemsConfig)
+
+    @field_validator("bot_login")
+    @classmethod
+    def _check_bot_login(cls, value: str | None) -> str | None:
+        if value is not None and not _LOGIN.match(value.removeprefix("@")):
+            raise ValueError(f"{value!r} is not a GitHub login")
+        return value.removeprefix("@") if value else value
 
     @field_validator("directory")
     @classmethod

@@ -574,7 +574,11 @@ class Gateway:
     # ================================================================== plumbing
 
     def _contents_path(self, path: str) -> str:
-        return f"{self._repo_path}/contents/{quote(path.strip('/'))}"
+        segments = path.strip("/").split("/")
+        if any(segment in ("", ".", "..") or "\\" in segment for segment in segments):
+            # a path from a marker or a payload must stay inside this repository's contents
+            raise NotFound(f"{path!r} is not a file path inside the repository; nothing was read or written.")
+        return f"{self._repo_path}/contents/{'/'.join(quote(segment, safe='') for segment in segments)}"
 
     def _get(self, url: str, params: dict[str, Any] | None = None) -> Any:
         _, data = self._requester.requestJsonAndCheck("GET", url, parameters=params)
@@ -758,6 +762,10 @@ def _login(user: Any) -> str:
     return str(user["login"]) if isinstance(user, dict) and user.get("login") else "ghost"
 
 
+def _user_type(user: Any) -> str:
+    return str(user.get("type") or "User") if isinstance(user, dict) else "User"
+
+
 def _pull(data: Any) -> PullRequest:
     return PullRequest(
         number=data["number"],
@@ -771,7 +779,9 @@ def _pull(data: Any) -> PullRequest:
         head_ref=data["head"]["ref"],
         head_sha=data["head"]["sha"],
         base_ref=data["base"]["ref"],
+        head_repository=str(((data["head"].get("repo") or {}).get("full_name")) or ""),
         author=_login(data.get("user")),
+        author_type=_user_type(data.get("user")),
         labels=tuple(label["name"] for label in data.get("labels") or []),
         requested_reviewers=tuple(_login(u) for u in data.get("requested_reviewers") or []),
         requested_teams=tuple(t["slug"] for t in data.get("requested_teams") or []),
@@ -787,6 +797,7 @@ def _issue(data: Any) -> Issue:
         state=data["state"],
         state_reason=data.get("state_reason"),
         author=_login(data.get("user")),
+        author_type=_user_type(data.get("user")),
         assignees=tuple(_login(u) for u in data.get("assignees") or []),
         labels=tuple(
             label["name"] if isinstance(label, dict) else str(label) for label in data.get("labels") or []
@@ -802,6 +813,7 @@ def _comment(data: Any) -> Comment:
         id=data["id"],
         body=data.get("body") or "",
         author=_login(data.get("user")),
+        author_type=_user_type(data.get("user")),
         html_url=data.get("html_url") or "",
     )
 

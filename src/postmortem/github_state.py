@@ -46,7 +46,10 @@ class PullRequest(_Snapshot):
     head_ref: str
     head_sha: str
     base_ref: str
+    head_repository: str = ""
+    """``owner/name`` of the head branch's repository: another one for a fork's pull request ("" if deleted)."""
     author: str = ""
+    author_type: str = "User"
     labels: tuple[str, ...] = ()
     requested_reviewers: tuple[str, ...] = ()
     requested_teams: tuple[str, ...] = ()
@@ -60,6 +63,7 @@ class Issue(_Snapshot):
     state: Literal["open", "closed"] = "open"
     state_reason: str | None = None
     author: str = ""
+    author_type: str = "User"
     assignees: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     created_at: AwareDatetime | None = None
@@ -71,6 +75,8 @@ class Comment(_Snapshot):
     id: int
     body: str
     author: str = ""
+    author_type: str = "User"
+    """``Bot`` for a GitHub App (``github-actions[bot]``), ``User`` for a person or a personal token."""
     html_url: str = ""
 
 

@@ -10,9 +10,14 @@ import secrets
 from collections.abc import Iterable, Mapping
 
 
+def _break_v1(text: str) -> str:
+    # The runner still reads the old `##[command]` form anywhere in a line.
+    return text.replace("##[", "## [")
+
+
 def escape_data(text: str) -> str:
     """Escape a command's message (``%``, CR, LF) as the runner expects."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _break_v1(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
@@ -27,8 +32,14 @@ def command(name: str, message: str = "", **properties: str) -> str:
 
 
 def plain_lines(text: str) -> list[str]:
-    """Log lines for untrusted text: any line that would read as a command is indented out of reach."""
-    return [("  " + line if line.lstrip().startswith("::") else line) for line in text.splitlines()]
+    """Log lines for untrusted text: none can read as a command.
+
+    The runner strips leading white space before it looks for ``::``, so such a line gets a visible prefix;
+    the old ``##[`` form, which counts anywhere in a line, is broken up.
+    """
+    return [
+        ("› " + line if line.lstrip().startswith("::") else line) for line in _break_v1(text).splitlines()
+    ]
 
 
 def stop_commands_token() -> str:

@@ -37,8 +37,9 @@ from postmortem.action_items import (
 from postmortem.config import Config
 from postmortem.github_state import Comment, FileContent, Issue, PullRequest
 from postmortem.handlers import Context
-from postmortem.handlers.incident import DOCUMENT_MARKER, branch_name
+from postmortem.handlers.incident import branch_name
 from postmortem.handlers.sticky import find_comment, upsert_comment
+from postmortem.handlers.trust import action_comments, postmortem_ref, safe_document_path, written_by_action
 from postmortem.markers import marker, read_marker
 from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
 from postmortem.signoff import latest_decisive_reviews
@@ -138,9 +139,13 @@ class _Linked(BaseModel):
     relinked: bool = False
 
 
-def _ours(issues: Sequence[Issue], path: str) -> list[tuple[Issue, IssueLink]]:
+def _ours(issues: Sequence[Issue], path: str, config: Config) -> list[tuple[Issue, IssueLink]]:
+    """The tracking issues of the document at ``path``: opened by the action (a marker anyone else typed into
+    an issue does not count) and carrying its marker."""
     found = []
     for issue in sorted(issues, key=lambda i: i.number):
+        if not written_by_action(issue.author, issue.author_type, config):
+            continue
         link = read_link(issue.body)
         if link is not None and link.doc == path:
             found.append((issue, link))
@@ -217,7 +222,7 @@ def decide(state: DocumentState) -> Plan:
     document = state.file.text
     report = read_action_items(document, owners=config.action_items.owners, repo=state.repository)
     incident = incident_context(document)
-    ours = _ours(state.issues, path)
+    ours = _ours(state.issues, path, config)
     listed = {issue.number: issue for issue in state.issues}
     ours_by_number = {issue.number: link for issue, link in ours}
     by_key: dict[str, list[Issue]] = {}
@@ -494,10 +499,9 @@ def _html_url(ctx: Context) -> str:
     return str(url).rstrip("/") if url else f"https://github.com/{ctx.event.repository}"
 
 
-def _document_path(pull: PullRequest) -> str | None:
-    recorded = read_marker(pull.body, DOCUMENT_MARKER) or {}
-    path = recorded.get("path")
-    return path if isinstance(path, str) and path else None
+def _document_path(ctx: Context, pull: PullRequest) -> str | None:
+    ref = postmortem_ref(pull, ctx.event.repository, ctx.config)
+    return ref.path if ref else None
 
 
 def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
@@ -515,7 +519,7 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
     for target in targets:
         file = gateway.get_file(target.path, target.branch)
         comments = (
-            gateway.list_comments(target.pull_request)
+            action_comments(gateway.list_comments(target.pull_request), config)
             if target.pull_request is not None and file is not None
             else None
         )
@@ -613,7 +617,7 @@ def handle_pull_request(ctx: Context) -> Plan:
     cached = ctx.cache.get(_PULL)
     pull = cached if isinstance(cached, PullRequest) else ctx.gateway.get_pull_request(number)
     ctx.cache[_PULL] = pull
-    path = _document_path(pull)
+    path = _document_path(ctx, pull)
     if path is None:
         plan.say(f"#{number} is not a post-mortem pull request; no action items to sync.")
         return plan
@@ -679,7 +683,11 @@ def handle_tracking_issue(ctx: Context) -> Plan:
         for label in issue.get("labels") or []
         if isinstance(label, dict)
     }
-    link = read_link(issue.get("body"))
+    user = issue.get("user") or {}
+    by_action = written_by_action(str(user.get("login") or ""), str(user.get("type") or "User"), config)
+    link = read_link(issue.get("body")) if by_action else None
+    if link is not None and safe_document_path(link.doc, config.directory) is None:
+        link = None
     if config.action_items.label.casefold() not in labels or link is None:
         plan.say(f"#{number} is not an action-item tracking issue; nothing to sync.")
         return plan
@@ -698,7 +706,7 @@ def handle_tracking_issue(ctx: Context) -> Plan:
         )
         if pull is not None:
             ctx.cache[_PULL] = pull
-        if pull is not None and pull.state == "open" and _document_path(pull) == link.doc:
+        if pull is not None and pull.state == "open" and _document_path(ctx, pull) == link.doc:
             target = Target(path=link.doc, branch=pull.head_ref, on_default=False, pull_request=pull.number)
     return _sync(ctx, [target], plan)
 
@@ -710,7 +718,7 @@ def handle_reconcile(ctx: Context) -> Plan:
     targets: list[Target] = []
     held: set[str] = set()
     for pull in gateway.list_pull_requests(state="open"):
-        path = _document_path(pull)
+        path = _document_path(ctx, pull)
         if path is None or pull.draft:
             continue
         targets.append(Target(path=path, branch=pull.head_ref, on_default=False, pull_request=pull.number))

@@ -33,8 +33,9 @@ from postmortem.form import (
 from postmortem.github_state import WRITE_PERMISSIONS, Comment, FileContent, PullRequest, git_blob_sha
 from postmortem.handlers import Context
 from postmortem.handlers.sticky import find_comment, upsert_comment
+from postmortem.handlers.trust import DOCUMENT_MARKER, action_comments, postmortem_ref
 from postmortem.incident import Incident
-from postmortem.markers import marker, read_marker
+from postmortem.markers import marker
 from postmortem.plan import (
     NEW_PULL_REQUEST,
     PULL_REQUEST_LINK,
@@ -50,7 +51,6 @@ from postmortem.plan import (
 from postmortem.signoff import latest_decisive_reviews
 
 HANDLED_ACTIONS = frozenset({"opened", "edited", "labeled", "reopened"})
-DOCUMENT_MARKER = "document"
 LINK_MARKER = "pull-request"
 PROBLEMS_MARKER = "form-problems"
 TRIAGE_MARKER = "needs-triage"
@@ -82,6 +82,8 @@ class IncidentState(BaseModel):
     file_on_branch: FileContent | None = None
     issue_comments: list[Comment] = []
     pull_comments: list[Comment] = []
+    recorded_sha: str | None = None
+    """Blob sha of what the action last wrote, from the marker in the pull request it opened."""
     approved_by: tuple[str, ...] = ()
     """Reviewers whose latest decisive review approves the pull request: regenerating would dismiss them."""
 
@@ -219,8 +221,7 @@ def decide(state: IncidentState) -> Plan:
         # A run stopped between creating the pull request and linking it: finish the setup.
         _setup_pull_request(plan, state, pull.number, labels=pull.labels)
 
-    recorded = read_marker(pull.body, DOCUMENT_MARKER) or {}
-    untouched = state.file_on_branch is not None and recorded.get("sha") == state.file_on_branch.sha
+    untouched = state.file_on_branch is not None and state.recorded_sha == state.file_on_branch.sha
     if untouched and state.file_on_branch is not None and not state.approved_by:
         if state.file_on_branch.text != state.document:
             plan.add(
@@ -370,7 +371,7 @@ def handle(ctx: Context) -> Plan:
     if "permission" not in ctx.cache:
         ctx.cache["permission"] = gateway.get_permission(event.sender) if event.sender else "none"
     if ctx.cache["permission"] not in WRITE_PERMISSIONS:
-        comments = gateway.list_comments(number)
+        comments = action_comments(gateway.list_comments(number), config)
         plan.say(
             f"{event.sender or 'The sender'} has no write access: waiting for a maintainer to add the "
             f"`{config.incident_label}` label to #{number}.",
@@ -407,12 +408,8 @@ def handle(ctx: Context) -> Plan:
     )
     branch = branch_name(number)
     pull = gateway.find_pull_request(branch)
-    recorded = read_marker(pull.body, DOCUMENT_MARKER) if pull else None
-    path = (
-        str(recorded["path"])
-        if recorded and recorded.get("path")
-        else document_path(incident, config.directory)
-    )
+    ref = postmortem_ref(pull, event.repository, config) if pull else None
+    path = ref.path if ref and ref.path else document_path(incident, config.directory)
     branch_sha = gateway.get_branch_sha(branch) if pull is None else pull.head_sha
     editing_pull = pull if pull is not None and pull.state == "open" and event.action == "edited" else None
     state = IncidentState(
@@ -428,8 +425,11 @@ def handle(ctx: Context) -> Plan:
         branch_sha=branch_sha,
         pull_request=pull,
         file_on_branch=gateway.get_file(path, branch) if branch_sha is not None else None,
-        issue_comments=gateway.list_comments(number),
-        pull_comments=gateway.list_comments(editing_pull.number) if editing_pull else [],
+        issue_comments=action_comments(gateway.list_comments(number), config),
+        pull_comments=action_comments(gateway.list_comments(editing_pull.number), config)
+        if editing_pull
+        else [],
+        recorded_sha=ref.recorded_sha if ref else None,
         approved_by=tuple(
             review.user
             for review in latest_decisive_reviews(gateway.list_reviews(editing_pull.number)).values()

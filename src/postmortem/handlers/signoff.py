@@ -59,7 +59,14 @@ from postmortem.github_state import (
 )
 from postmortem.handlers import Context
 from postmortem.handlers.sticky import find_comment, upsert_comment
-from postmortem.markers import marker, read_marker
+from postmortem.handlers.trust import (
+    DOCUMENT_MARKER,
+    PostmortemRef,
+    action_comments,
+    incident_of_branch,
+    postmortem_ref,
+)
+from postmortem.markers import marker
 from postmortem.plan import (
     CreateComment,
     Plan,
@@ -87,7 +94,6 @@ from postmortem.signoff import (
     tick_signoff,
 )
 
-DOCUMENT_MARKER = "document"
 PUBLISHED_MARKER = "published"
 STATUS_DRAFT = "Draft"
 STATUS_IN_REVIEW = "In Review"
@@ -102,7 +108,6 @@ LIFECYCLE_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "conver
 RECONCILE = "reconcile"
 MAX_DOCUMENT_SCAN = 20
 
-_BRANCH = re.compile(r"^postmortem/incident-(?P<n>[1-9][0-9]*)$")
 _DOCUMENT_MARKER = re.compile(r"<!--\s*postmortem:document(?:\s+\{.*?\})?\s*-->", re.DOTALL)
 
 
@@ -114,38 +119,6 @@ def publish_branch(incident: int) -> str:
 # --------------------------------------------------------------------------------------------------------------
 # Which pull request
 # --------------------------------------------------------------------------------------------------------------
-
-
-class PostmortemRef(BaseModel):
-    """What identifies a post-mortem pull request: its incident, and the document the action last wrote."""
-
-    model_config = ConfigDict(frozen=True)
-
-    incident: int
-    path: str | None = None
-    recorded_sha: str | None = None
-    """Blob sha of the document the action last wrote (the incident handler's "untouched" test)."""
-
-
-def postmortem_ref(body: str | None, head_ref: str) -> PostmortemRef | None:
-    """The post-mortem a pull request is about (``document`` marker, else ``postmortem/incident-N``), or None."""
-    recorded = read_marker(body, DOCUMENT_MARKER)
-    branch = _BRANCH.match(head_ref)
-    incident: int | None = None
-    if recorded is not None and isinstance(recorded.get("incident"), int) and recorded["incident"] > 0:
-        incident = int(recorded["incident"])
-    elif branch is not None:
-        incident = int(branch.group("n"))
-    if incident is None:
-        return None
-    recorded = recorded or {}
-    path = recorded.get("path")
-    sha = recorded.get("sha")
-    return PostmortemRef(
-        incident=incident,
-        path=path if isinstance(path, str) and path else None,
-        recorded_sha=sha if isinstance(sha, str) and sha else None,
-    )
 
 
 def with_recorded_sha(body: str, ref: PostmortemRef, path: str, sha: str) -> str:
@@ -548,7 +521,7 @@ def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str)
         roles=list(ctx.config.signoff.roles),
         signoff=signoff,
         statuses=ctx.gateway.list_statuses(pull.head_sha),
-        comments=ctx.gateway.list_comments(pull.number),
+        comments=action_comments(ctx.gateway.list_comments(pull.number), ctx.config),
         path=path,
         document=document,
         document_problem=problem,
@@ -587,7 +560,7 @@ def _merged_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef) -> Plan:
         except NotFound:
             issue = None
         if issue is not None:
-            comments = ctx.gateway.list_comments(ref.incident)
+            comments = action_comments(ctx.gateway.list_comments(ref.incident), ctx.config)
     state = MergedState(
         pull=pull,
         ref=ref,
@@ -618,8 +591,11 @@ def _for_event(ctx: Context, actions: frozenset[str]) -> Plan:
         plan.say(f"Ignoring {event.describe()}: the payload has no pull request.")
         return plan
     number = int(payload_pull["number"])
-    head_ref = str((payload_pull.get("head") or {}).get("ref") or "")
-    if postmortem_ref(payload_pull.get("body"), head_ref) is None:
+    head = payload_pull.get("head") or {}
+    head_repository = str((head.get("repo") or {}).get("full_name") or "")
+    if incident_of_branch(str(head.get("ref") or "")) is None or head_repository.casefold() != (
+        event.repository.casefold()
+    ):
         plan.say(f"Ignoring {event.describe()} for #{number}: not a post-mortem pull request.")
         return plan
     if event.action not in actions and event.action != "closed":
@@ -629,9 +605,9 @@ def _for_event(ctx: Context, actions: frozenset[str]) -> Plan:
     pull = ctx.gateway.get_pull_request(
         number
     )  # as it is now: a rerun of an old event must not go back in time
-    ref = postmortem_ref(pull.body, pull.head_ref)
+    ref = postmortem_ref(pull, event.repository, ctx.config)
     if ref is None:
-        plan.say(f"Ignoring #{number}: its body no longer marks it as a post-mortem pull request.")
+        plan.say(f"Ignoring #{number}: not a post-mortem pull request.")
         return plan
     if pull.state == "closed":
         if not pull.merged:
@@ -663,7 +639,7 @@ def handle_reconcile(ctx: Context) -> Plan:
     pulls = [
         (pull, ref)
         for pull in ctx.gateway.list_pull_requests(state="open")
-        if (ref := postmortem_ref(pull.body, pull.head_ref)) is not None
+        if (ref := postmortem_ref(pull, ctx.event.repository, ctx.config)) is not None
     ]
     if not pulls:
         plan.say("No open post-mortem pull request to reconcile.")
@@ -681,10 +657,10 @@ def handle_after_commits(ctx: Context) -> Plan:
     tracking issue's Status cell): the sign-off status goes on the new head, or branch protection waits for it."""
     plan = Plan()
     for branch in sorted(ctx.committed_branches - ctx.created_branches):
-        if _BRANCH.match(branch) is None:
+        if incident_of_branch(branch) is None:
             continue
         pull = ctx.gateway.find_pull_request(branch)
-        ref = postmortem_ref(pull.body, pull.head_ref) if pull is not None else None
+        ref = postmortem_ref(pull, ctx.event.repository, ctx.config) if pull is not None else None
         if pull is None or ref is None or pull.state != "open":
             continue
         decided = _open_plan(ctx, pull, ref, "commit")
