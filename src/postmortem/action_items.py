@@ -13,9 +13,11 @@ Cell formats (anything else non-empty is a problem, never a guess)
 Which tables are action items
     Every table inside a section whose heading (``##`` or ``###``) contains "Action Item" ("Action Items",
     "Action items", "Action Items & Followups", "Security-Specific Action Items", …) and that has an
-    action-text column; plus, anywhere in the document, a table whose header names an ``Action Item(s)``
-    column (published post-mortems do not always put the table under a heading). A section runs to the next
-    heading of the same or a higher level, so ``### Prevention`` tables under ``## Action items`` count.
+    action-text column. A document without such a section instead gets, anywhere, a table whose header
+    names an ``Action Item(s)`` column (published post-mortems do not always put the table under a heading);
+    with a section, such a table outside it is ignored (it may be user text, e.g. the Summary). A section
+    runs to the next heading of the same or a higher level, so ``### Prevention`` tables under
+    ``## Action items`` count.
 
 What is a problem and what is not
     ``problems`` lists what the sync must not act on blindly, each with the line, what is wrong and the fix:
@@ -719,13 +721,17 @@ def _find(document: str) -> tuple[list[str], list[_Found], list[RowProblem], boo
                 if depth == 0:
                     break
             heading = section_of(token.map[0])
-            if heading is not None or _mentions_action_item_column(lines[token.map[0]]):
+            # With an Action Items section, only its tables count (a table in user text elsewhere, such as the
+            # Summary, must not become tracking issues); without one, the header alone identifies the table.
+            if heading is not None or (not sections and _mentions_action_item_column(lines[token.map[0]])):
                 found.append(_Found(token.map[0], token.map[1], heading or "", rows))
             continue
         if token.type == "paragraph_open" and token.map is not None:
             start, end = token.map
             in_section = section_of(start) is not None
-            if in_section or any(_mentions_action_item_column(lines[i]) for i in range(start, end)):
+            if in_section or (
+                not sections and any(_mentions_action_item_column(lines[i]) for i in range(start, end))
+            ):
                 problem = _not_a_table(lines, start, end)
                 if problem is not None:
                     problems.append(problem)

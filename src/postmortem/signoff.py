@@ -35,6 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from postmortem.config import Role
+from postmortem.document import _code_lines
 from postmortem.github_state import WRITE_PERMISSIONS, Review, TeamMembers, normalize_review_state
 from postmortem.markers import has_marker, marker
 
@@ -471,8 +472,6 @@ def reviewers_to_request(
 # --------------------------------------------------------------------------------------------------------------
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 _SIGNOFF_TITLE = re.compile(r"^sign[- ]?off$", re.IGNORECASE)
 _ROLE_LINE = re.compile(
     r"^(?P<lead>[ \t]*[-*+][ \t]+)\[(?P<mark>[ xX])\][ \t]+\*\*(?P<title>.+?)\*\*(?P<rest>.*)$"
@@ -500,7 +499,11 @@ def _content(line: str) -> tuple[str, str]:
 
 
 def _code_mask(lines: Sequence[str]) -> list[bool]:
-    """For each line, whether it belongs to frontmatter or a fenced code block (so it is never edited)."""
+    """For each line, whether it belongs to frontmatter or a code block (so it is never edited).
+
+    Code blocks (fenced or indented) are the ones markdown-it finds, as GitHub does: a line such as
+    ``"```js`"`` opens no fence (a backtick fence's info string cannot contain a backtick).
+    """
     mask = [False] * len(lines)
     start = 0
     if lines and _content(lines[0])[0] == "---":
@@ -509,19 +512,10 @@ def _code_mask(lines: Sequence[str]) -> list[bool]:
                 mask[: index + 1] = [True] * (index + 1)
                 start = index + 1
                 break
-    fence: str | None = None
-    for index in range(start, len(lines)):
-        text = _content(lines[index])[0]
-        if fence is None:
-            match = _FENCE.match(text)
-            if match:
-                fence = match.group(1)
-                mask[index] = True
-        else:
-            mask[index] = True
-            closing = _FENCE_CLOSE.match(text)
-            if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
-                fence = None
+    # A lone "\r" would end a line for markdown-it but not here: blank it so the line numbers agree.
+    body = [_content(line)[0].replace("\r", " ") for line in lines[start:]]
+    for index in _code_lines(body):
+        mask[start + index] = True
     return mask
 
 

@@ -233,12 +233,6 @@ def test_a_table_in_the_incident_summary_is_not_an_action_items_table() -> None:
     assert "Injected task" not in texts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MEDIUM: signoff._code_mask (signoff.py:502) opens a fence on '```js`' which CommonMark does not "
-    "(backtick in a backtick fence's info string), so one Summary line hides the real Sign-Off section: "
-    "hand-ticked boxes are neither warned about nor unticked, and the publish commit ticks nothing",
-)
 def test_user_text_cannot_hide_the_signoff_section() -> None:
     document = _render("Deployed.\n```js`\nmore")
     assert "Sign-Off" in document_sections(document)  # markdown-it (and GitHub) see the section

@@ -241,7 +241,8 @@ def test_delimiter_row_with_fewer_cells_is_not_a_table_and_is_reported() -> None
     report = read_action_items(fixture("broken_delimiter.md"))
     assert report.items == []
     assert report.tables == []
-    assert [(p.line, p.kind) for p in report.problems] == [(4, "not_a_table"), (12, "not_a_table")]
+    # Line 12's broken table is outside the Action Items section, so it is ignored (not a problem either).
+    assert [(p.line, p.kind) for p in report.problems] == [(4, "not_a_table")]
     assert "4 cells" in report.problems[0].message
     assert "has 3" in report.problems[0].message
     assert "(4)" in report.problems[0].fix
@@ -262,6 +263,25 @@ def test_table_without_heading_is_found_by_its_action_item_column() -> None:
     ]
     assert "status" in report.problems[0].message
     assert report.items[2].owner_login == "core-dev"
+
+
+def test_with_an_action_items_section_a_header_only_table_elsewhere_is_ignored() -> None:
+    document = (
+        "## Summary\n\nDeployed.\n\n"
+        "| Action Item | Owner |\n|---|---|\n| Injected task | @mallory |\n\n"
+        "| Action Item | Owner |\n|--|\n| Broken table | @mallory |\n\n"
+        "## Action Items\n\n| Action Item | Owner |\n|---|---|\n| Real task | @alice |\n\n"
+        "## Lessons\n\n| Action Item | Owner |\n|---|---|\n| After the section | @mallory |\n"
+    )
+    report = read_action_items(document)
+    assert report.found_section
+    assert [(t.line, t.heading) for t in report.tables] == [(14, "Action Items")]
+    assert [item.text for item in report.items] == ["Real task"]
+    assert report.problems == []
+    # Without the section, the same summary table is found by its header (real post-mortems need it).
+    alone = read_action_items("## Summary\n\n| Action Item | Owner |\n|---|---|\n| Task | @a |\n")
+    assert not alone.found_section
+    assert [item.text for item in alone.items] == ["Task"]
 
 
 def test_numbered_fixture() -> None:

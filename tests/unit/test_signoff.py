@@ -675,6 +675,59 @@ def test_hand_ticked_roles_in_the_sample_document_ignores_other_sections_and_cod
     assert hand_ticked_roles(tick_signoff(DOCUMENT, compute([])), ROLES) == []
 
 
+SIGNOFF = "## Sign-Off\n\n- [x] **CTO**: Jane\n"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        pytest.param("```js`\nmore\n\n", id="backtick in a backtick fence's info string"),
+        pytest.param("``` `x`\n\n", id="backtick info string with a space"),
+        pytest.param("```\ncode\n```\n\n", id="closed backtick fence"),
+        pytest.param("~~~js`\n## Sign-Off\n~~~\n\n", id="tilde fence with a backtick in its info string"),
+        pytest.param("````\n```\n## Sign-Off\n````\n\n", id="shorter fence inside a longer one"),
+        pytest.param("    ## Sign-Off\n    - [x] **CTO**: in code\n\n", id="indented code"),
+    ],
+)
+def test_lines_that_are_not_code_for_commonmark_do_not_hide_the_signoff_section(before: str) -> None:
+    document = "# PM\n\n## Summary\n\n" + before + SIGNOFF
+    assert has_signoff_section(document)
+    assert hand_ticked_roles(document, ROLES) == ["CTO"]
+    assert "- [ ] **CTO**: [Name] - [Date]" in tick_signoff(document, compute([]))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("~~~\n" + SIGNOFF + "~~~\n", id="tilde fence"),
+        pytest.param("~~~~\n~~~\n" + SIGNOFF + "~~~~\n", id="shorter tilde fence inside a longer one"),
+        pytest.param("```\n" + SIGNOFF + "~~~\n", id="tilde line does not close a backtick fence"),
+        pytest.param("    ## Sign-Off\n\n    - [x] **CTO**: Jane\n", id="indented code"),
+        pytest.param("```\n" + SIGNOFF, id="unclosed fence runs to the end"),
+        pytest.param("```\n\n" + SIGNOFF.replace("\n", "\r\n"), id="unclosed fence with CRLF"),
+    ],
+)
+def test_a_signoff_section_inside_code_is_not_the_section(code: str) -> None:
+    document = "# PM\n\n## Summary\n\n" + code
+    assert not has_signoff_section(document)
+    assert hand_ticked_roles(document, ROLES) == []
+    assert tick_signoff(document, compute([review("alice", "approved")])) == document
+
+
+def test_a_role_line_in_code_inside_the_section_is_left_alone() -> None:
+    document = "## Sign-Off\n\n~~~\n- [x] **CTO**: example\n~~~\n\n    - [x] **CTO**: indented\n"
+    assert hand_ticked_roles(document, ROLES) == []
+    once = tick_signoff(document, compute([]))
+    assert "- [x] **CTO**: example\n" in once
+    assert "    - [x] **CTO**: indented\n" in once
+
+
+def test_a_fence_in_the_frontmatter_or_a_lone_carriage_return_does_not_shift_the_code_blocks() -> None:
+    document = "---\nnote: |\n  ```\n---\n# PM\n\nx\ry\n\n" + SIGNOFF
+    assert has_signoff_section(document)
+    assert hand_ticked_roles(document, ROLES) == ["CTO"]
+
+
 def test_signoff_frontmatter() -> None:
     assert signoff_frontmatter(_state_alice_and_erin()) == {
         "incident-commander": {"login": "alice", "date": "2026-03-15"},
