@@ -6,7 +6,10 @@ Scenarios: the incident-opened flow (issue → draft post-mortem PR), and the ac
 pull request with 3, 30 and 300 rows: the first sync (``ready_for_review``; 300 rows need several runs because
 of the per-run creation cap, all are counted) and a rerun with nothing to change. The sign-off handler, which
 runs on the same ``pull_request`` events, is left out of the action-items rows so that they are this sync's
-own cost. Prints a Markdown table.
+own cost; likewise the action-items sync is left out of the sign-off rows (ready for review, a review event
+when it makes the k-th of four required approvals, the merge that publishes). The last row is the whole life of
+one incident with every handler, 14 events through ``postmortem run``
+(``tests/integration/test_whole_incident.py``), and a rerun of each of them. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -20,9 +23,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "src")]
 
+sys.path.insert(2, str(ROOT / "tests" / "integration"))
+
+import tempfile  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+
 import responses  # noqa: E402
 from fake_github import FakeGitHub  # noqa: E402
-from harness import issue_body, issue_payload, pull_request_payload, run  # noqa: E402
+from harness import (  # noqa: E402
+    issue_body,
+    issue_payload,
+    merge_pull,
+    pull_payload,
+    pull_request_payload,
+    review_payload,
+    run,
+)
 
 from postmortem.handlers import action_items, signoff  # noqa: E402
 from postmortem.markers import marker  # noqa: E402
@@ -45,6 +62,19 @@ def _document(rows: int) -> str:
     )
 
 
+@contextmanager
+def _without(module: object, *names: str) -> Iterator[None]:
+    """Stub handlers (``Context -> empty Plan``) for the duration of a scenario."""
+    saved = {name: getattr(module, name) for name in names}
+    try:
+        for name in names:
+            setattr(module, name, lambda ctx: Plan())
+        yield
+    finally:
+        for name, handler in saved.items():
+            setattr(module, name, handler)
+
+
 def _with_fake(body: Callable[[FakeGitHub], dict[str, int]]) -> dict[str, int]:
     fake = FakeGitHub()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -64,6 +94,10 @@ def incident_opened(fake: FakeGitHub) -> dict[str, int]:
 
 def sync(rows: int) -> Callable[[FakeGitHub], dict[str, int]]:
     def body(fake: FakeGitHub) -> dict[str, int]:
+        with _without(signoff, "handle_pull_request"):
+            return _sync(fake)
+
+    def _sync(fake: FakeGitHub) -> dict[str, int]:
         for i in range(5):
             fake.set_permission(f"owner{i}", "write")
         fake.add_issue("[Incident]: Bench outage", "", labels=["incident"])
@@ -87,11 +121,97 @@ def sync(rows: int) -> Callable[[FakeGitHub], dict[str, int]]:
     return body
 
 
+SIGNOFF_CONFIG = """\
+signoff:
+  roles:
+    - {id: incident-commander, title: Incident Commander, users: [alice]}
+    - {id: cto, title: CTO, users: [bob]}
+    - {id: lead-engineer, title: Lead Engineer, users: [erin]}
+    - {id: devops-lead, title: DevOps Lead, users: [dave]}
+  required: [incident-commander, cto, lead-engineer, devops-lead]
+"""
+HOLDERS = ("alice", "bob", "erin", "dave")
+
+
+def _draft(fake: FakeGitHub) -> int:
+    """The incident handler's draft post-mortem pull request, with four required roles held by four users."""
+    for login in ("mona", *HOLDERS):
+        fake.set_permission(login, "write")
+    fake.add_file("main", ".github/postmortem.yml", SIGNOFF_CONFIG)
+    item = fake.add_issue("[Incident]: Bench outage", issue_body("full.md"), labels=["incident"], user="mona")
+    run(fake, "issues", issue_payload(fake, item.number))
+    (pull,) = fake.pulls()
+    return pull.number
+
+
+def _measure(fake: FakeGitHub, name: str, payload: dict[str, object]) -> dict[str, int]:
+    fake.reset_counts()
+    run(fake, name, payload)
+    first = {"requests": fake.count(), "writes": len(fake.writes), "runs": 1}
+    fake.reset_counts()
+    run(fake, name, payload)
+    return first | {"rerun_requests": fake.count(), "rerun_writes": len(fake.writes)}
+
+
+def ready_for_review(fake: FakeGitHub) -> dict[str, int]:
+    with _without(action_items, "handle_pull_request"):
+        number = _draft(fake)
+        fake.items[number].draft = False
+        return _measure(fake, "pull_request", pull_payload(fake, number, action="ready_for_review"))
+
+
+def review(k: int) -> Callable[[FakeGitHub], dict[str, int]]:
+    """The review event that brings the k-th approval (k - 1 approvals already stand)."""
+
+    def body(fake: FakeGitHub) -> dict[str, int]:
+        with _without(action_items, "handle_pull_request"):
+            number = _draft(fake)
+            fake.items[number].draft = False
+            run(fake, "pull_request", pull_payload(fake, number, action="ready_for_review"))
+            for login in HOLDERS[: k - 1]:
+                run(fake, "pull_request_review", review_payload(fake, fake.add_review(number, login)))
+            return _measure(
+                fake, "pull_request_review", review_payload(fake, fake.add_review(number, HOLDERS[k - 1]))
+            )
+
+    return body
+
+
+def merged(fake: FakeGitHub) -> dict[str, int]:
+    with _without(action_items, "handle_pull_request"):
+        number = _draft(fake)
+        fake.items[number].draft = False
+        run(fake, "pull_request", pull_payload(fake, number, action="ready_for_review"))
+        for login in HOLDERS:
+            run(fake, "pull_request_review", review_payload(fake, fake.add_review(number, login)))
+        merge_pull(fake, number)
+        return _measure(fake, "pull_request", pull_payload(fake, number, action="closed"))
+
+
+def whole_incident(fake: FakeGitHub) -> dict[str, int]:
+    """The 14 events of tests/integration/test_whole_incident.py through ``postmortem run``, then their reruns."""
+    import test_whole_incident as life_test
+
+    with tempfile.TemporaryDirectory() as folder:
+        life = life_test._live(fake, Path(folder))  # main(pace=False) reaches the gateway: no sleeping
+    return {
+        "runs": len(life.deliveries),
+        "requests": sum(d.requests for d in life.deliveries),
+        "writes": sum(len(d.writes) for d in life.deliveries),
+        "rerun_requests": sum(d.rerun_requests for d in life.deliveries),
+        "rerun_writes": sum(len(d.rerun_writes) for d in life.deliveries),
+    }
+
+
 def main() -> int:
-    signoff.handle_pull_request = lambda ctx: Plan()  # type: ignore[assignment]
-    scenarios = [("incident opened → draft PR", incident_opened)] + [
-        (f"action items: first sync, {n} rows", sync(n)) for n in (3, 30, 300)
-    ]
+    scenarios = (
+        [("incident opened → draft PR", incident_opened)]
+        + [(f"action items: first sync, {n} rows", sync(n)) for n in (3, 30, 300)]
+        + [("sign-off: ready for review (draft → In Review)", ready_for_review)]
+        + [(f"sign-off: review event, approval {k} of 4", review(k)) for k in (1, 2, 4)]
+        + [("sign-off: merge → Published, incident commented", merged)]
+        + [("whole incident: 14 events, all handlers (reruns: all 14)", whole_incident)]
+    )
     print(f"Creation cap per run: {action_items.MAX_CREATIONS_PER_RUN} issues.\n")
     print("| scenario | runs | requests | writes | no-change rerun: requests | writes |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
