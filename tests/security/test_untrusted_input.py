@@ -12,7 +12,6 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from fake_github import FakeGitHub
 from harness import dispatch_payload, issue_body, issue_payload, pull_payload, run, tracking_issue_payload
 
