@@ -46,7 +46,12 @@ def test_command_properties_are_escaped() -> None:
 
 
 def test_untrusted_log_lines_cannot_read_as_commands() -> None:
-    assert plain_lines("ok\n::add-mask::x\n  ::error::y\na ##[x]") == ["ok", "› ::add-mask::x", "›   ::error::y", "a ## [x]"]
+    assert plain_lines("ok\n::add-mask::x\n  ::error::y\na ##[x]") == [
+        "ok",
+        "› ::add-mask::x",
+        "›   ::error::y",
+        "a ## [x]",
+    ]
 
 
 def test_outputs_single_and_multi_line() -> None:
