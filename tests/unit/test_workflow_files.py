@@ -86,9 +86,10 @@ def test_issue_form_matches_builtin_schema(path: Path) -> None:
     _check_jsonschema("vendor.github-issue-forms", [path])
 
 
-@pytest.mark.parametrize("path", ISSUE_CONFIG, ids=_ids(ISSUE_CONFIG))
-def test_issue_template_config_matches_builtin_schema(path: Path) -> None:
-    _check_jsonschema("vendor.github-issue-config", [path])
+def test_issue_template_config_matches_builtin_schema_if_any() -> None:
+    # The repository ships no ISSUE_TEMPLATE/config.yml today; one added later is checked here.
+    if ISSUE_CONFIG:
+        _check_jsonschema("vendor.github-issue-config", list(ISSUE_CONFIG))
 
 
 def _schemastore_cases() -> list[tuple[str, Path]]:
