@@ -349,3 +349,43 @@ def test_an_approved_document_is_not_regenerated(fake: FakeGitHub, writer: str) 
     assert fake.file_text(BRANCH, PATH) == before
     (notice,) = fake.comments_on(pull.number)
     assert "@alice" in notice.body and "~16,500 active users" in notice.body
+
+
+def test_regeneration_keeps_what_people_wrote_in_the_pull_request(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake)
+    run(fake, "issues", issue_payload(fake, number))
+    (pull,) = fake.pulls()
+    pull.body = (pull.body or "") + "\n\nReviewers: please check the timeline against PagerDuty."
+    pull.title = "Post-mortem: Umbrella outage (draft for Thursday's review)"
+    old_body = fake.items[number].body or ""
+    fake.items[number].body = old_body.replace("~15,000 active users", "~16,500 active users")
+    fake.items[number].title = "[Incident]: Umbrella API outage"
+
+    run(
+        fake,
+        "issues",
+        issue_payload(
+            fake, number, action="edited", changes={"body": {"from": old_body}, "title": {"from": TITLE}}
+        ),
+    )
+
+    document = fake.file_text(BRANCH, PATH) or ""
+    assert "~16,500 active users" in document
+    assert pull.body.endswith("Reviewers: please check the timeline against PagerDuty.")
+    assert read_marker(pull.body, "document") == {
+        "incident": number,
+        "path": PATH,
+        "sha": git_blob_sha(document),
+    }
+    assert pull.title == "Post-mortem: Umbrella outage (draft for Thursday's review)", "a human title stays"
+
+
+def test_a_title_the_action_set_follows_the_issue(fake: FakeGitHub, writer: str) -> None:
+    number = _open_incident(fake)
+    run(fake, "issues", issue_payload(fake, number))
+    fake.items[number].title = "[Incident]: Umbrella API outage"
+
+    run(fake, "issues", issue_payload(fake, number, action="edited", changes={"title": {"from": TITLE}}))
+
+    (pull,) = fake.pulls()
+    assert pull.title == "Post-mortem: Umbrella API outage"

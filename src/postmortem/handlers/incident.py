@@ -33,7 +33,7 @@ from postmortem.form import (
 from postmortem.github_state import WRITE_PERMISSIONS, Comment, FileContent, PullRequest, git_blob_sha
 from postmortem.handlers import Context
 from postmortem.handlers.sticky import find_comment, upsert_comment
-from postmortem.handlers.trust import DOCUMENT_MARKER, action_comments, postmortem_ref
+from postmortem.handlers.trust import DOCUMENT_MARKER, action_comments, postmortem_ref, with_recorded_sha
 from postmortem.incident import Incident
 from postmortem.markers import marker
 from postmortem.plan import (
@@ -84,6 +84,8 @@ class IncidentState(BaseModel):
     pull_comments: list[Comment] = []
     recorded_sha: str | None = None
     """Blob sha of what the action last wrote, from the marker in the pull request it opened."""
+    labels: dict[str, str] = {}
+    """The form's field labels by id, to name changed answers as the reporter saw them."""
     approved_by: tuple[str, ...] = ()
     """Reviewers whose latest decisive review approves the pull request: regenerating would dismiss them."""
 
@@ -121,16 +123,16 @@ def _link_comment(pull_number: int | None, path: str) -> str:
     )
 
 
-def _reviewers(config: Config, author: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _reviewers(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
     users: list[str] = []
     teams: list[str] = []
     for role in config.signoff.roles:
-        users += [u for u in role.users if u not in users and u.lower() != author.lower()]
+        users += [u for u in role.users if u not in users]
         teams += [t.split("/", 1)[1] for t in role.teams if t.split("/", 1)[1] not in teams]
     return tuple(users), tuple(teams)
 
 
-def _changed_answers(previous: Incident | None, current: Incident) -> list[str]:
+def _changed_answers(previous: Incident | None, current: Incident, labels: dict[str, str]) -> list[str]:
     if previous is None:
         return []
     changed = []
@@ -139,7 +141,8 @@ def _changed_answers(previous: Incident | None, current: Incident) -> list[str]:
     for field_id in sorted(set(previous.answers) | set(current.answers)):
         before, after = previous.answers.get(field_id, ""), current.answers.get(field_id, "")
         if before != after:
-            changed.append(f"- **{field_id}**: {_quote(after) if after else '*(now empty)*'}")
+            label = _quote(labels.get(field_id, field_id), 80).strip("`")
+            changed.append(f"- **{label}**: {_quote(after) if after else '*(now empty)*'}")
     return changed
 
 
@@ -233,19 +236,17 @@ def decide(state: IncidentState) -> Plan:
                     expected_sha=state.file_on_branch.sha,
                 )
             )
+        # Only the marker line and a title the action set are the action's: what people wrote stays.
         title = pull_request_title(incident)
-        body = pull_request_body(incident, state.path, state.document)
-        if pull.title != title or pull.body != body:
-            plan.add(
-                UpdatePullRequest(
-                    number=pull.number,
-                    title=title if pull.title != title else None,
-                    body=body if pull.body != body else None,
-                )
-            )
+        ours = {title} | ({pull_request_title(state.previous)} if state.previous else set())
+        new_title = title if pull.title != title and pull.title in ours else None
+        body = with_recorded_sha(pull.body, number, state.path, git_blob_sha(state.document))
+        new_body = body if body != pull.body else None
+        if new_title is not None or new_body is not None:
+            plan.add(UpdatePullRequest(number=pull.number, title=new_title, body=new_body))
         return plan
 
-    changes = _changed_answers(state.previous, incident)
+    changes = _changed_answers(state.previous, incident, state.labels)
     if untouched:
         why = (
             f"after it was approved ({', '.join('@' + login for login in state.approved_by)}), so the document was"
@@ -274,7 +275,7 @@ def _setup_pull_request(plan: Plan, state: IncidentState, number: int, labels: t
     config = state.config
     if config.postmortem_label not in labels:
         plan.add(AddLabels(number=number, labels=(config.postmortem_label,)))
-    users, teams = _reviewers(config, author="")
+    users, teams = _reviewers(config)
     if users or teams:
         plan.add(RequestReviewers(number=number, users=users, teams=teams))
     body = _link_comment(None if number == NEW_PULL_REQUEST else number, state.path)
@@ -283,7 +284,6 @@ def _setup_pull_request(plan: Plan, state: IncidentState, number: int, labels: t
             number=state.incident.number, body=body, link_new_pull_request=number == NEW_PULL_REQUEST
         )
     )
-    plan.replan = False
 
 
 def _labels(issue: dict[str, Any]) -> list[str]:
@@ -430,6 +430,7 @@ def handle(ctx: Context) -> Plan:
         if editing_pull
         else [],
         recorded_sha=ref.recorded_sha if ref else None,
+        labels={field.id: " ".join(field.label.split()) for field in form.fields},
         approved_by=tuple(
             review.user
             for review in latest_decisive_reviews(gateway.list_reviews(editing_pull.number)).values()

@@ -34,7 +34,6 @@ so a rerun on another day decides the same document and writes nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -60,11 +59,11 @@ from postmortem.github_state import (
 from postmortem.handlers import Context
 from postmortem.handlers.sticky import find_comment, upsert_comment
 from postmortem.handlers.trust import (
-    DOCUMENT_MARKER,
     PostmortemRef,
     action_comments,
     incident_of_branch,
     postmortem_ref,
+    with_recorded_sha,
 )
 from postmortem.markers import marker
 from postmortem.plan import (
@@ -108,8 +107,6 @@ LIFECYCLE_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "conver
 RECONCILE = "reconcile"
 MAX_DOCUMENT_SCAN = 20
 
-_DOCUMENT_MARKER = re.compile(r"<!--\s*postmortem:document(?:\s+\{.*?\})?\s*-->", re.DOTALL)
-
 
 def publish_branch(incident: int) -> str:
     """Where the publication commit goes when branch protection refuses it on the base branch."""
@@ -119,14 +116,6 @@ def publish_branch(incident: int) -> str:
 # --------------------------------------------------------------------------------------------------------------
 # Which pull request
 # --------------------------------------------------------------------------------------------------------------
-
-
-def with_recorded_sha(body: str, ref: PostmortemRef, path: str, sha: str) -> str:
-    """The pull request's body with the ``document`` marker's sha replaced (the rest of the body unchanged)."""
-    new = marker(DOCUMENT_MARKER, incident=ref.incident, path=path, sha=sha)
-    if _DOCUMENT_MARKER.search(body):
-        return _DOCUMENT_MARKER.sub(lambda _m: new, body, count=1)
-    return f"{new}\n{body}"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -216,7 +205,7 @@ def decide_open(state: OpenState) -> Plan:
             )
             if state.ref.recorded_sha == document.sha:
                 # Still exactly what the action wrote: keep the incident handler treating it as untouched.
-                body = with_recorded_sha(pull.body, state.ref, state.path, git_blob_sha(updated))
+                body = with_recorded_sha(pull.body, state.ref.incident, state.path, git_blob_sha(updated))
                 plan.add(UpdatePullRequest(number=number, body=body))
             plan.say(f"#{number}: the document's status becomes {wanted} (committed on {pull.head_ref}).")
             plan.replan = True  # the head commit changed: the status goes on the new one

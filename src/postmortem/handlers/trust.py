@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Config
 from postmortem.github_state import Comment, Issue, PullRequest
-from postmortem.markers import read_marker
+from postmortem.markers import marker, read_marker
 
 DOCUMENT_MARKER = "document"
+_DOCUMENT = re.compile(r"<!--\s*postmortem:document(?:\s+\{.*?\})?\s*-->", re.DOTALL)
 _BRANCH = re.compile(r"^postmortem/incident-(?P<n>[1-9][0-9]{0,9})$")
 
 
@@ -88,3 +89,12 @@ def postmortem_ref(pull: PullRequest, repository: str, config: Config) -> Postmo
         path=safe_document_path(recorded.get("path"), config.directory),
         recorded_sha=sha if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{40}", sha) else None,
     )
+
+
+def with_recorded_sha(body: str, incident: int, path: str, sha: str) -> str:
+    """The pull request's body with its ``document`` marker recording ``path`` and ``sha``; the rest of the body
+    (what people wrote into it) unchanged."""
+    new = marker(DOCUMENT_MARKER, incident=incident, path=path, sha=sha)
+    if _DOCUMENT.search(body):
+        return _DOCUMENT.sub(lambda _match: new, body, count=1)
+    return f"{new}\n{body}"
