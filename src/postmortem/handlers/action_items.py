@@ -294,15 +294,7 @@ def decide(state: DocumentState) -> Plan:
         issue_writes.append(
             CreateIssue(
                 title=issue_title(item),
-                body=issue_body(
-                    item,
-                    path=path,
-                    incident=incident,
-                    document_url=document_url,
-                    heading=report.tables[item.table].heading,
-                    pull_request=target.pull_request,
-                    assignable=assignable,
-                ),
+                body=_issue_body(item, state, report, incident, document_url, assignable),
                 assignees=(item.owner_login,) if item.owner_login and assignable else (),
                 labels=labels,
             )
@@ -421,6 +413,25 @@ def decide(state: DocumentState) -> Plan:
     return plan
 
 
+def _issue_body(
+    item: ActionItem,
+    state: DocumentState,
+    report: ActionItemsReport,
+    incident: IncidentContext,
+    document_url: str,
+    assignable: bool,
+) -> str:
+    return issue_body(
+        item,
+        path=state.target.path,
+        incident=incident,
+        document_url=document_url,
+        heading=report.tables[item.table].heading,
+        pull_request=state.target.pull_request,
+        assignable=assignable,
+    )
+
+
 def _assignable(state: DocumentState, login: str | None) -> bool:
     """Whether ``login`` may be assigned (a collaborator); unknown (not read) counts as assignable."""
     return login is None or login.casefold() not in state.unassignable
@@ -436,7 +447,7 @@ def _update_issue(
     report: ActionItemsReport,
 ) -> UpdateIssue | None:
     """The edit that pushes the table-owned fields to the row's own issue, or None when it already has them."""
-    config, target, path = state.config, state.target, state.target.path
+    config = state.config
     assignable = _assignable(state, item.owner_login)
     fields: dict[str, Any] = {}
     title = issue_title(item)
@@ -450,15 +461,7 @@ def _update_issue(
     if login and assignable and login.casefold() not in {a.casefold() for a in issue.assignees}:
         fields["assignees"] = (login,)
     if link.fp != fingerprint(item, assignable) or link.key != item.key or link.removed:
-        managed = issue_body(
-            item,
-            path=path,
-            incident=incident,
-            document_url=document_url,
-            heading=report.tables[item.table].heading,
-            pull_request=target.pull_request,
-            assignable=assignable,
-        )
+        managed = _issue_body(item, state, report, incident, document_url, assignable)
         fields["body"] = replace_managed(issue.body, managed)
     if link.removed and issue.state == "closed":
         fields.update(state="open", state_reason="reopened")
