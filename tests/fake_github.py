@@ -34,6 +34,7 @@ import hashlib
 import json
 import re
 import time
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
@@ -532,8 +533,8 @@ class FakeGitHub:
         headers: dict[str, str],
     ) -> Answer:
         self.log.append(Logged(method, path, query, status, body))
-        out = {
-            "content-type": "application/json; charset=utf-8",
+        out = {  # "Content-Type" spelled so that ``responses`` drops its own default (text/plain)
+            "Content-Type": "application/json; charset=utf-8",
             "x-ratelimit-limit": "1000",
             "x-ratelimit-remaining": str(max(0, 1000 - len(self.log))),
             "x-ratelimit-reset": str(int(time.time()) + 3600),
@@ -587,12 +588,24 @@ class FakeGitHub:
 
     def _user(self, login: str) -> dict[str, Any]:
         bot = login.endswith("[bot]")
-        return {
+        url = f"{API}/users/{login}"
+        return {  # the "simple-user" schema
             "login": login,
-            "id": abs(hash(login)) % 10_000_000,
+            "id": zlib.crc32(login.encode()) % 10_000_000,
             "node_id": "MDQ6VXNlcjE=",
-            "url": f"{API}/users/{login}",
+            "avatar_url": "https://avatars.githubusercontent.com/u/1?v=4",
+            "gravatar_id": "",
+            "url": url,
             "html_url": f"{WEB}/{login}" if not bot else f"{WEB}/apps/{login[:-5]}",
+            "followers_url": f"{url}/followers",
+            "following_url": f"{url}/following{{/other_user}}",
+            "gists_url": f"{url}/gists{{/gist_id}}",
+            "starred_url": f"{url}/starred{{/owner}}{{/repo}}",
+            "subscriptions_url": f"{url}/subscriptions",
+            "organizations_url": f"{url}/orgs",
+            "repos_url": f"{url}/repos",
+            "events_url": f"{url}/events{{/privacy}}",
+            "received_events_url": f"{url}/received_events",
             "type": "Bot" if bot else "User",
             "site_admin": False,
         }
@@ -608,18 +621,68 @@ class FakeGitHub:
             "default": False,
         }
 
-    def _repo_json(self) -> dict[str, Any]:
+    def _repo_json(self, full_name: str | None = None) -> dict[str, Any]:
+        """The "full-repository" schema (a superset of "repository", used for pull request heads and bases)."""
+        full_name = full_name or self.repository
+        api = f"{API}/repos/{full_name}"
+        templated = {  # "<name>_url": "<path below the repository url>"
+            "archive": "/{archive_format}{/ref}", "assignees": "/assignees{/user}", "blobs": "/git/blobs{/sha}",
+            "branches": "/branches{/branch}", "collaborators": "/collaborators{/collaborator}",
+            "comments": "/comments{/number}", "commits": "/commits{/sha}", "compare": "/compare/{base}...{head}",
+            "contents": "/contents/{+path}", "contributors": "/contributors", "deployments": "/deployments",
+            "downloads": "/downloads", "events": "/events", "forks": "/forks", "git_commits": "/git/commits{/sha}",
+            "git_refs": "/git/refs{/sha}", "git_tags": "/git/tags{/sha}", "hooks": "/hooks",
+            "issue_comment": "/issues/comments{/number}", "issue_events": "/issues/events{/number}",
+            "issues": "/issues{/number}", "keys": "/keys{/key_id}", "labels": "/labels{/name}",
+            "languages": "/languages", "merges": "/merges", "milestones": "/milestones{/number}",
+            "notifications": "/notifications{?since,all,participating}", "pulls": "/pulls{/number}",
+            "releases": "/releases{/id}", "stargazers": "/stargazers", "statuses": "/statuses/{sha}",
+            "subscribers": "/subscribers", "subscription": "/subscription", "tags": "/tags",
+            "teams": "/teams", "trees": "/git/trees{/sha}",
+        }  # fmt: skip
         return {
             "id": 1296269,
             "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5",
-            "name": self.name,
-            "full_name": self.repository,
-            "owner": self._user(self.owner),
+            "name": full_name.split("/")[1],
+            "full_name": full_name,
+            "owner": self._user(full_name.split("/")[0]),
             "private": self.private,
-            "html_url": f"{WEB}/{self.repository}",
-            "url": f"{API}/repos/{self.repository}",
+            "html_url": f"{WEB}/{full_name}",
+            "description": None,
+            "fork": full_name != self.repository,
+            "url": api,
+            **{f"{name}_url": f"{api}{tail}" for name, tail in templated.items()},
+            "git_url": f"git://github.com/{full_name}.git",
+            "ssh_url": f"git@github.com:{full_name}.git",
+            "clone_url": f"{WEB}/{full_name}.git",
+            "svn_url": f"{WEB}/{full_name}",
+            "mirror_url": None,
+            "homepage": None,
+            "language": None,
+            "size": 0,
+            "forks": 0,
+            "forks_count": 0,
+            "stargazers_count": 0,
+            "watchers": 0,
+            "watchers_count": 0,
+            "subscribers_count": 0,
+            "network_count": 0,
+            "open_issues": 0,
+            "open_issues_count": 0,
             "default_branch": self.default_branch,
+            "has_issues": True,
+            "has_projects": True,
+            "has_wiki": True,
+            "has_pages": False,
+            "has_downloads": True,
+            "has_discussions": False,
+            "archived": False,
+            "disabled": False,
+            "license": None,
             "visibility": "private" if self.private else "public",
+            "pushed_at": "2024-01-01T00:00:00Z",
+            "created_at": "2011-01-26T19:01:12Z",
+            "updated_at": "2024-01-01T00:00:00Z",
         }
 
     def _issue_json(self, item: Item) -> dict[str, Any]:
@@ -632,6 +695,7 @@ class FakeGitHub:
             "repository_url": f"{API}/repos/{self.repository}",
             "labels_url": f"{base}/labels{{/name}}",
             "comments_url": f"{base}/comments",
+            "events_url": f"{base}/events",
             "html_url": f"{WEB}/{self.repository}/{kind}/{item.number}",
             "number": item.number,
             "state": item.state,
@@ -642,6 +706,7 @@ class FakeGitHub:
             "labels": [self._label_json(self.labels[n.lower()]) for n in item.labels],
             "assignee": self._user(item.assignees[0]) if item.assignees else None,
             "assignees": [self._user(a) for a in item.assignees],
+            "milestone": None,
             "locked": False,
             "comments": len(self.comments_on(item.number)),
             "created_at": item.created_at,
@@ -653,6 +718,8 @@ class FakeGitHub:
             data["pull_request"] = {
                 "url": f"{API}/repos/{self.repository}/pulls/{item.number}",
                 "html_url": data["html_url"],
+                "diff_url": f"{data['html_url']}.diff",
+                "patch_url": f"{data['html_url']}.patch",
                 "merged_at": item.merged_at,
             }
             data["draft"] = item.draft
@@ -660,9 +727,7 @@ class FakeGitHub:
 
     def _ref_json(self, branch: str, sha: str, fork: str | None = None) -> dict[str, Any]:
         owner = fork.split("/")[0] if fork else self.owner
-        repo = self._repo_json()
-        if fork:
-            repo = {**repo, "full_name": fork, "name": fork.split("/")[1], "fork": True}
+        repo = self._repo_json(fork)
         return {
             "label": f"{owner}:{branch}",
             "ref": branch,
@@ -673,12 +738,23 @@ class FakeGitHub:
 
     def _pull_json(self, item: Item, *, full: bool = True) -> dict[str, Any]:
         url = f"{API}/repos/{self.repository}/pulls/{item.number}"
+        html = f"{WEB}/{self.repository}/pull/{item.number}"
+        issue = f"{API}/repos/{self.repository}/issues/{item.number}"
+        head_sha = self.head_sha(item.number)
+        statuses = f"{API}/repos/{self.repository}/statuses/{head_sha}"
         data: dict[str, Any] = {
             "url": url,
             "id": item.number * 104729,
             "node_id": "MDExOlB1bGxSZXF1ZXN0MQ==",
-            "html_url": f"{WEB}/{self.repository}/pull/{item.number}",
-            "issue_url": f"{API}/repos/{self.repository}/issues/{item.number}",
+            "html_url": html,
+            "diff_url": f"{html}.diff",
+            "patch_url": f"{html}.patch",
+            "issue_url": issue,
+            "commits_url": f"{url}/commits",
+            "review_comments_url": f"{url}/comments",
+            "review_comment_url": f"{API}/repos/{self.repository}/pulls/comments{{/number}}",
+            "comments_url": f"{issue}/comments",
+            "statuses_url": statuses,
             "number": item.number,
             "state": item.state,
             "locked": False,
@@ -690,17 +766,68 @@ class FakeGitHub:
             "updated_at": item.updated_at,
             "closed_at": item.closed_at,
             "merged_at": item.merged_at,
+            "merge_commit_sha": self.branches.get(item.base) if item.merged else None,
+            "assignee": self._user(item.assignees[0]) if item.assignees else None,
             "assignees": [self._user(a) for a in item.assignees],
             "requested_reviewers": [self._user(r) for r in item.requested_reviewers],
-            "requested_teams": [{"slug": t, "name": t} for t in item.requested_teams],
-            "head": self._ref_json(item.head, self.head_sha(item.number), item.head_repository),
+            "requested_teams": [self._team_json(t) for t in item.requested_teams],
+            "milestone": None,
+            "head": self._ref_json(item.head, head_sha, item.head_repository),
             "base": self._ref_json(item.base, self.branches.get(item.base, "0" * 40)),
-            "draft": item.draft,
+            "_links": {
+                rel: {"href": href}
+                for rel, href in (
+                    ("self", url),
+                    ("html", html),
+                    ("issue", issue),
+                    ("comments", f"{issue}/comments"),
+                    ("review_comments", f"{url}/comments"),
+                    ("review_comment", f"{API}/repos/{self.repository}/pulls/comments{{/number}}"),
+                    ("commits", f"{url}/commits"),
+                    ("statuses", statuses),
+                )
+            },
             "author_association": "CONTRIBUTOR",
+            "auto_merge": None,
+            "draft": item.draft,
         }
         if full:  # the "pull-request" schema; list items ("pull-request-simple") lack these
-            data.update({"merged": item.merged, "mergeable": None, "comments": 0, "commits": 1})
+            data.update(
+                {
+                    "merged": item.merged,
+                    "mergeable": None,
+                    "mergeable_state": "unknown",
+                    "merged_by": self._user(self.login) if item.merged else None,
+                    "comments": len(self.comments_on(item.number)),
+                    "review_comments": 0,
+                    "maintainer_can_modify": False,
+                    "commits": 1,
+                    "additions": 0,
+                    "deletions": 0,
+                    "changed_files": 0,
+                }
+            )
         return data
+
+    def _team_json(self, slug: str) -> dict[str, Any]:
+        """The "team-simple" schema (``slug`` as a reviewer request names it, without the organization)."""
+        url = f"{API}/orgs/{self.owner}/teams/{slug}"
+        return {
+            "id": zlib.crc32(slug.encode()) % 10_000_000,
+            "node_id": "MDQ6VGVhbTE=",
+            "url": url,
+            "html_url": f"{WEB}/orgs/{self.owner}/teams/{slug}",
+            "name": slug,
+            "slug": slug,
+            "description": None,
+            "privacy": "closed",
+            "notification_setting": "notifications_enabled",
+            "permission": "pull",
+            "members_url": f"{url}/members{{/member}}",
+            "repositories_url": f"{url}/repos",
+            "type": "organization",
+            "parent": None,
+        }
 
     def _comment_json(self, c: CommentRecord) -> dict[str, Any]:
         return {
@@ -730,6 +857,11 @@ class FakeGitHub:
             "git_url": f"{API}/repos/{self.repository}/git/blobs/{sha}",
             "html_url": f"{WEB}/{self.repository}/blob/{ref}/{path}",
             "download_url": f"https://raw.githubusercontent.com/{self.repository}/{ref}/{path}",
+            "_links": {
+                "self": f"{API}/repos/{self.repository}/contents/{path}?ref={ref}",
+                "git": f"{API}/repos/{self.repository}/git/blobs/{sha}",
+                "html": f"{WEB}/{self.repository}/blob/{ref}/{path}",
+            },
         }
 
     # ------------------------------------------------------------------ routes: repository and contents
@@ -774,6 +906,7 @@ class FakeGitHub:
                          "url": f"{API}/repos/{self.repository}/contents/{child}?ref={ref_name}",
                          "html_url": f"{WEB}/{self.repository}/tree/{ref_name}/{child}",
                          "git_url": f"{API}/repos/{self.repository}/git/trees/{sha}"}  # fmt: skip
+                entry["_links"] = {"self": entry["url"], "git": entry["git_url"], "html": entry["html_url"]}
             listing.append(entry)
         return 200, listing, {}
 
@@ -937,6 +1070,10 @@ class FakeGitHub:
                 "state": r.state,
                 "html_url": f"{WEB}/{self.repository}/pull/{item.number}#pullrequestreview-{r.id}",
                 "pull_request_url": f"{API}/repos/{self.repository}/pulls/{item.number}",
+                "_links": {
+                    "html": {"href": f"{WEB}/{self.repository}/pull/{item.number}#pullrequestreview-{r.id}"},
+                    "pull_request": {"href": f"{API}/repos/{self.repository}/pulls/{item.number}"},
+                },
                 **({"submitted_at": r.submitted_at} if r.submitted_at else {}),
                 "commit_id": r.commit_id,
                 "author_association": "COLLABORATOR",
@@ -1091,7 +1228,8 @@ class FakeGitHub:
             raise Reply(404, f"{login} is not a user")
         role = self.permissions[login]
         legacy = {"maintain": "write", "triage": "read"}.get(role, role)
-        return 200, {"permission": legacy, "role_name": role, "user": self._user(login)}, {}
+        user = {**self._user(login), "role_name": role}  # the "nullable-collaborator" schema
+        return 200, {"permission": legacy, "role_name": role, "user": user}, {}
 
     def _list_statuses(self, m: Match, q: Any, body: Any, path: str) -> Routed:
         status, chunk, headers = self._page(self.statuses_for(m["sha"]), q, path)
@@ -1100,6 +1238,7 @@ class FakeGitHub:
     def _status_json(self, s: StatusRecord) -> dict[str, Any]:
         return {
             "url": f"{API}/repos/{self.repository}/statuses/{s.sha}",
+            "avatar_url": "https://avatars.githubusercontent.com/u/1?v=4",
             "id": s.id,
             "node_id": "MDY6U3RhdHVzMQ==",
             "state": s.state,

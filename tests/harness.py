@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
-from fake_github import FakeGitHub
+from fake_github import FakeGitHub, LabelRecord
 
 from postmortem.events import Event
 from postmortem.gateway import Gateway
@@ -29,6 +30,24 @@ def webhook(name: str) -> dict[str, Any]:
 def issue_body(name: str) -> str:
     """One of our rendered issue bodies under tests/fixtures/issue_bodies."""
     return (FIXTURES / "issue_bodies" / name).read_text(encoding="utf-8")
+
+
+def _labels(fake: FakeGitHub, names: list[str]) -> list[dict[str, Any]]:
+    """Labels as webhooks carry them (id, node_id, url, name, color, default, description)."""
+    return [_label(fake, name) for name in names]
+
+
+def _label(fake: FakeGitHub, name: str) -> dict[str, Any]:
+    """The fake's label ``name``, or (without adding it to the fake) one as GitHub would describe it."""
+    record = fake.labels.get(name.lower()) or LabelRecord(
+        zlib.crc32(name.lower().encode()) % 10_000_000, name
+    )
+    return fake._label_json(record)
+
+
+def _team(fake: FakeGitHub, slug: str) -> dict[str, Any]:
+    """A team as webhooks carry it (the REST "team-simple" shape without ``type``)."""
+    return {k: v for k, v in fake._team_json(slug).items() if k != "type"}
 
 
 def issue_payload(
@@ -53,9 +72,11 @@ def issue_payload(
         title=item.title,
         body=item.body,
         state=item.state,
+        state_reason=item.state_reason,
         created_at=item.created_at,
+        closed_at=item.closed_at,
         html_url=f"https://github.com/{fake.repository}/issues/{item.number}",
-        labels=[{"name": name, "color": "ededed", "default": False} for name in item.labels],
+        labels=_labels(fake, item.labels),
     )
     issue["user"].update(login=item.user, type="Bot" if item.user.endswith("[bot]") else "User")
     issue.pop("pull_request", None)
@@ -64,7 +85,7 @@ def issue_payload(
     payload["repository"]["full_name"] = fake.repository
     payload["repository"]["default_branch"] = fake.default_branch
     if label is not None:
-        payload["label"] = {"name": label, "color": "ededed"}
+        payload["label"] = _label(fake, label)
     if action == "edited":
         payload["changes"] = changes or {}
     return payload
@@ -99,14 +120,15 @@ def _pull_request_json(fake: FakeGitHub, number: int, base: dict[str, Any]) -> d
         body=item.body,
         state=item.state,
         draft=item.draft,
-        merged=item.merged,
         merged_at=item.merged_at,
         closed_at=item.closed_at,
         html_url=f"https://github.com/{fake.repository}/pull/{item.number}",
-        requested_reviewers=[{"login": login, "type": "User"} for login in item.requested_reviewers],
-        requested_teams=[{"slug": slug, "name": slug} for slug in item.requested_teams],
-        labels=[{"name": name, "color": "ededed", "default": False} for name in item.labels],
+        requested_reviewers=[fake._user(login) for login in item.requested_reviewers],
+        requested_teams=[_team(fake, slug) for slug in item.requested_teams],
+        labels=_labels(fake, item.labels),
     )
+    if "merged" in base:  # pull_request events carry it; pull_request_review's "simple" pull request does not
+        pull["merged"] = item.merged
     pull["user"]["login"] = item.user
     pull["head"].update(ref=item.head, sha=fake.head_sha(number), label=f"{fake.owner}:{item.head}")
     pull["base"].update(
@@ -173,6 +195,13 @@ def _repository(payload: dict[str, Any], fake: FakeGitHub) -> None:
     payload["repository"]["html_url"] = f"https://github.com/{fake.repository}"
 
 
+def _example_repository(fake: FakeGitHub) -> dict[str, Any]:
+    """GitHub's example webhook ``repository`` object, renamed to the fake's repository."""
+    payload = {"repository": copy.deepcopy(webhook("issues.opened")["repository"])}
+    _repository(payload, fake)
+    return payload["repository"]
+
+
 def pull_request_payload(
     fake: FakeGitHub, number: int, *, action: str = "ready_for_review", sender: str = "mona"
 ) -> dict[str, Any]:
@@ -193,6 +222,7 @@ def pull_request_payload(
         draft=item.draft,
         merged=item.merged,
         merged_at=item.merged_at,
+        closed_at=item.closed_at,
         html_url=f"https://github.com/{fake.repository}/pull/{number}",
     )
     pull["head"].update(ref=item.head, sha=fake.head_sha(number))
@@ -214,11 +244,16 @@ def push_payload(
     """A ``push`` payload in GitHub's shape: one commit (the branch head) adding / modifying ``paths``."""
     branch = fake.default_branch if ref is None else ref
     head = fake.branches.get(branch, "0" * 40)
+    person = {"name": sender, "email": f"{sender}@users.noreply.github.com", "username": sender}
     commit = {
         "id": head,
+        "tree_id": "0" * 40,
+        "distinct": True,
         "message": "Update post-mortems",
         "timestamp": "2025-11-20T10:00:00Z",
-        "author": {"name": sender, "username": sender},
+        "url": f"https://github.com/{fake.repository}/commit/{head}",
+        "author": person,
+        "committer": person,
         "added": list(added),
         "removed": [],
         "modified": list(modified),
@@ -230,16 +265,13 @@ def push_payload(
         "created": False,
         "deleted": False,
         "forced": False,
+        "base_ref": None,
+        "compare": f"https://github.com/{fake.repository}/compare/{'0' * 12}...{head[:12]}",
         "commits": [commit],
         "head_commit": commit,
-        "repository": {
-            "full_name": fake.repository,
-            "name": fake.name,
-            "default_branch": fake.default_branch,
-            "html_url": f"https://github.com/{fake.repository}",
-        },
-        "pusher": {"name": sender},
-        "sender": {"login": sender, "type": "Bot" if sender.endswith("[bot]") else "User"},
+        "repository": _example_repository(fake),
+        "pusher": {"name": sender, "email": person["email"]},
+        "sender": fake._user(sender),
     }
 
 
@@ -256,8 +288,9 @@ def tracking_issue_payload(
         body=item.body,
         state=item.state,
         state_reason=item.state_reason,
+        closed_at=item.closed_at,
         html_url=f"https://github.com/{fake.repository}/issues/{number}",
-        labels=[{"name": name, "color": "ededed", "default": False} for name in item.labels],
+        labels=_labels(fake, item.labels),
     )
     payload["issue"]["user"].update(login=item.user, type="Bot" if item.user.endswith("[bot]") else "User")
     _repository(payload, fake)
@@ -270,13 +303,8 @@ def dispatch_payload(fake: FakeGitHub) -> dict[str, Any]:
     return {
         "inputs": {},
         "ref": f"refs/heads/{fake.default_branch}",
-        "repository": {
-            "full_name": fake.repository,
-            "name": fake.name,
-            "default_branch": fake.default_branch,
-            "html_url": f"https://github.com/{fake.repository}",
-        },
-        "sender": {"login": "mona", "type": "User"},
+        "repository": _example_repository(fake),
+        "sender": fake._user("mona"),
         "workflow": ".github/workflows/postmortem.yml",
     }
 
