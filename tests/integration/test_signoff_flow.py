@@ -539,11 +539,11 @@ def test_workflow_dispatch_reconciles_every_open_post_mortem(ready: FakeGitHub) 
     assert _status(fake) == ("pending", "2/4 signed: missing CTO, DevOps Lead")
     assert "| Incident Commander | @alice |" in _sticky(fake)
     assert [w.method for w in fake.writes] == ["POST", "PATCH"]
-    # config, one listing, reviews, 2 permissions, team, file, statuses, comments (the action-items handler
-    # runs after the sign-off one and reads on its own)
+    # sign-off: config, one listing, reviews, 2 permissions, team, file, statuses, comments (9); the
+    # action-items handler runs first (its commits must carry the status) and reads on its own (5)
     mine = fake.log[: fake.log.index(fake.writes[-1])]
-    assert len([e for e in mine if e.method == "GET"]) == 9
-    assert report.handler == "sign-off, action-items"
+    assert len([e for e in mine if e.method == "GET"]) == 9 + 5
+    assert report.handler == "action-items, sign-off"
 
     _rerun_makes_no_write(fake, "workflow_dispatch", _dispatch(fake))
 

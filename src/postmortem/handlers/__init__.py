@@ -102,7 +102,7 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
     if event.name == "push":
         return [("action-items", action_items.handle_push)]
     if event.name in ("workflow_dispatch", "schedule"):
-        return [("sign-off", signoff.handle_reconcile), ("action-items", action_items.handle_reconcile)]
+        return [("action-items", action_items.handle_reconcile), ("sign-off", signoff.handle_reconcile)]
     return []
 
 
