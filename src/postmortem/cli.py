@@ -86,7 +86,6 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
     """Handle the workflow event described by the environment (``pace``: space requests out, as in production)."""
     dry_run = bool(args.dry_run) or _truthy(env.get("POSTMORTEM_DRY_RUN"))
     summary_path = env.get("GITHUB_STEP_SUMMARY")
-    event_name = env.get("GITHUB_EVENT_NAME", "")
     report = None
     gateway = None
     try:
