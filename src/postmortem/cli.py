@@ -157,7 +157,8 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
     _append(env.get("GITHUB_OUTPUT"), output_lines(report.outputs))
     notes = [*report.messages, *(Message(level="error", text=str(failure)) for failure in report.errors)]
     _append(summary_path, _summary(report.event, verb, lines, notes, requests, report.outputs))
-    return EXIT_FAILED if report.errors else EXIT_OK
+    failed = report.errors or any(message.level == "error" for message in report.messages)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _summary(

@@ -56,3 +56,7 @@ class RateLimited(GitHubError):
 
 class ProtectedBranch(GitHubError):
     """Branch protection or a ruleset refused a direct commit; the caller may fall back to a pull request."""
+
+
+class NotText(GitHubError):
+    """A file the action would read is not UTF-8 text (a binary or mis-encoded file in the folder)."""

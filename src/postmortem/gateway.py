@@ -55,6 +55,7 @@ from postmortem.errors import (
     Conflict,
     GitHubError,
     NotFound,
+    NotText,
     PermissionDenied,
     ProtectedBranch,
     RateLimited,
@@ -249,7 +250,12 @@ class Gateway:
         if not isinstance(data, dict) or data.get("type") != "file":
             return None
         if data.get("encoding") == "base64":
-            text = _b64decode(str(data.get("content") or "")).decode("utf-8")
+            try:
+                text = _b64decode(str(data.get("content") or "")).decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise NotText(
+                    f"{path} on {ref} is not UTF-8 text ({error.reason}); it is left alone."
+                ) from error
         else:  # files over 1 MB come without content
             raise GitHubError(f"{path} on {ref} is too large to read through the contents API (over 1 MB).")
         return FileContent(path=str(data["path"]), sha=str(data["sha"]), text=text)
@@ -588,7 +594,7 @@ class Gateway:
         try:
             return self._get(url, params)
         except GithubException as exc:
-            if exc.status == 404:
+            if exc.status in (404, 410):  # 410: a deleted issue
                 return None
             raise
 
@@ -679,10 +685,14 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
             "and the repository settings.",
             status=status,
         )
-    if status == 404:
+    if status in (404, 410):
+        gone = (
+            "410 Gone: it was deleted"
+            if status == 410
+            else "404 Not Found: it does not exist or this token cannot see it"
+        )
         return NotFound(
-            f"GitHub answered 404 Not Found to {what}: it does not exist or this token cannot see it. Check the "
-            f"name or number, and that the workflow has `{scope}`.",
+            f"GitHub answered {gone} to {what}. Check the name or number, and that the workflow has `{scope}`.",
             status=status,
         )
     if isinstance(write, PutFile) and (status == 409 or (status == 422 and "sha" in lower)):

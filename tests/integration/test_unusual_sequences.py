@@ -608,15 +608,6 @@ def test_document_renamed_on_the_branch_is_still_synced_and_published(fake: Fake
     assert len(tracking(fake)) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "trust.safe_document_path (handlers/trust.py:51, used at :89) rejects the action's own marker path once "
-        "`directory:` changes, so an open post-mortem is orphaned: merge publishes nothing, action items are not "
-        "synced, closing a tracking issue no longer updates its row"
-    ),
-)
 def test_directory_changed_while_a_post_mortem_is_open(fake: FakeGitHub) -> None:
     people(fake)
     open_incident(fake)
@@ -630,14 +621,6 @@ def test_directory_changed_while_a_post_mortem_is_open(fake: FakeGitHub) -> None
     assert split_frontmatter(fake.file_text("main", PATH) or "")[0]["status"] == "Published"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "gateway.get_file (gateway.py:252) decodes UTF-8 unguarded: one Latin-1 .md under postmortems/ makes "
-        "every reconcile and push crash with 'Unexpected error UnicodeDecodeError … This is a bug' and a traceback"
-    ),
-)
 def test_a_non_utf8_file_in_the_folder_does_not_crash_the_reconcile(fake: FakeGitHub, tmp_path: Path) -> None:
     people(fake)
     fake.add_file("main", "postmortems/2019-05-01-caf-outage.md", "# Café outage\n".encode("latin-1"))
@@ -646,14 +629,6 @@ def test_a_non_utf8_file_in_the_folder_does_not_crash_the_reconcile(fake: FakeGi
     assert "2019-05-01-caf-outage.md" in log
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "handlers/signoff.py:549 treats only 404 as 'incident issue could not be read'; a deleted issue answers "
-        "410 Gone, so the merge run (and every rerun) fails with exit 1 although the publication succeeded"
-    ),
-)
 def test_a_deleted_incident_issue_at_merge_is_a_warning(fake: FakeGitHub, tmp_path: Path) -> None:
     people(fake)
     open_incident(fake)
@@ -666,14 +641,6 @@ def test_a_deleted_incident_issue_at_merge_is_a_warning(fake: FakeGitHub, tmp_pa
     assert code == 0, log
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "a plan message of level 'error' (handlers/signoff.py:334 'cannot be published', incident.py:192) prints "
-        "::error:: but cli.py:160 exits 0 (only handler exceptions count): the failed publication shows green"
-    ),
-)
 def test_unpublishable_document_at_merge_fails_the_run(fake: FakeGitHub, tmp_path: Path) -> None:
     people(fake)
     open_incident(fake)

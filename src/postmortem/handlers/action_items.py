@@ -35,6 +35,7 @@ from postmortem.action_items import (
     status_cell,
 )
 from postmortem.config import Config
+from postmortem.errors import NotText
 from postmortem.github_state import Comment, FileContent, Issue, PullRequest
 from postmortem.handlers import Context
 from postmortem.handlers.incident import branch_name
@@ -520,7 +521,11 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
     assert isinstance(permissions, dict)
     created = int(str(ctx.cache.get(_CREATED, 0)))
     for target in targets:
-        file = gateway.get_file(target.path, target.branch)
+        try:
+            file = gateway.get_file(target.path, target.branch)
+        except NotText as error:
+            plan.say(f"{error} Its action items are not synced.", "warning")
+            continue
         comments = (
             action_comments(gateway.list_comments(target.pull_request), config)
             if target.pull_request is not None and file is not None
@@ -689,7 +694,7 @@ def handle_tracking_issue(ctx: Context) -> Plan:
     user = issue.get("user") or {}
     by_action = written_by_action(str(user.get("login") or ""), str(user.get("type") or "User"), config)
     link = read_link(issue.get("body")) if by_action else None
-    if link is not None and safe_document_path(link.doc, config.directory) is None:
+    if link is not None and safe_document_path(link.doc) is None:
         link = None
     if config.action_items.label.casefold() not in labels or link is None:
         plan.say(f"#{number} is not an action-item tracking issue; nothing to sync.")

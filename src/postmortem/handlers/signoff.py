@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Role
 from postmortem.document import DocumentError, split_frontmatter, update_frontmatter
-from postmortem.errors import NotFound
+from postmortem.errors import NotFound, NotText
 from postmortem.github_state import (
     WRITE_PERMISSIONS,
     Comment,
@@ -476,7 +476,10 @@ def find_document(ctx: Context, ref: PostmortemRef, at: str) -> tuple[str | None
     entries = ctx.gateway.list_directory(ctx.config.directory, at)
     names = sorted((e for e in entries if e.type == "file" and e.name.endswith(".md")), key=lambda e: e.name)
     for entry in list(reversed(names))[:MAX_DOCUMENT_SCAN]:
-        file = ctx.gateway.get_file(entry.path, at)
+        try:
+            file = ctx.gateway.get_file(entry.path, at)
+        except NotText:
+            continue  # not a post-mortem the action could have written
         if file is None:
             continue
         try:

@@ -5,7 +5,7 @@ comment, an issue or a fork's pull request, so a marker counts only where the ac
 GitHub App bot (``github-actions[bot]`` for ``GITHUB_TOKEN``), or by the configured ``bot_login`` when the
 token is a person's. A post-mortem pull request must also come from a ``postmortem/incident-<N>`` branch of
 this repository (only people with write access can push one), and a path read from a marker must name a
-Markdown file inside the post-mortem directory.
+Markdown file inside the repository (relative, no `..`, no hidden folder).
 """
 
 from __future__ import annotations
@@ -41,14 +41,16 @@ def action_issues(issues: Sequence[Issue], config: Config) -> list[Issue]:
     return [i for i in issues if written_by_action(i.author, i.author_type, config)]
 
 
-def safe_document_path(path: object, directory: str) -> str | None:
-    """``path`` when it names a Markdown file inside ``directory`` (no ``..``, no absolute path), else None."""
+def safe_document_path(path: object) -> str | None:
+    """``path`` when it names a Markdown file inside the repository (relative, no ``..``, no hidden folder),
+    else None. Not tied to the configured directory: a post-mortem opened before ``directory:`` changed stays
+    the action's."""
     if not isinstance(path, str) or not path.endswith(".md") or "\\" in path:
         return None
     segments = path.split("/")
     if any(segment in ("", ".", "..") or segment.startswith(".") for segment in segments):
         return None
-    if not path.startswith(directory.rstrip("/") + "/") or any(ord(c) < 32 for c in path):
+    if any(ord(c) < 32 for c in path):
         return None
     return path
 
@@ -86,7 +88,7 @@ def postmortem_ref(pull: PullRequest, repository: str, config: Config) -> Postmo
     sha = recorded.get("sha")
     return PostmortemRef(
         incident=incident,
-        path=safe_document_path(recorded.get("path"), config.directory),
+        path=safe_document_path(recorded.get("path")),
         recorded_sha=sha if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{40}", sha) else None,
     )
 
