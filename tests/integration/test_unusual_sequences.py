@@ -516,14 +516,6 @@ def test_rerun_of_an_older_issue_edit_does_not_revert_the_document(fake: FakeGit
     assert writes_of(fake, before) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "one role holder who is not a collaborator makes GitHub refuse the whole review request (422), and "
-        "handlers/__init__.py:137 only warns: nobody (alice, bob) is asked to review, at opening nor at ready"
-    ),
-)
 def test_one_non_collaborator_role_holder_does_not_block_the_other_review_requests(fake: FakeGitHub) -> None:
     people(fake, CONFIG.replace("users: [bob]", "users: [bob, former-employee]"))
     report_open = run(
@@ -548,14 +540,6 @@ def pat_fake() -> Any:
         yield github
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "handlers/incident.py:126 _reviewers does not leave out the pull request's author (bot_login with a "
-        "personal token): GitHub refuses the whole request (422 author) and bob is not asked either"
-    ),
-)
 def test_bot_login_holding_a_role_does_not_block_the_draft_review_request(pat_fake: FakeGitHub) -> None:
     fake = pat_fake
     people(fake, "bot_login: alice\n" + CONFIG)

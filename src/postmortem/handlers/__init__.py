@@ -132,16 +132,36 @@ def apply_plan(
                 on_applied(fallback)
             continue
         except GitHubError as error:
-            # A review request GitHub refuses (a holder who is not a collaborator, a team without access)
-            # must not stop the post-mortem: say so and go on.
+            # GitHub refuses a whole review request for one bad reviewer (not a collaborator, the author, a
+            # team without access): ask the others one by one, and name the refused ones.
             if not isinstance(write, RequestReviewers) or error.status != 422:
                 raise
-            say(Message(level="warning", text=f"Could not {write.describe()}: {error}"))
+            for result in _request_one_by_one(gateway, write, say):
+                on_applied(result)
             continue
         if isinstance(write, CreatePullRequest):
             new_pull = result
         on_applied(result)
     return new_pull
+
+
+def _request_one_by_one(
+    gateway: Gateway, write: RequestReviewers, say: Callable[[Message], None]
+) -> list[WriteResult]:
+    singles = [write.model_copy(update={"users": (user,), "teams": ()}) for user in write.users]
+    singles += [write.model_copy(update={"users": (), "teams": (team,)}) for team in write.teams]
+    results: list[WriteResult] = []
+    if len(singles) < 2:
+        say(Message(level="warning", text=f"Could not {write.describe()}: GitHub refused it (422)."))
+        return results
+    for single in singles:
+        try:
+            results.extend(gateway.apply(Plan(writes=[single])))
+        except GitHubError as error:
+            if error.status != 422:
+                raise
+            say(Message(level="warning", text=f"Could not {single.describe()}: {error}"))
+    return results
 
 
 def commit_through_pull_request(

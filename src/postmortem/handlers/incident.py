@@ -124,10 +124,12 @@ def _link_comment(pull_number: int | None, path: str) -> str:
 
 
 def _reviewers(config: Config) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # The pull request's author (the token's user) cannot be asked to review it.
+    author = (config.bot_login or "").casefold()
     users: list[str] = []
     teams: list[str] = []
     for role in config.signoff.roles:
-        users += [u for u in role.users if u not in users]
+        users += [u for u in role.users if u not in users and u.casefold() != author]
         teams += [t.split("/", 1)[1] for t in role.teams if t.split("/", 1)[1] not in teams]
     return tuple(users), tuple(teams)
 
