@@ -120,11 +120,10 @@ def apply_plan(
     instead, through a pull request (see :func:`commit_through_pull_request`).
     """
     new_pull: WriteResult | None = None
-    for write in plan.writes:
+    for planned in plan.writes:
+        write = resolve_new_pull_request(planned, new_pull.number if new_pull else None)
         try:
-            (result,) = gateway.apply(
-                Plan(writes=[resolve_new_pull_request(write, new_pull.number if new_pull else None)])
-            )
+            (result,) = gateway.apply(Plan(writes=[write]))
         except ProtectedBranch as refusal:
             if not isinstance(write, PutFile) or write.fallback_branch is None:
                 raise
