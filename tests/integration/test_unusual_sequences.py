@@ -494,14 +494,6 @@ def test_two_incidents_with_the_same_title_on_the_same_day(fake: FakeGitHub) -> 
     assert len(paths) == 2, "two incidents, two documents (else the second merge overwrites the first)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "handlers/incident.py:394 renders from the event payload's issue, not the issue as it is now: re-running "
-        "an older issues.edited run (or a late redelivery) commits the stale body over the newer one"
-    ),
-)
 def test_rerun_of_an_older_issue_edit_does_not_revert_the_document(fake: FakeGitHub) -> None:
     people(fake)
     open_incident(fake)

@@ -30,7 +30,7 @@ from postmortem.form import (
     parse_incident,
     problems_comment,
 )
-from postmortem.github_state import WRITE_PERMISSIONS, Comment, FileContent, PullRequest, git_blob_sha
+from postmortem.github_state import WRITE_PERMISSIONS, Comment, FileContent, Issue, PullRequest, git_blob_sha
 from postmortem.handlers import Context
 from postmortem.handlers.sticky import find_comment, upsert_comment
 from postmortem.handlers.trust import DOCUMENT_MARKER, action_comments, postmortem_ref, with_recorded_sha
@@ -390,10 +390,18 @@ def handle(ctx: Context) -> Plan:
             )
         return plan
 
+    # The issue as it is now, not as the payload saw it: a rerun of an older run must not bring back old text.
+    current = ctx.cache.get("issue")
+    if not isinstance(current, Issue):
+        current = gateway.get_issue(number)
+        ctx.cache["issue"] = current
+    if config.incident_label not in current.labels:
+        plan.say(f"Ignoring #{number}: the `{config.incident_label}` label was removed since this event.")
+        return plan
     form = load_form(ctx)
     if "form-warning" in ctx.cache:
         plan.say(str(ctx.cache["form-warning"]), "warning")
-    incident = incident_from_payload(issue, form)
+    incident = incident_from_payload(dict(issue, title=current.title, body=current.body), form)
     previous = None
     changes = event.payload.get("changes") or {}
     if event.action == "edited":
