@@ -464,15 +464,6 @@ def test_roles_renamed_before_the_merge(fake: FakeGitHub) -> None:
 # =========================================================================================== real bugs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "slug collision: document_path (document.py:108) is <date>-<slug>.md without the incident number, and "
-        "tracking issues are matched by document path only (handlers/action_items.py:142 _ours), so the second "
-        "incident's sync retitles / reassigns the first's issues and closes the rest as not planned"
-    ),
-)
 def test_two_incidents_with_the_same_title_on_the_same_day(fake: FakeGitHub) -> None:
     people(fake)
     first = open_incident(fake)
@@ -480,7 +471,9 @@ def test_two_incidents_with_the_same_title_on_the_same_day(fake: FakeGitHub) -> 
     pr_a, pr_b = pull_of(fake, first).number, pull_of(fake, second).number
     edit_doc(fake, PLACEHOLDER_ROW, "\n".join(ROWS), branch=f"postmortem/incident-{first}")
     other = "| 1 | Page the database team | @carol | 2025-12-01 | P0 | 🔴 Not Started | |"
-    edit_doc(fake, PLACEHOLDER_ROW, other, branch=f"postmortem/incident-{second}")
+    second_path = PATH.removesuffix(".md") + f"-{second}.md"
+    assert fake.file_text(f"postmortem/incident-{second}", second_path), "the second gets its own file name"
+    edit_doc(fake, PLACEHOLDER_ROW, other, branch=f"postmortem/incident-{second}", path=second_path)
     ready(fake, pr_a)
     a_issues = {i.number: (i.title, list(i.assignees), i.state) for i in tracking(fake)}
     assert len(a_issues) == 2

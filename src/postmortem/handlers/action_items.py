@@ -140,14 +140,18 @@ class _Linked(BaseModel):
     relinked: bool = False
 
 
-def _ours(issues: Sequence[Issue], path: str, config: Config) -> list[tuple[Issue, IssueLink]]:
-    """The tracking issues of the document at ``path``: opened by the action (a marker anyone else typed into
-    an issue does not count) and carrying its marker."""
+def _ours(
+    issues: Sequence[Issue], path: str, incident: int | None, config: Config
+) -> list[tuple[Issue, IssueLink]]:
+    """The tracking issues of the document at ``path`` (and of its incident, when both say: two incidents can
+    have had documents at the same path): opened by the action, carrying its marker."""
     found = []
     for issue in sorted(issues, key=lambda i: i.number):
         if not written_by_action(issue.author, issue.author_type, config):
             continue
         link = read_link(issue.body)
+        if link is not None and incident is not None and link.incident not in (None, incident):
+            continue
         if link is not None and link.doc == path:
             found.append((issue, link))
     return found
@@ -223,7 +227,7 @@ def decide(state: DocumentState) -> Plan:
     document = state.file.text
     report = read_action_items(document, owners=config.action_items.owners, repo=state.repository)
     incident = incident_context(document)
-    ours = _ours(state.issues, path, config)
+    ours = _ours(state.issues, path, incident.number, config)
     listed = {issue.number: issue for issue in state.issues}
     ours_by_number = {issue.number: link for issue, link in ours}
     by_key: dict[str, list[Issue]] = {}

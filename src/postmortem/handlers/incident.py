@@ -346,6 +346,19 @@ def incident_from_payload(issue: dict[str, Any], form: FormDefinition, body: str
     )
 
 
+def _unused_path(ctx: Context, path: str, number: int) -> str:
+    """``path``, or ``<date>-<slug>-<N>.md`` when another incident's post-mortem already has that name (two
+    incidents with the same title on the same day): on the default branch, or in an open post-mortem PR."""
+    taken = ctx.gateway.get_file(path, ctx.default_branch) is not None
+    if not taken:
+        for pull in ctx.gateway.list_pull_requests(state="open"):
+            ref = postmortem_ref(pull, ctx.event.repository, ctx.config)
+            if ref is not None and ref.incident != number and ref.path == path:
+                taken = True
+                break
+    return f"{path.removesuffix('.md')}-{number}.md" if taken else path
+
+
 def handle(ctx: Context) -> Plan:
     """Read what the incident issue calls for and decide the writes."""
     event, config, gateway = ctx.event, ctx.config, ctx.gateway
@@ -421,6 +434,8 @@ def handle(ctx: Context) -> Plan:
     ref = postmortem_ref(pull, event.repository, config) if pull else None
     path = ref.path if ref and ref.path else document_path(incident, config.directory)
     branch_sha = gateway.get_branch_sha(branch) if pull is None else pull.head_sha
+    if pull is None and branch_sha is None:
+        path = _unused_path(ctx, path, number)
     editing_pull = pull if pull is not None and pull.state == "open" and event.action == "edited" else None
     state = IncidentState(
         config=config,
