@@ -532,15 +532,6 @@ def test_bot_login_holding_a_role_does_not_block_the_draft_review_request(pat_fa
     assert fake.items[PR].requested_reviewers == ["bob"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "a PR description rewritten by a human loses the hidden document marker; handlers/action_items.py:505 "
-        "_document_path then says 'not a post-mortem pull request' (info) and no row gets an issue during review, "
-        "although the sign-off handler still finds the document by its frontmatter"
-    ),
-)
 def test_pr_description_rewritten_by_a_human_still_syncs_action_items(fake: FakeGitHub) -> None:
     people(fake)
     open_incident(fake)
@@ -552,15 +543,6 @@ def test_pr_description_rewritten_by_a_human_still_syncs_action_items(fake: Fake
     assert len(tracking(fake)) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "the document path is fixed by the PR marker; signoff.find_document (handlers/signoff.py:474) and the "
-        "action-items sync never look for a renamed file, so ready syncs nothing (info only) and the merge "
-        "publishes nothing"
-    ),
-)
 def test_document_renamed_on_the_branch_is_still_synced_and_published(fake: FakeGitHub) -> None:
     people(fake)
     open_incident(fake)

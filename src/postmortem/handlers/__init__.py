@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
-from postmortem.errors import Conflict, GitHubError, PostmortemError, ProtectedBranch, RateLimited
+from postmortem.document import DocumentError, split_frontmatter
+from postmortem.errors import Conflict, GitHubError, NotText, PostmortemError, ProtectedBranch, RateLimited
 from postmortem.events import Event
+from postmortem.github_state import FileContent
 from postmortem.plan import (
     CreateBranch,
     CreatePullRequest,
@@ -27,6 +29,7 @@ from postmortem.plan import (
 
 if TYPE_CHECKING:
     from postmortem.gateway import Gateway, WriteResult
+    from postmortem.handlers.trust import PostmortemRef
 
 MAX_ROUNDS = 4
 
@@ -76,6 +79,40 @@ def load_config(gateway: Gateway, default_branch: str, path: str = DEFAULT_CONFI
     """Read and validate the config file from the default branch; no file means the defaults."""
     file = gateway.get_file(path, default_branch)
     return parse_config(file.text if file else None, path)
+
+
+MAX_DOCUMENT_SCAN = 20
+"""Files of the post-mortem folder read at most when looking for a document by its incident number."""
+
+
+def find_document(ctx: Context, ref: PostmortemRef, at: str) -> tuple[str | None, FileContent | None]:
+    """A post-mortem's path and content at ``at`` (a branch or sha): at the marker's path, else (no marker, or
+    the file was renamed or moved) the file of the post-mortem folder, newest names first, whose frontmatter
+    names the incident. ``(marker path or None, None)`` when there is none."""
+    if ref.path is not None:
+        file = ctx.gateway.get_file(ref.path, at)
+        if file is not None:
+            return ref.path, file
+    entries = ctx.gateway.list_directory(ctx.config.directory, at)
+    names = sorted(
+        (e for e in entries if e.type == "file" and e.name.endswith(".md") and e.path != ref.path),
+        key=lambda e: e.name,
+        reverse=True,
+    )
+    for entry in names[:MAX_DOCUMENT_SCAN]:
+        try:
+            file = ctx.gateway.get_file(entry.path, at)
+        except NotText:
+            continue  # not a post-mortem the action could have written
+        if file is None:
+            continue
+        try:
+            meta, _ = split_frontmatter(file.text)
+        except DocumentError:
+            continue
+        if meta.get("incident") == ref.incident:
+            return file.path, file
+    return ref.path, None
 
 
 def select_handler(event: Event) -> list[tuple[str, Handler]]:

@@ -37,10 +37,16 @@ from postmortem.action_items import (
 from postmortem.config import Config
 from postmortem.errors import NotText
 from postmortem.github_state import Comment, FileContent, Issue, PullRequest
-from postmortem.handlers import Context
+from postmortem.handlers import Context, find_document
 from postmortem.handlers.incident import branch_name
 from postmortem.handlers.sticky import find_comment, upsert_comment
-from postmortem.handlers.trust import action_comments, postmortem_ref, safe_document_path, written_by_action
+from postmortem.handlers.trust import (
+    PostmortemRef,
+    action_comments,
+    postmortem_ref,
+    safe_document_path,
+    written_by_action,
+)
 from postmortem.markers import marker, read_marker
 from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
 from postmortem.signoff import latest_decisive_reviews
@@ -94,6 +100,8 @@ class Target(BaseModel):
     """On the default branch: commit with a fallback to a pull request when branch protection refuses."""
     pull_request: int | None = None
     """The post-mortem pull request (open or merged): where the problems comment goes."""
+    incident: int | None = None
+    """The incident, to find the document by its frontmatter when it is not at ``path`` (renamed, moved)."""
 
 
 class DocumentState(BaseModel):
@@ -222,7 +230,8 @@ def decide(state: DocumentState) -> Plan:
     target, config = state.target, state.config
     path = target.path
     if state.file is None:
-        plan.say(f"{path} does not exist on {target.branch}; no action items to sync.")
+        what = path or f"The post-mortem of incident #{target.incident}"
+        plan.say(f"{what} was not found on {target.branch}; no action items to sync.", "warning")
         return plan
     document = state.file.text
     report = read_action_items(document, owners=config.action_items.owners, repo=state.repository)
@@ -507,9 +516,19 @@ def _html_url(ctx: Context) -> str:
     return str(url).rstrip("/") if url else f"https://github.com/{ctx.event.repository}"
 
 
-def _document_path(ctx: Context, pull: PullRequest) -> str | None:
+def _pull_target(ctx: Context, pull: PullRequest, branch: str, on_default: bool) -> Target | None:
+    """The document of a post-mortem pull request on ``branch``, or None when ``pull`` is not one. Without a
+    path in the marker (a person rewrote the description), the document is found by its incident."""
     ref = postmortem_ref(pull, ctx.event.repository, ctx.config)
-    return ref.path if ref else None
+    if ref is None:
+        return None
+    return Target(
+        path=ref.path or "",
+        branch=branch,
+        on_default=on_default,
+        pull_request=pull.number,
+        incident=ref.incident,
+    )
 
 
 def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
@@ -526,7 +545,12 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
     created = int(str(ctx.cache.get(_CREATED, 0)))
     for target in targets:
         try:
-            file = gateway.get_file(target.path, target.branch)
+            file = gateway.get_file(target.path, target.branch) if target.path else None
+            if file is None and target.incident is not None:
+                found, file = find_document(ctx, PostmortemRef(incident=target.incident), target.branch)
+                if file is not None and found is not None:
+                    plan.say(f"The post-mortem of incident #{target.incident} is now {found}.")
+                    target = target.model_copy(update={"path": found})
         except NotText as error:
             plan.say(f"{error} Its action items are not synced.", "warning")
             continue
@@ -629,22 +653,19 @@ def handle_pull_request(ctx: Context) -> Plan:
     cached = ctx.cache.get(_PULL)
     pull = cached if isinstance(cached, PullRequest) else ctx.gateway.get_pull_request(number)
     ctx.cache[_PULL] = pull
-    path = _document_path(ctx, pull)
-    if path is None:
+    merged = pull.state == "closed" and pull.merged
+    target = _pull_target(ctx, pull, ctx.default_branch if merged else pull.head_ref, on_default=merged)
+    if target is None:
         plan.say(f"#{number} is not a post-mortem pull request; no action items to sync.")
         return plan
-    if pull.state == "closed":
-        if not pull.merged:
-            plan.say(f"#{number} was closed without merging; its action items are not synced.")
-            return plan
-        target = Target(path=path, branch=ctx.default_branch, on_default=True, pull_request=number)
-    elif pull.draft:
+    if pull.state == "closed" and not merged:
+        plan.say(f"#{number} was closed without merging; its action items are not synced.")
+        return plan
+    if pull.draft:
         plan.say(
             f"#{number} is a draft: tracking issues are created when it is marked ready for review.",
         )
         return plan
-    else:
-        target = Target(path=path, branch=pull.head_ref, on_default=False, pull_request=number)
     return _sync(ctx, [target], plan)
 
 
@@ -718,8 +739,9 @@ def handle_tracking_issue(ctx: Context) -> Plan:
         )
         if pull is not None:
             ctx.cache[_PULL] = pull
-        if pull is not None and pull.state == "open" and _document_path(ctx, pull) == link.doc:
-            target = Target(path=link.doc, branch=pull.head_ref, on_default=False, pull_request=pull.number)
+        held = _pull_target(ctx, pull, pull.head_ref, on_default=False) if pull is not None else None
+        if pull is not None and pull.state == "open" and held is not None and held.path in ("", link.doc):
+            target = held.model_copy(update={"path": link.doc})
     return _sync(ctx, [target], plan)
 
 
@@ -730,11 +752,11 @@ def handle_reconcile(ctx: Context) -> Plan:
     targets: list[Target] = []
     held: set[str] = set()
     for pull in gateway.list_pull_requests(state="open"):
-        path = _document_path(ctx, pull)
-        if path is None or pull.draft:
+        pull_target = _pull_target(ctx, pull, pull.head_ref, on_default=False)
+        if pull_target is None or pull.draft:
             continue
-        targets.append(Target(path=path, branch=pull.head_ref, on_default=False, pull_request=pull.number))
-        held.add(path)
+        targets.append(pull_target)
+        held.add(pull_target.path)
     for entry in gateway.list_directory(config.directory, ctx.default_branch):
         if entry.type == "file" and entry.name.endswith(".md") and entry.path not in held:
             targets.append(Target(path=entry.path, branch=ctx.default_branch, on_default=True))

@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Role
 from postmortem.document import DocumentError, split_frontmatter, update_frontmatter
-from postmortem.errors import NotFound, NotText
+from postmortem.errors import NotFound
 from postmortem.github_state import (
     WRITE_PERMISSIONS,
     Comment,
@@ -56,7 +56,7 @@ from postmortem.github_state import (
     git_blob_sha,
     normalize_review_state,
 )
-from postmortem.handlers import Context
+from postmortem.handlers import Context, find_document
 from postmortem.handlers.sticky import find_comment, upsert_comment
 from postmortem.handlers.trust import (
     PostmortemRef,
@@ -105,7 +105,6 @@ REVIEW_ACTIONS = frozenset({"submitted", "dismissed"})
 LIFECYCLE_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "converted_to_draft", "reconcile"})
 """When the document's ``status`` may be committed on the pull-request branch (never while approvals stand)."""
 RECONCILE = "reconcile"
-MAX_DOCUMENT_SCAN = 20
 
 
 def publish_branch(incident: int) -> str:
@@ -466,29 +465,6 @@ def read_signoff(ctx: Context, pull: PullRequest, plan: Plan) -> Signoff:
     )
     reviewed = tuple(dict.fromkeys(r.user for r in reviews if normalize_review_state(r.state) != "PENDING"))
     return Signoff(state=state, team_members=teams, reviewed_by=reviewed, writer_approvals=writers)
-
-
-def find_document(ctx: Context, ref: PostmortemRef, at: str) -> tuple[str | None, FileContent | None]:
-    """The document's path and content at ``at`` (a sha or branch): the marker's path, else a search of the
-    post-mortem folder (newest names first) for the file whose frontmatter names the incident."""
-    if ref.path is not None:
-        return ref.path, ctx.gateway.get_file(ref.path, at)
-    entries = ctx.gateway.list_directory(ctx.config.directory, at)
-    names = sorted((e for e in entries if e.type == "file" and e.name.endswith(".md")), key=lambda e: e.name)
-    for entry in list(reversed(names))[:MAX_DOCUMENT_SCAN]:
-        try:
-            file = ctx.gateway.get_file(entry.path, at)
-        except NotText:
-            continue  # not a post-mortem the action could have written
-        if file is None:
-            continue
-        try:
-            meta, _ = split_frontmatter(file.text)
-        except DocumentError:
-            continue
-        if meta.get("incident") == ref.incident:
-            return file.path, file
-    return None, None
 
 
 def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str) -> Plan:
