@@ -588,9 +588,11 @@ def update_frontmatter(text: str, changes: Mapping[str, Any]) -> str:
     """``text`` with ``changes`` applied to its frontmatter only.
 
     The body stays byte-identical (line endings, trailing spaces); keys keep their order and new keys are
-    appended. When nothing changes, ``text`` is returned as is (so a rerun writes nothing). The block keeps the
-    document's line ending (``\\r\\n`` or ``\\n``); comments in the frontmatter are not preserved when it is
-    rewritten. Text without frontmatter gets a new block in front.
+    appended. Only the lines of the keys that change are rewritten, so what people wrote elsewhere in the
+    frontmatter (comments, their own keys and layout) stays; where that cannot be done faithfully (flow
+    style, anchors), the block is dumped anew. When nothing changes, ``text`` is returned as is (so a rerun
+    writes nothing). The block keeps the document's line ending. Text without frontmatter gets a new block in
+    front.
     """
     parts, body = _split(text)
     if parts is None:
@@ -601,10 +603,44 @@ def update_frontmatter(text: str, changes: Mapping[str, Any]) -> str:
     updated.update(changes)
     if updated == current and list(updated) == list(current):
         return text
-    dumped = _dump_yaml(updated)
-    if opening.endswith("\r\n"):
-        dumped = dumped.replace("\n", "\r\n")
-    return f"{opening}{dumped}{closing}{body}"
+    newline = "\r\n" if opening.endswith("\r\n") else "\n"
+    dumped = _replace_keys(source.replace("\r\n", "\n"), current, updated)
+    if dumped is None:
+        dumped = _dump_yaml(updated)
+    return f"{opening}{dumped.replace(chr(10), newline)}{closing}{body}"
+
+
+def _replace_keys(source: str, current: Mapping[str, Any], updated: Mapping[str, Any]) -> str | None:
+    """``source`` (LF) with the top-level keys whose value changed rewritten in place, new keys appended; None
+    when the result would not load back as ``updated``."""
+    lines = source.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    for key, value in updated.items():
+        if key in current and current[key] == value:
+            continue
+        block = _dump_yaml({key: value}).splitlines(keepends=True)
+        start = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+        if start is None:
+            lines.extend(block)
+            continue
+        end = start + 1
+        while end < len(lines):
+            if lines[end][:1] in (" ", "\t", "-"):
+                end += 1
+                continue
+            # blank lines belong to the block only when it goes on after them (a literal block scalar)
+            after = next((line for line in lines[end:] if line.strip()), "")
+            if not lines[end].strip() and after[:1] in (" ", "\t"):
+                end += 1
+                continue
+            break
+        lines[start:end] = block
+    result = "".join(lines)
+    try:
+        return result if _load_yaml(result) == dict(updated) else None
+    except DocumentError:
+        return None
 
 
 # --------------------------------------------------------------------------------------------------------------

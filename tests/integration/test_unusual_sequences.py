@@ -604,14 +604,6 @@ def test_unpublishable_document_at_merge_fails_the_run(fake: FakeGitHub, tmp_pat
     assert code == 1, "an ::error:: must fail the step (README: exit 1 with an ::error::)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "document.update_frontmatter (document.py:604) re-dumps the YAML: a comment a human wrote in the "
-        "frontmatter is silently dropped by the In Review commit (and the publish commit)"
-    ),
-)
 def test_a_comment_in_the_frontmatter_survives_the_lifecycle_commits(fake: FakeGitHub) -> None:
     people(fake)
     open_incident(fake)

@@ -767,3 +767,32 @@ def test_rendered_yaml_is_safe_yaml() -> None:
     match = re.match(r"---\n(.*?\n)---\n", text, re.DOTALL)
     assert match is not None
     assert yaml.safe_load(match[1])["title"] == hostile_incident().title
+
+
+@pytest.mark.parametrize(
+    ("before", "changes", "after"),
+    [
+        (
+            "---\n# reviewed in the Monday meeting\nincident: 3\nstatus: Draft  # keep\nsignoff: {}\n---\nBody\n",
+            {"status": "Published", "signoff": {"cto": {"login": "bob", "date": "2026-03-15"}}},
+            "---\n# reviewed in the Monday meeting\nincident: 3\nstatus: Published\nsignoff:\n  cto:\n"
+            "    login: bob\n    date: '2026-03-15'\n---\nBody\n",
+        ),
+        (
+            "---\ntitle: x\n\nnotes: |\n  line one\n\n  line two\nstatus: Draft\n---\n",
+            {"status": "In Review", "published": None},
+            "---\ntitle: x\n\nnotes: |\n  line one\n\n  line two\nstatus: In Review\npublished: null\n---\n",
+        ),
+        (  # flow style that cannot be edited line by line: dumped anew, values still right
+            "---\n{incident: 3, status: Draft}\n---\nB\n",
+            {"status": "Published"},
+            "---\nincident: 3\nstatus: Published\n---\nB\n",
+        ),
+    ],
+    ids=["comments-kept", "block-scalar-and-blank-lines-kept", "flow-style-falls-back"],
+)
+def test_update_frontmatter_rewrites_only_the_changed_keys(
+    before: str, changes: dict[str, object], after: str
+) -> None:
+    assert update_frontmatter(before, changes) == after
+    assert update_frontmatter(after, changes) == after
