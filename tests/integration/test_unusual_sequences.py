@@ -1,6 +1,7 @@
 """Unusual but realistic event sequences, run whole against the stateful fake GitHub (a correctness review).
 
-Passing tests pin sequences that are handled; ``xfail(strict=True)`` tests demonstrate real bugs.
+Each test pins a sequence: some were handled from the start, the others reproduced a bug (a lost edit, a
+duplicate, a stale rerun, a traceback) and now pin its fix.
 """
 
 from __future__ import annotations

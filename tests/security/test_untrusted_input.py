@@ -1,9 +1,9 @@
 """Security review: what a GitHub user *without* write access can make the action do.
 
 On a public repository anyone can open issues and pull requests (from a fork), comment on issues and pull
-requests, review pull requests, and edit the bodies of what they authored. Every ``xfail(strict=True)`` test
-below is a reproduction of a problem that exists today (it starts passing, and so fails the suite, once the
-problem is fixed: then drop the marker). The plain tests pin attack paths that were verified to be closed.
+requests, review pull requests, and edit the bodies of what they authored. Some tests reproduced a problem
+the review found (planted markers, fork pull requests, log-command injection, tables in user text) and now
+pin its fix; the others pin attack paths that were verified to be closed from the start.
 """
 
 from __future__ import annotations
