@@ -770,7 +770,7 @@ def test_sample_issue_parses_cleanly() -> None:
 
     defaults = files("postmortem").joinpath("defaults")
     meta = json.loads(defaults.joinpath("sample-issue.json").read_text(encoding="utf-8"))
-    assert set(meta) == {"number", "title", "created_at", "user"}
+    assert set(meta) == {"number", "title", "created_at", "user", "html_url"}
     assert meta["number"] == 42
     body = defaults.joinpath("sample-issue.md").read_text(encoding="utf-8")
     incident = parse_incident(
