@@ -228,7 +228,7 @@ def issue_body(
         "|---|---|",
         f"| **Owner** | {owner} |",
         f"| **Deadline** | {deadline} |",
-        f"| **Priority** | {item.priority or 'not set'} |",
+        f"| **Priority** | {item.priority or _cell(item.priority_text) or 'not set'} |",
         "",
         "### Why this exists",
         "",

@@ -20,6 +20,7 @@ second round (``replan``), after re-reading the listing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,13 +30,14 @@ from postmortem.action_items import (
     ActionItem,
     ActionItemsReport,
     CellEdit,
+    RowProblem,
     Status,
     read_action_items,
     set_cells,
     status_cell,
 )
 from postmortem.config import Config
-from postmortem.errors import NotText
+from postmortem.errors import NotFound, NotText
 from postmortem.github_state import Comment, FileContent, Issue, PullRequest
 from postmortem.handlers import Context, find_document
 from postmortem.handlers.incident import branch_name
@@ -43,6 +45,7 @@ from postmortem.handlers.sticky import find_comment, upsert_comment
 from postmortem.handlers.trust import (
     PostmortemRef,
     action_comments,
+    action_issues,
     postmortem_ref,
     safe_document_path,
     written_by_action,
@@ -149,10 +152,12 @@ class _Linked(BaseModel):
 
 
 def _ours(
-    issues: Sequence[Issue], path: str, incident: int | None, config: Config
+    issues: Sequence[Issue], path: str, incident: int | None, config: Config, in_table: set[int]
 ) -> list[tuple[Issue, IssueLink]]:
     """The tracking issues of the document at ``path`` (and of its incident, when both say: two incidents can
-    have had documents at the same path): opened by the action, carrying its marker."""
+    have had documents at the same path): opened by the action, carrying its marker. An issue of the same
+    incident whose marker names another path, but whose number is in the table, is claimed too: the document
+    was renamed or moved (its body then gets the new path)."""
     found = []
     for issue in sorted(issues, key=lambda i: i.number):
         if not written_by_action(issue.author, issue.author_type, config):
@@ -160,7 +165,13 @@ def _ours(
         link = read_link(issue.body)
         if link is not None and incident is not None and link.incident not in (None, incident):
             continue
-        if link is not None and link.doc == path:
+        moved = (
+            link is not None
+            and incident is not None
+            and link.incident == incident
+            and issue.number in in_table
+        )
+        if link is not None and (link.doc == path or moved):
             found.append((issue, link))
     return found
 
@@ -221,6 +232,32 @@ def _problems_comment(
     return "\n".join(lines)
 
 
+_SHARED = "several rows name this issue"
+
+
+def _shares_issue(report: ActionItemsReport, item: ActionItem) -> bool:
+    return any(p.message.startswith(_SHARED) for p in report.problems_at(item.line))
+
+
+def _report_shared_issues(report: ActionItemsReport) -> ActionItemsReport:
+    """``report`` with a problem on every row whose Issue cell names an issue another row names too (a
+    duplicated row, a copy-paste slip): each would rewrite the issue in turn, on every run."""
+    counts = Counter(item.issue for item in report.items if item.issue is not None)
+    extra = [
+        RowProblem(
+            line=item.line,
+            kind="issue",
+            column="Issue",
+            value=f"#{item.issue}",
+            message=f"{_SHARED} (#{item.issue}), so none of them updates it.",
+            fix="Keep the number in one row and empty the Issue cell of the others: they get their own issue.",
+        )
+        for item in report.items
+        if item.issue is not None and counts[item.issue] > 1
+    ]
+    return report.model_copy(update={"problems": [*report.problems, *extra]}) if extra else report
+
+
 def decide(state: DocumentState) -> Plan:
     """The writes that bring one document's tracking issues and Issue / Status cells in line; empty when in line.
 
@@ -236,7 +273,9 @@ def decide(state: DocumentState) -> Plan:
     document = state.file.text
     report = read_action_items(document, owners=config.action_items.owners, repo=state.repository)
     incident = incident_context(document)
-    ours = _ours(state.issues, path, incident.number, config)
+    report = _report_shared_issues(report)
+    in_table = {item.issue for item in report.items if item.issue is not None}
+    ours = _ours(state.issues, path, incident.number, config, in_table)
     listed = {issue.number: issue for issue in state.issues}
     ours_by_number = {issue.number: link for issue, link in ours}
     by_key: dict[str, list[Issue]] = {}
@@ -262,6 +301,9 @@ def decide(state: DocumentState) -> Plan:
     for item in report.items:
         if "issue" in item.unreadable:
             claimed.update(issue.number for issue in by_key.get(item.key, []))
+            continue
+        if item.issue is not None and _shares_issue(report, item):
+            claimed.add(item.issue)  # several rows name this issue: reported, and no row drives it
             continue
         if item.issue is not None:
             cell_issue = listed.get(item.issue)
@@ -474,7 +516,8 @@ def _update_issue(
     login = item.owner_login
     if login and assignable and login.casefold() not in {a.casefold() for a in issue.assignees}:
         fields["assignees"] = (login,)
-    if link.fp != fingerprint(item, assignable) or link.key != item.key or link.removed:
+    moved = link.doc != state.target.path
+    if link.fp != fingerprint(item, assignable) or link.key != item.key or link.removed or moved:
         managed = _issue_body(item, state, report, incident, document_url, assignable)
         fields["body"] = replace_managed(issue.body, managed)
     if link.removed and issue.state == "closed":
@@ -566,7 +609,7 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
             default_branch=ctx.default_branch,
             target=target,
             file=file,
-            issues=issues,
+            issues=issues + _unlisted_issues(ctx, file, issues),
             labels=labels,
             comments=comments,
             creations_left=MAX_CREATIONS_PER_RUN - created,
@@ -669,13 +712,13 @@ def handle_pull_request(ctx: Context) -> Plan:
     return _sync(ctx, [target], plan)
 
 
-def _pushed_paths(payload: dict[str, Any], directory: str) -> list[str]:
+def _pushed_paths(payload: dict[str, Any], directory: str, keys: Sequence[str]) -> list[str]:
     commits = list(payload.get("commits") or [])
     if isinstance(payload.get("head_commit"), dict):
         commits.append(payload["head_commit"])
     paths: list[str] = []
     for commit in commits:
-        for key in ("added", "modified"):
+        for key in keys:
             for path in commit.get(key) or []:
                 if (
                     isinstance(path, str)
@@ -687,6 +730,41 @@ def _pushed_paths(payload: dict[str, Any], directory: str) -> list[str]:
     return paths
 
 
+MAX_UNLISTED_READS = 20
+
+
+def _unlisted_issues(ctx: Context, file: FileContent | None, listed: Sequence[Issue]) -> list[Issue]:
+    """Issues named in Issue cells that the label listing did not return (linked by hand, without the
+    action-item label): read one by one, so their state still flows into the table."""
+    if file is None:
+        return []
+    known = {issue.number for issue in listed}
+    report = read_action_items(file.text, owners=ctx.config.action_items.owners, repo=ctx.event.repository)
+    wanted = sorted(
+        {item.issue for item in report.items if item.issue is not None and item.issue not in known}
+    )
+    found = []
+    for number in wanted[:MAX_UNLISTED_READS]:
+        try:
+            issue = ctx.gateway.get_issue(number)
+        except NotFound:
+            continue
+        if not issue.is_pull_request:
+            found.append(issue)
+    return found
+
+
+def _open_pull_targets(ctx: Context) -> list[Target]:
+    """The documents of the open, ready post-mortem pull requests (one listing): there, not on the default
+    branch, is where their action items are synced."""
+    targets = []
+    for pull in ctx.gateway.list_pull_requests(state="open"):
+        target = _pull_target(ctx, pull, pull.head_ref, on_default=False)
+        if target is not None and not pull.draft:
+            targets.append(target)
+    return targets
+
+
 def handle_push(ctx: Context) -> Plan:
     """``push`` to the default branch that adds or modifies post-mortems under the configured directory."""
     event, plan = ctx.event, Plan()
@@ -695,12 +773,38 @@ def handle_push(ctx: Context) -> Plan:
     if ref != f"refs/heads/{ctx.default_branch}" or payload.get("deleted"):
         plan.say(f"Push to {ref or 'an unknown ref'}: only pushes to {ctx.default_branch} sync action items.")
         return plan
-    paths = _pushed_paths(payload, ctx.config.directory)
-    if not paths:
+    paths = _pushed_paths(payload, ctx.config.directory, ("added", "modified"))
+    removed = [p for p in _pushed_paths(payload, ctx.config.directory, ("removed",)) if p not in paths]
+    if not paths and not removed:
         plan.say(f"The push changed no post-mortem under {ctx.config.directory}/; no action items to sync.")
         return plan
-    targets = [Target(path=path, branch=ctx.default_branch, on_default=True) for path in paths]
-    return _sync(ctx, targets, plan)
+    if removed:
+        _warn_about_removed(ctx, removed, plan)
+    held = {target.path for target in _open_pull_targets(ctx)} if paths else set()
+    for path in (p for p in paths if p in held):
+        plan.say(f"{path} is also in an open post-mortem pull request: its action items are synced there.")
+    targets = [
+        Target(path=path, branch=ctx.default_branch, on_default=True) for path in paths if path not in held
+    ]
+    return _sync(ctx, targets, plan) if targets else plan
+
+
+def _warn_about_removed(ctx: Context, removed: Sequence[str], plan: Plan) -> None:
+    """A deleted post-mortem's open tracking issues are named, not closed: deleting a file by mistake must not
+    close a team's work, and a rename shows up as the new file, which claims them again."""
+    issues = action_issues(
+        ctx.gateway.list_issues(labels=[ctx.config.action_items.label], state="open"), ctx.config
+    )
+    for path in removed:
+        numbers = [
+            f"#{issue.number}" for issue in issues if (link := read_link(issue.body)) and link.doc == path
+        ]
+        if numbers:
+            plan.say(
+                f"{path} was deleted, but its tracking issues {', '.join(numbers)} are still open: close them, or "
+                "restore the post-mortem.",
+                "warning",
+            )
 
 
 def handle_tracking_issue(ctx: Context) -> Plan:
@@ -749,14 +853,8 @@ def handle_reconcile(ctx: Context) -> Plan:
     """``workflow_dispatch`` / ``schedule``: every post-mortem on the default branch and every open
     (non-draft) post-mortem pull request, in one pass with one issue listing."""
     gateway, config, plan = ctx.gateway, ctx.config, Plan()
-    targets: list[Target] = []
-    held: set[str] = set()
-    for pull in gateway.list_pull_requests(state="open"):
-        pull_target = _pull_target(ctx, pull, pull.head_ref, on_default=False)
-        if pull_target is None or pull.draft:
-            continue
-        targets.append(pull_target)
-        held.add(pull_target.path)
+    targets = _open_pull_targets(ctx)
+    held = {target.path for target in targets}
     for entry in gateway.list_directory(config.directory, ctx.default_branch):
         if entry.type == "file" and entry.name.endswith(".md") and entry.path not in held:
             targets.append(Target(path=entry.path, branch=ctx.default_branch, on_default=True))
