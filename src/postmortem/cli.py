@@ -189,6 +189,16 @@ def _sample_issue() -> tuple[dict[str, Any], str]:
     return meta, body
 
 
+def _read(path: str, option: str) -> str:
+    """A local file for ``preview``; any failure is one clear error naming the option and the file."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise EventError(f"{option} {path} is not UTF-8 text ({error.reason}): save it as UTF-8.") from error
+    except OSError as error:
+        raise EventError(f"{option} {path} cannot be read: {error.strerror or error}.") from error
+
+
 def cmd_preview(args: argparse.Namespace, console: Console) -> int:
     """Render an incident issue (the embedded sample by default) and show the writes a first run makes."""
     from postmortem.document import render_document
@@ -198,20 +208,17 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
     try:
         meta, body = _sample_issue()
         if args.issue:
-            body = Path(args.issue).read_text(encoding="utf-8")
+            body = _read(args.issue, "--issue")
         if args.title:
             meta["title"] = args.title
-        form = (
-            parse_form_definition(Path(args.form).read_text(encoding="utf-8"), args.form)
-            if args.form
-            else default_form()
-        )
         config = (
-            parse_config(Path(args.config).read_text(encoding="utf-8"), args.config)
-            if args.config
-            else parse_config(None)
+            parse_config(_read(args.config, "--config"), args.config) if args.config else parse_config(None)
         )
-        template = Path(args.template).read_text(encoding="utf-8") if args.template else None
+        # Like a run, the config's own form and template count (read from the working tree, a clone).
+        form_path = args.form or (config.form if args.config and Path(config.form).is_file() else None)
+        form = parse_form_definition(_read(form_path, "--form"), form_path) if form_path else default_form()
+        template_path = args.template or config.template
+        template = _read(template_path, "--template") if template_path else None
         issue = {
             "number": meta["number"],
             "title": meta["title"],
@@ -222,7 +229,7 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
         }
         incident = incident_from_payload(issue, form)
         document = render_document(
-            incident, config, template, template_name=args.template or "postmortem.md.j2"
+            incident, config, template, template_name=template_path or "postmortem.md.j2"
         )
         from postmortem.document import document_path
 
@@ -237,7 +244,7 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
             default_sha="0" * 40,
         )
         plan = decide(state)
-    except (PostmortemError, OSError) as error:
+    except PostmortemError as error:
         console.error(str(error))
         return EXIT_FAILED
     print(document, file=console.out)

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
 from postmortem.document import DocumentError, split_frontmatter
-from postmortem.errors import Conflict, GitHubError, NotText, PostmortemError, ProtectedBranch, RateLimited
+from postmortem.errors import (
+    ConfigError,
+    Conflict,
+    GitHubError,
+    NotText,
+    PostmortemError,
+    ProtectedBranch,
+    RateLimited,
+)
 from postmortem.events import Event
 from postmortem.github_state import FileContent
 from postmortem.plan import (
@@ -78,6 +86,12 @@ class RunReport:
 def load_config(gateway: Gateway, default_branch: str, path: str = DEFAULT_CONFIG_PATH) -> Config:
     """Read and validate the config file from the default branch; no file means the defaults."""
     file = gateway.get_file(path, default_branch)
+    if file is None and path != DEFAULT_CONFIG_PATH:
+        # Only the default path may be absent: a mistyped `config:` input must not silently drop the roles.
+        raise ConfigError(
+            f"The action's `config` input names {path}, but there is no such file on {default_branch}: fix the "
+            f"path, or remove the input to use {DEFAULT_CONFIG_PATH} (optional)."
+        )
     return parse_config(file.text if file else None, path)
 
 

@@ -24,6 +24,7 @@ from postmortem.document import (
 )
 from postmortem.errors import FormError, TemplateError
 from postmortem.form import (
+    DEFAULT_FORM_PATH,
     FormDefinition,
     default_form,
     parse_form_definition,
@@ -191,7 +192,11 @@ def decide(state: IncidentState) -> Plan:
     if pull is None:
         if state.branch_sha is None:
             if state.default_sha is None:
-                plan.say(f"The default branch {state.default_branch} has no commit to branch from.", "error")
+                plan.say(
+                    f"The default branch {state.default_branch} has no commit to branch from: push a first "
+                    "commit to it, then edit or re-label the issue.",
+                    "error",
+                )
                 return plan
             plan.add(CreateBranch(branch=state.branch, from_sha=state.default_sha))
         if state.file_on_branch is None:
@@ -288,6 +293,13 @@ def _setup_pull_request(plan: Plan, state: IncidentState, number: int, labels: t
     )
 
 
+def _by_the_action(sender: str, config: Config) -> bool:
+    """Whether the event's sender is the action itself (not another App: an alerting integration may file
+    incidents, and then goes through the same write-access check as a person)."""
+    own = {"github-actions[bot]"} | ({config.bot_login.casefold()} if config.bot_login else set())
+    return sender.casefold() in own
+
+
 def _labels(issue: dict[str, Any]) -> list[str]:
     return [str(label.get("name")) for label in issue.get("labels") or [] if isinstance(label, dict)]
 
@@ -306,6 +318,11 @@ def load_form(ctx: Context) -> FormDefinition:
         return cached
     file = ctx.gateway.get_file(ctx.config.form, ctx.default_branch)
     form = default_form()
+    if file is None and ctx.config.form != DEFAULT_FORM_PATH:
+        ctx.cache["form-warning"] = (
+            f"The config names the form {ctx.config.form}, but there is no such file on {ctx.default_branch}: "
+            "fix the `form:` path. Using the built-in incident form to read the issue."
+        )
     if file is not None:
         try:
             form = parse_form_definition(file.text, ctx.config.form)
@@ -371,16 +388,18 @@ def handle(ctx: Context) -> Plan:
     if event.action not in HANDLED_ACTIONS:
         plan.say(f"Ignoring {event.describe()} for #{number}: not an action that drafts a post-mortem.")
         return plan
-    if config.incident_label not in _labels(issue):
+    label = config.incident_label.casefold()
+    if label not in {name.casefold() for name in _labels(issue)}:
         plan.say(f"Ignoring #{number}: it does not carry the `{config.incident_label}` label.")
         return plan
-    if event.action == "labeled" and (event.payload.get("label") or {}).get("name") != config.incident_label:
+    added = str((event.payload.get("label") or {}).get("name") or "")
+    if event.action == "labeled" and added.casefold() != label:
         plan.say(
             f"Ignoring the label added to #{number}: only `{config.incident_label}` starts a post-mortem."
         )
         return plan
-    if event.sender_is_bot:
-        plan.say(f"Ignoring {event.describe()} for #{number} by {event.sender}: the bot's own change.")
+    if _by_the_action(event.sender, config):
+        plan.say(f"Ignoring {event.describe()} for #{number} by {event.sender}: the action's own change.")
         return plan
 
     if "permission" not in ctx.cache:
@@ -408,7 +427,7 @@ def handle(ctx: Context) -> Plan:
     if not isinstance(current, Issue):
         current = gateway.get_issue(number)
         ctx.cache["issue"] = current
-    if config.incident_label not in current.labels:
+    if label not in {name.casefold() for name in current.labels}:
         plan.say(f"Ignoring #{number}: the `{config.incident_label}` label was removed since this event.")
         return plan
     form = load_form(ctx)
