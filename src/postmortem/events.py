@@ -8,8 +8,6 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.errors import EventError
 
-BOT_LOGINS = frozenset({"github-actions[bot]"})
-
 
 class Event(BaseModel):
     """One workflow event: its name (``issues``), action (``opened``), sender and raw payload."""
@@ -20,7 +18,6 @@ class Event(BaseModel):
     action: str | None = None
     repository: str
     sender: str = ""
-    sender_is_bot: bool = False
     payload: dict[str, Any]
 
     @classmethod
@@ -38,7 +35,6 @@ class Event(BaseModel):
             action=payload.get("action"),
             repository=repo,
             sender=login,
-            sender_is_bot=sender.get("type") == "Bot" or login in BOT_LOGINS or login.endswith("[bot]"),
             payload=payload,
         )
 
