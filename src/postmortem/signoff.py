@@ -112,6 +112,8 @@ class SignoffState(_Model):
     """Reviewers with write access whose latest decisive review requests changes (role holders, or anyone
     when no role has holders)."""
     warnings: list[str] = Field(default_factory=list)
+    author: str | None = None
+    """The pull request's author, when known: GitHub does not let them approve it."""
 
     @property
     def has_holders(self) -> bool:
@@ -197,8 +199,12 @@ def compute_signoff(
     team_members: Mapping[str, TeamMembers],
     permissions: Mapping[str, str],
     head_sha: str | None = None,
+    author: str | None = None,
 ) -> SignoffState:
     """The sign-off as the reviews stand now (see the module docstring for the rules).
+
+    ``author`` is the pull request's author: GitHub does not let them approve it, so a required role that
+    only they hold is flagged.
 
     ``permissions`` maps a login to its repository permission (``admin``, ``maintain``, ``write``, ``triage``,
     ``read``, ``none``); a login missing from it has no write access. ``team_members`` maps ``org/slug`` to the
@@ -268,6 +274,11 @@ def compute_signoff(
                 f"{role.title} is required but no user or team holds it, so the sign-off cannot complete: "
                 "name its users or teams under signoff.roles in the configuration."
             )
+        elif is_required and author and holders[role.id] == {author.casefold()}:
+            warnings.append(
+                f"{role.title} is required but its only holder, @{author}, opened this pull request, and GitHub "
+                "does not let an author approve their own pull request: add another holder of the role."
+            )
         role_states.append(
             RoleSignoff(
                 role_id=role.id,
@@ -294,6 +305,7 @@ def compute_signoff(
         approvals=approvals,
         changes_requested=changes_requested,
         warnings=warnings,
+        author=author,
     )
 
 
@@ -341,8 +353,17 @@ def _cell(text: str) -> str:
     return re.sub(r"(\\*)\|", lambda m: m.group(1) * 2 + "\\|", _one_line(text))
 
 
-def _holders_text(role: RoleSignoff, skip: set[str]) -> str:
-    mentions = [f"@{u}" for u in role.users if _fold(u) not in skip] + [f"@{t}" for t in role.teams]
+def _holders_text(role: RoleSignoff, skip: set[str], author: str | None = None) -> str:
+    mentions = [
+        f"@{u}"
+        + (
+            " (the pull request's author, who cannot approve it)"
+            if author and _fold(u) == _fold(author)
+            else ""
+        )
+        for u in role.users
+        if _fold(u) not in skip
+    ] + [f"@{t}" for t in role.teams]
     return ", ".join(mentions) if mentions else "no holder who can sign"
 
 
@@ -394,7 +415,7 @@ def sticky_comment(state: SignoffState, *, hand_ticked: Sequence[str] = ()) -> s
         lines += ["", "**Still to sign:**"]
         for role in sorted(unsigned, key=lambda r: not r.required):
             suffix = " (required)" if role.required else ""
-            lines.append(f"- {_one_line(role.title)}{suffix}: {_holders_text(role, no_access)}")
+            lines.append(f"- {_one_line(role.title)}{suffix}: {_holders_text(role, no_access, state.author)}")
     no_holder = [r for r in state.roles if r.required and not r.has_holders]
     if no_holder:
         lines += ["", "**Required but held by nobody:** " + ", ".join(_one_line(r.title) for r in no_holder)]
@@ -563,12 +584,28 @@ def hand_ticked_roles(document: str, roles: Sequence[Role]) -> list[str]:
     for index in range(span[0] + 1, span[1]):
         if mask[index]:
             continue
-        match = _ROLE_LINE.match(_content(lines[index])[0])
-        if match and match.group("mark") in "xX":
-            title = by_title.get(_normal_title(match.group("title")))
+        match = _match_role(_content(lines[index])[0], [role.title for role in roles])
+        if match and match[1] in "xX":
+            title = by_title.get(_normal_title(match[2]))
             if title is not None and title not in ticked:
                 ticked.append(title)
     return ticked
+
+
+def _match_role(text: str, titles: Sequence[str]) -> tuple[str, str, str] | None:
+    """``(lead, mark, title)`` of a checklist line: one of ``titles`` written exactly (longest first, so a
+    title with emphasis or ``**`` inside is read whole), else whatever stands between the first ``**`` pair."""
+    for title in sorted(titles, key=len, reverse=True):
+        exact = re.match(
+            r"^(?P<lead>[ \t]*[-*+][ \t]+)\[(?P<mark>[ xX])\][ \t]+\*\*"
+            + re.escape(_one_line(title))
+            + r"\*\*",
+            text,
+        )
+        if exact:
+            return exact.group("lead"), exact.group("mark"), title
+    match = _ROLE_LINE.match(text)
+    return (match.group("lead"), match.group("mark"), match.group("title")) if match else None
 
 
 def _role_line(lead: str, role: RoleSignoff) -> str:
@@ -600,13 +637,13 @@ def tick_signoff(document: str, state: SignoffState, *, published: date | None =
         if mask[index]:
             continue
         text, ending = _content(lines[index])
-        match = _ROLE_LINE.match(text)
+        match = _match_role(text, [role.title for role in state.roles])
         if match:
-            role = by_title.get(_normal_title(match.group("title")))
+            role = by_title.get(_normal_title(match[2]))
             if role is None:
                 continue
             seen.add(role.role_id)
-            last_role, lead = index, match.group("lead")
+            last_role, lead = index, match[0]
             lines[index] = _role_line(lead, role) + ending
             continue
         publication = _PUBLICATION.match(text)

@@ -82,6 +82,7 @@ from postmortem.signoff import (
     compute_signoff,
     follow_up_date,
     hand_ticked_roles,
+    has_signoff_section,
     is_signoff_comment,
     latest_decisive_reviews,
     review_from_payload,
@@ -267,14 +268,18 @@ def published_on(pull: PullRequest) -> date:
 
 def publish_document(text: str, state: SignoffState, published: date) -> str:
     """The document as published: frontmatter status/published/signoff, the ticked checklist, the dates."""
-    updated = update_frontmatter(
-        text,
-        {
-            "status": STATUS_PUBLISHED,
-            "published": published.isoformat(),
-            "signoff": signoff_frontmatter(state),
-        },
-    )
+    changes: dict[str, Any] = {
+        "status": STATUS_PUBLISHED,
+        "published": published.isoformat(),
+        "signoff": signoff_frontmatter(state),
+    }
+    if not state.has_holders and state.approvals:
+        # No role has holders (no config): who approved is the record.
+        changes["approved_by"] = [
+            {"login": a.login, "date": f"{a.at.astimezone(UTC):%Y-%m-%d}" if a.at else None}
+            for a in state.approvals
+        ]
+    updated = update_frontmatter(text, changes)
     updated = tick_signoff(updated, state, published=published)
     return set_follow_up(updated, follow_up_date(published))
 
@@ -298,8 +303,14 @@ def _published_comment(state: MergedState, path: str, pending: int | None) -> st
         for r in signoff.roles
         if r.signed
     ]
+    approved = [
+        f"@{a.login}" + (f" ({a.at.astimezone(UTC):%Y-%m-%d})" if a.at else "") for a in signoff.approvals
+    ]
     if signed:
         lines.append("Signed off by: " + ", ".join(signed) + ".")
+    elif not signoff.has_holders and approved:
+        # No role has holders (no config): the approvals are the record.
+        lines.append("Approved by: " + ", ".join(approved) + ".")
     else:
         lines.append("No sign-off role was signed before the merge.")
     if signoff.missing:
@@ -329,9 +340,23 @@ def decide_merged(state: MergedState) -> Plan:
     when = published_on(pull)
     try:
         published = publish_document(state.base_file.text, state.signoff, when)
+        settled = publish_document(published, state.signoff, when) == published
     except DocumentError as error:
         plan.say(f"{state.path} on {pull.base_ref} cannot be published: {error}", "error")
         return plan
+    if not settled:
+        # Publishing its own output must change nothing, or every run would commit again.
+        plan.say(
+            f"{state.path} on {pull.base_ref} cannot be published: its Sign-Off section does not settle (a role "
+            "line the action cannot read back). Please report this with the document.",
+            "error",
+        )
+        return plan
+    if not has_signoff_section(state.base_file.text):
+        plan.say(
+            f"{state.path} has no Sign-Off section: the sign-off is recorded in its frontmatter only.",
+            "notice",
+        )
     if state.signoff.missing:
         plan.say(
             f"#{pull.number} was merged without the sign-off of: {', '.join(state.signoff.missing)}.",
@@ -454,6 +479,7 @@ def read_signoff(ctx: Context, pull: PullRequest, plan: Plan) -> Signoff:
         team_members=teams,
         permissions=permissions,
         head_sha=pull.head_sha,
+        author=pull.author,
     )
     for warning in state.warnings:
         _warn_once(ctx, plan, warning)
