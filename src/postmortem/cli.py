@@ -169,7 +169,10 @@ def _summary(
     requests: int,
     outputs: Mapping[str, str],
 ) -> str:
-    notes = [f"{m.level}: {m.text}" if m.level != "info" else m.text for m in messages]
+    # The log has every line; the summary keeps what needs attention (or, for a no-op, why nothing happened).
+    notes = [f"{m.level}: {m.text}" for m in messages if m.level != "info"]
+    if not writes and not notes:
+        notes = [m.text for m in messages]
     parts = [
         f"### Post-mortem action: `{event}`\n",
         f"**{verb} {len(writes)} write(s)** with {requests} API request(s).\n",
