@@ -121,6 +121,8 @@ _SENTINEL = "postmortem-sentinel-4f1c9e"
 _SETEXT_LIKE = re.compile(r"^([ \t>]*)([=-])([=-]*[ \t]*)$")
 _HTML_HEADING = re.compile(r"<(?=/?h[1-6](?:[\s/>]|$))", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+).*?\1")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ATX_LIKE = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
 _FENCE_OPEN = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 
 
@@ -129,6 +131,8 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    # NUL and other control characters would make git and GitHub treat the document as binary.
+    text = _CONTROL.sub("", text)
     return "" if text.strip() == NO_RESPONSE else text
 
 
@@ -174,6 +178,12 @@ def _escape_headings(text: str) -> str:
             assert token.map is not None
             row = token.map[0]
             lines[row] = lines[row].replace("#", "\\#", 1)
+    # Heading-like lines markdown-it did not report (inside an HTML block or comment): escape them too, so no
+    # text search for the document's sections (the Sign-Off section) can be misled.
+    code = _code_lines(lines)
+    for index, line in enumerate(lines):
+        if index not in code and (match := _ATX_LIKE.match(line)):
+            lines[index] = f"{match.group(1)}\\{line[len(match.group(1)) :]}"
     # Raw HTML headings (<h2>…</h2>) outside code: make the tag literal text.
     code = _code_lines(lines)
     for index, line in enumerate(lines):

@@ -369,7 +369,7 @@ def _clean_answer(lines: list[str], field: FormField) -> str:
     value = "\n".join(lines).rstrip()
     if not value.strip() or value.strip() == NO_RESPONSE:
         return ""
-    if field.type == "dropdown" and value.strip() == "None":
+    if field.type == "dropdown" and value.strip() == "None" and "None" not in field.options:
         return ""
     if field.type in ("input", "dropdown"):
         return value.strip()
@@ -420,6 +420,8 @@ def checked_options(answer: str) -> list[str]:
 
 _SEVERITY = re.compile(r"^[\W_]*(?P<level>[pP][0-2])(?![^\W_])")
 _ZONE = r"(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)"
+# In a timeline line a bare "-12" after the time is text ("10:15 -12 pods evicted"): only +HH:MM / +HHMM there.
+_EVENT_ZONE = r"(?P<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2})"
 _DATETIME = re.compile(
     r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})(?:[Tt]|[ \t]+)(?P<h>\d{1,2}):(?P<mi>\d{2})"
     r"(?::(?P<s>\d{2})(?:\.\d+)?)?[ \t]*" + _ZONE + r"?$",
@@ -427,11 +429,13 @@ _DATETIME = re.compile(
 )
 _EVENT = re.compile(
     r"^(?:(?P<date>\d{4}-\d{1,2}-\d{1,2})(?:[Tt]|[ \t]+))?(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
-    r"(?:[ \t]*(?P<ampm>[AaPp]\.?[Mm]\.?))?(?:[ \t]*" + _ZONE + r")?(?=$|[\s\-–—:|,.;)])",
+    r"(?:[ \t]*(?P<ampm>[AaPp]\.?[Mm]\.?))?(?:[ \t]*" + _EVENT_ZONE + r")?(?=$|[\s\-–—:|,.;)])",
     re.IGNORECASE,
 )
 _EVENT_SEPARATOR = re.compile(r"^[ \t]*(?:[-–—:|,;][ \t]*)?")
-_BULLET = re.compile(r"^[ \t]*(?:[-*+][ \t]+(?:\[[ xX]?\][ \t]*)?)?")
+_BULLET = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,3}[.)])[ \t]+(?:\[[ xX]?\][ \t]*)?)?")
+_CHAT_TIME = re.compile(r"^\[(\d{1,2}:\d{2}[^\]]*)\]")
+_TABLE_DELIMITER = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?$")
 
 
 def parse_severity(text: str) -> Severity | None:
@@ -510,9 +514,17 @@ def parse_timeline(text: str, reference: datetime | None = None) -> tuple[list[T
         line = raw.strip()
         if not line or _FENCE_OPEN.match(line):
             continue
+        if _TABLE_DELIMITER.match(line):
+            continue  # a Markdown table pasted as the timeline: its rows are events, its delimiter is not
+        if line.startswith("|"):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            if cells and not _EVENT.match(cells[0]):
+                continue  # the table's header row
+            line = " | ".join(cell for cell in cells if cell)
         line = _BULLET.sub("", line, count=1).strip()
         if not line or line in ("-", "*", "+"):
             continue
+        line = _CHAT_TIME.sub(r"\1", line, count=1)
         match = _EVENT.match(line)
         if match is None:
             events.append(TimelineEvent(time_text="", text=line))
