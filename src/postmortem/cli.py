@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from postmortem import __version__
 from postmortem.config import DEFAULT_CONFIG_PATH, config_json_schema, parse_config
-from postmortem.errors import EventError, PostmortemError
+from postmortem.errors import EventError, NotFound, PostmortemError
 from postmortem.events import Event
 from postmortem.plan import Message
 from postmortem.workflow_commands import (
@@ -124,6 +124,8 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
         ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
         report = run_event(ctx, dry_run=dry_run)
     except PostmortemError as error:
+        if isinstance(error, NotFound) and gateway is not None and not gateway.repository_visible():
+            error = _invisible(gateway.repository)
         console.error(str(error))
         _append(summary_path, f"### ❌ Post-mortem action failed\n\n{error}\n")
         if report is None and gateway is not None:
@@ -137,6 +139,8 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
         console.group("Traceback", traceback.format_exc().splitlines())
         return EXIT_FAILED
 
+    if any(isinstance(e, NotFound) for e in report.errors) and gateway and not gateway.repository_visible():
+        report.errors = [_invisible(gateway.repository)]
     for message in report.messages:
         console.message(message)
     for failure in report.errors:
@@ -159,6 +163,13 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
     _append(summary_path, _summary(report.event, verb, lines, notes, requests, report.outputs))
     failed = report.errors or any(message.level == "error" for message in report.messages)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _invisible(repository: str) -> NotFound:
+    return NotFound(
+        f"The repository {repository} is not visible to this token (404): check the action's `github-token` input "
+        "(a token for another repository, or an expired one, cannot read it)."
+    )
 
 
 def _summary(

@@ -243,6 +243,13 @@ class Gateway:
             self._default_branch = str(data["default_branch"])
         return self._default_branch
 
+    def repository_visible(self) -> bool:
+        """Whether the token can see the repository at all (asked only after a run failed on a 404)."""
+        try:
+            return self._get_or_none(self._repo_path) is not None
+        except (GithubException, requests.RequestException, _NotJson):
+            return True  # unknown: keep the original error
+
     def get_file(self, path: str, ref: str) -> FileContent | None:
         """A file's text and blob sha on ``ref``; None when it does not exist (or is a directory)."""
         with self._reading(f"read {path} on {ref}", "contents: read"):
@@ -271,7 +278,12 @@ class Gateway:
     def get_branch_sha(self, branch: str) -> str | None:
         """The commit a branch points at; None when the branch does not exist."""
         with self._reading(f"read branch {branch}", "contents: read"):
-            data = self._get_or_none(f"{self._repo_path}/git/ref/heads/{quote(branch)}")
+            try:
+                data = self._get_or_none(f"{self._repo_path}/git/ref/heads/{quote(branch)}")
+            except GithubException as exc:
+                if exc.status == 409 and "empty" in _error_text(exc).lower():
+                    return None  # "Git Repository is empty.": no branch has a commit yet
+                raise
         if not isinstance(data, dict) or data.get("ref") != f"refs/heads/{branch}":
             return None  # 404, or GitHub's list of refs merely starting with the name
         return str(data["object"]["sha"])
@@ -285,10 +297,8 @@ class Gateway:
             "direction": "desc",
         }
         with self._reading(f"look up the pull request from {head_branch}", "pull-requests: read"):
-            _, data = self._requester.requestJsonAndCheck(
-                "GET", f"{self._repo_path}/pulls", parameters=params
-            )
-        return _pull(data[0]) if data else None
+            data = self._get(f"{self._repo_path}/pulls", params)
+        return _pull(data[0]) if isinstance(data, list) and data else None
 
     def get_pull_request(self, number: int) -> PullRequest:
         with self._reading(f"read pull request #{number}", "pull-requests: read"):
@@ -437,6 +447,10 @@ class Gateway:
                         return found
                     continue
                 raise error from exc
+            except _NotJson as exc:
+                raise GitHubError(
+                    f"GitHub did not answer in JSON to “{write.describe()}”: {_NOT_JSON_FIX}"
+                ) from exc
             except requests.RequestException as exc:
                 raise GitHubError(
                     f"Could not reach GitHub for “{write.describe()}” ({type(exc).__name__}). Rerun the workflow; "
@@ -588,7 +602,7 @@ class Gateway:
 
     def _get(self, url: str, params: dict[str, Any] | None = None) -> Any:
         _, data = self._requester.requestJsonAndCheck("GET", url, parameters=params)
-        return data
+        return _json(data, url)
 
     def _get_or_none(self, url: str, params: dict[str, Any] | None = None) -> Any:
         try:
@@ -605,13 +619,16 @@ class Gateway:
         parameters: dict[str, Any] | None = {**(params or {}), "per_page": self._requester.per_page}
         while next_url:
             headers, data = self._requester.requestJsonAndCheck("GET", next_url, parameters=parameters)
+            data = _json(data, next_url)
+            if not isinstance(data, list):
+                raise _NotJson(next_url)
             items.extend(data)
             next_url, parameters = _next_link(headers.get("link")), None
         return items
 
     def _call(self, verb: str, url: str, body: dict[str, Any]) -> Any:
         _, data = self._requester.requestJsonAndCheck(verb, url, input=body)
-        return data
+        return _json(data, url)
 
     @contextmanager
     def _reading(self, what: str, scope: str) -> Iterator[None]:
@@ -619,6 +636,8 @@ class Gateway:
             yield
         except GithubException as exc:
             raise _map_error(exc, what, scope, None) from exc
+        except _NotJson as exc:
+            raise GitHubError(f"GitHub did not answer in JSON to {what}: {_NOT_JSON_FIX}") from exc
         except requests.RequestException as exc:
             raise GitHubError(
                 f"Could not reach GitHub to {what} ({type(exc).__name__}). Rerun the workflow."
@@ -640,6 +659,9 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
             status in (403, 429) and ("retry-after" in headers or headers.get("x-ratelimit-remaining") == "0")
         )
         or (status in (403, 429) and Requester.isRateLimitError(lower))
+        # When urllib3 runs out of retries on a secondary limit, PyGithub has already drained the body: an
+        # empty 403/429 is a limit (a refused permission always says "Resource not accessible …").
+        or (status in (403, 429) and not text.strip())
     )
     if rate_limited:
         retry_after = _retry_after(exc, headers)
@@ -701,6 +723,12 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
             "was overwritten. Rerun the workflow to start from the current version.",
             status=status,
         )
+    if isinstance(write, CreatePullRequest) and "no commits between" in lower:
+        return GitHubError(
+            f"GitHub refused {what}: {write.head} holds nothing that {write.base} lacks ({status}: {_first_line(text)}). "
+            f"Delete the branch {write.head} (or push a commit to it) and rerun the workflow.",
+            status=status,
+        )
     if status == 409:
         return Conflict(
             f"GitHub refused {what} because of a concurrent change (409: {_first_line(text)}). Rerun the workflow.",
@@ -712,7 +740,11 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
             "it already created.",
             status=status,
         )
-    return GitHubError(f"GitHub refused {what} ({status}: {text}).", status=status)
+    return GitHubError(
+        f"GitHub refused {what} ({status}: {text or 'no explanation'}). Rerun the workflow; if it fails again, "
+        "check the token's access to the repository and GitHub's status.",
+        status=status,
+    )
 
 
 def _scope(write: Write) -> str:
@@ -736,10 +768,32 @@ def _verb(what: str) -> str:
     return what.strip("“”")
 
 
+class _NotJson(Exception):
+    """An answer that was a page, not JSON; turned into a GitHubError naming the request by the caller."""
+
+
+_NOT_JSON_FIX = (
+    "check that GITHUB_API_URL is the API's address (https://api.github.com, or https://HOST/api/v3 on GitHub "
+    "Enterprise Server) and that no proxy answers instead of GitHub."
+)
+
+
+def _json(data: Any, url: str) -> Any:
+    """The parsed answer; :class:`_NotJson` when it was a page (a proxy's, or a web URL used as the API's)."""
+    # PyGithub wraps a body it cannot parse as {"data": text} (plus "url" on some paths).
+    page = isinstance(data, dict) and set(data) <= {"data", "url"} and isinstance(data.get("data"), str)
+    if isinstance(data, str) or page:
+        raise _NotJson(url)
+    return data
+
+
 def _error_text(exc: GithubException) -> str:
     """GitHub's message plus the messages of its ``errors`` list (where 422 details live)."""
     data = exc.data if isinstance(exc.data, dict) else {}
-    parts = [str(data.get("message") or exc.message or "")]
+    message = data.get("message") or exc.message
+    if not message and isinstance(data.get("data"), str):  # a body that was not JSON (an HTML page)
+        message = _first_line(re.sub(r"<[^>]*>", " ", data["data"]))[:200]
+    parts = [str(message or "")]
     for item in data.get("errors") or []:
         if isinstance(item, dict):
             parts.append(str(item.get("message") or item.get("code") or ""))

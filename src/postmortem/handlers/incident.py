@@ -231,7 +231,12 @@ def decide(state: IncidentState) -> Plan:
         # A run stopped between creating the pull request and linking it: finish the setup.
         _setup_pull_request(plan, state, pull.number, labels=pull.labels)
 
-    untouched = state.file_on_branch is not None and state.recorded_sha == state.file_on_branch.sha
+    # Untouched: still what the action last recorded, or already what it would write now (a run that stopped
+    # between committing the document and recording it in the pull request).
+    untouched = state.file_on_branch is not None and state.file_on_branch.sha in (
+        state.recorded_sha,
+        git_blob_sha(state.document),
+    )
     if untouched and state.file_on_branch is not None and not state.approved_by:
         if state.file_on_branch.text != state.document:
             plan.add(
@@ -484,5 +489,14 @@ def handle(ctx: Context) -> Plan:
         else (),
     )
     decided = decide(state)
+    on_branch = state.file_on_branch
+    if (
+        on_branch is not None
+        and on_branch.sha != state.recorded_sha
+        and on_branch.sha == git_blob_sha(document)
+    ):
+        # An earlier run committed this document and stopped before recording it: the head it moved still
+        # needs the sign-off status (handlers.signoff.handle_after_commits).
+        ctx.committed_branches.add(branch)
     decided.messages[:0] = plan.messages
     return decided
