@@ -298,6 +298,14 @@ def tracking_issue_payload(
     return payload
 
 
+def assert_rerun_writes_nothing(fake: FakeGitHub, name: str, payload: dict[str, Any]) -> None:
+    """Handle the event again: neither the plan nor the fake may see a single write."""
+    fake.reset_counts()
+    report = run(fake, name, payload)
+    assert fake.writes == [], [f"{w.method} {w.path}" for w in fake.writes]
+    assert report.writes == []
+
+
 def dispatch_payload(fake: FakeGitHub) -> dict[str, Any]:
     """A ``workflow_dispatch`` payload."""
     return {

@@ -7,14 +7,22 @@ incident issue (state, one comment per purpose), and that a rerun makes no write
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import responses
 from fake_github import FakeGitHub, ReviewRecord
-from harness import issue_body, issue_payload, merge_pull, pull_payload, review_payload, run, webhook
+from harness import (
+    assert_rerun_writes_nothing,
+    dispatch_payload,
+    issue_body,
+    issue_payload,
+    merge_pull,
+    pull_payload,
+    review_payload,
+    run,
+)
 
 from postmortem.document import split_frontmatter
 from postmortem.handlers.signoff import PUBLISHED_MARKER, publish_branch
@@ -113,23 +121,6 @@ def _doc(fake: FakeGitHub, branch: str = "main") -> tuple[dict[str, Any], str]:
     return split_frontmatter(fake.file_text(branch, PATH) or "")
 
 
-def _no_write(fake: FakeGitHub, name: str, payload: dict[str, Any]) -> None:
-    fake.reset_counts()
-    report = run(fake, name, payload)
-    assert fake.writes == [], [f"{w.method} {w.path}" for w in fake.writes]
-    assert report.writes == []
-
-
-def _dispatch(fake: FakeGitHub) -> dict[str, Any]:
-    base = webhook("pull_request.opened")
-    return {
-        "inputs": {},
-        "ref": "refs/heads/main",
-        "repository": {**copy.deepcopy(base["repository"]), "default_branch": fake.default_branch},
-        "sender": {"login": "mona", "type": "User"},
-    }
-
-
 def _sign_all(fake: FakeGitHub) -> None:
     for login, at in (
         ("alice", "2026-03-15T09:00:00Z"),
@@ -171,7 +162,7 @@ def test_approve_comment_approve_again_stays_signed_once(ready: FakeGitHub) -> N
     sticky = _sticky(fake)
     assert "| Incident Commander | @alice | 2026-03-15 | yes |" in sticky
     assert sticky.count("@alice") == 1, "signed, so no longer listed under Still to sign"
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
 
 def test_approve_dismissed_by_an_admin_then_approved_again(ready: FakeGitHub) -> None:
@@ -181,7 +172,9 @@ def test_approve_dismissed_by_an_admin_then_approved_again(ready: FakeGitHub) ->
     dismissed = _dismiss(fake, first)
     assert _status(fake) == ("pending", MISSING_ALL)
     assert "| CTO | — |" in _sticky(fake)
-    _no_write(fake, "pull_request_review", submitted)  # the approval's event replayed does not re-sign
+    assert_rerun_writes_nothing(
+        fake, "pull_request_review", submitted
+    )  # the approval's event replayed does not re-sign
 
     again, _ = _review(fake, "bob", at="2026-03-15T12:00:00Z")
 
@@ -192,8 +185,10 @@ def test_approve_dismissed_by_an_admin_then_approved_again(ready: FakeGitHub) ->
         ("pending", MISSING_ALL),
     ]
     assert "| CTO | @bob | 2026-03-15 | yes |" in _sticky(fake)
-    _no_write(fake, "pull_request_review", review_payload(fake, again))
-    _no_write(fake, "pull_request_review", dismissed)  # the old dismissal replayed does not un-sign
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, again))
+    assert_rerun_writes_nothing(
+        fake, "pull_request_review", dismissed
+    )  # the old dismissal replayed does not un-sign
 
 
 def test_a_reviewer_holding_two_roles_approves_once_and_both_are_published(fake: FakeGitHub) -> None:
@@ -204,7 +199,7 @@ def test_a_reviewer_holding_two_roles_approves_once_and_both_are_published(fake:
     assert _status(fake) == ("pending", "2/4 signed: missing CTO, Lead Engineer")
     sticky = _sticky(fake)
     assert "| Incident Commander | @alice |" in sticky and "| DevOps Lead | @alice |" in sticky
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
     _review(fake, "bob", at="2026-03-15T10:00:00Z")
     _review(fake, "erin", at="2026-03-15T11:00:00Z")
@@ -220,7 +215,7 @@ def test_a_reviewer_holding_two_roles_approves_once_and_both_are_published(fake:
         }
     )
     assert "- [x] **DevOps Lead**: @alice - 2026-03-15" in body
-    _no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
 
 
 def test_a_team_member_also_named_as_a_user_signs_the_role_once(fake: FakeGitHub) -> None:
@@ -231,7 +226,7 @@ def test_a_team_member_also_named_as_a_user_signs_the_role_once(fake: FakeGitHub
     sticky = _sticky(fake)
     assert sticky.count("| Lead Engineer | @erin |") == 1
     assert "Lead Engineer" not in sticky.split("**Still to sign:**", 1)[1]
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
 
 def test_logins_in_the_config_compare_case_insensitively(fake: FakeGitHub) -> None:
@@ -248,7 +243,7 @@ def test_logins_in_the_config_compare_case_insensitively(fake: FakeGitHub) -> No
     sticky = _sticky(fake)
     assert "| Incident Commander | @alice |" in sticky and "| CTO | @bob |" in sticky
     assert "not counted" not in sticky
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
 
 def test_over_a_hundred_reviews_are_all_read(ready: FakeGitHub) -> None:
@@ -267,7 +262,7 @@ def test_over_a_hundred_reviews_are_all_read(ready: FakeGitHub) -> None:
     assert fake.count("GET", r"/reviews$") == 2, "two pages of 100"
     assert _status(fake) == ("pending", "1/4 signed: missing CTO, Lead Engineer, DevOps Lead")
     assert "**Changes requested by:** @bob" in _sticky(fake)
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
 
 def test_a_pending_review_changes_nothing(ready: FakeGitHub) -> None:
@@ -278,7 +273,7 @@ def test_a_pending_review_changes_nothing(ready: FakeGitHub) -> None:
     sticky = _sticky(fake)
     assert "| DevOps Lead | — |" in sticky
     assert "Changes requested" not in sticky and "not counted" not in sticky
-    _no_write(fake, "workflow_dispatch", _dispatch(fake))
+    assert_rerun_writes_nothing(fake, "workflow_dispatch", dispatch_payload(fake))
 
 
 def test_a_review_by_a_deleted_account_is_ghost_and_signs_nothing(ready: FakeGitHub) -> None:
@@ -291,7 +286,7 @@ def test_a_review_by_a_deleted_account_is_ghost_and_signs_nothing(ready: FakeGit
     assert _status(fake) == ("pending", "1/4 signed: missing CTO, Lead Engineer, DevOps Lead")
     assert "@ghost: no write access to this repository" in _sticky(fake)
     assert fake.count("GET", r"/collaborators/ghost/") == 0, "no permission lookup for ghost"
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
 
 # ================================================================================================ roles
@@ -308,7 +303,7 @@ def test_a_required_role_without_holders_is_said_and_never_completes(fake: FakeG
     assert "**Required but held by nobody:** CTO" in sticky
     assert "@bob: holds no sign-off role" in sticky
     assert sticky.count("CTO is required but no user or team holds it") == 1
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
 
 def test_the_roles_changed_in_the_config_while_the_pull_request_is_open(ready: FakeGitHub) -> None:
@@ -333,12 +328,12 @@ def test_the_roles_changed_in_the_config_while_the_pull_request_is_open(ready: F
     # The config changes again (Security no longer required): the next reconcile follows it.
     fake.add_file("main", ".github/postmortem.yml", CONFIG.replace("devops-lead]", "]").replace(
         "    - {id: devops-lead, title: DevOps Lead, users: [dave]}\n", ""))  # fmt: skip
-    run(fake, "workflow_dispatch", _dispatch(fake))
+    run(fake, "workflow_dispatch", dispatch_payload(fake))
     assert _status(fake) == ("success", "3/3 signed")
     assert "Post-mortem sign-off complete" in _sticky(fake)
     assert len([c for c in fake.comments_on(PR) if is_signoff_comment(c.body)]) == 1
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
-    _no_write(fake, "workflow_dispatch", _dispatch(fake))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "workflow_dispatch", dispatch_payload(fake))
 
 
 def test_without_a_config_the_seed_roles_are_listed_and_any_writer_approval_completes(
@@ -361,7 +356,7 @@ def test_without_a_config_the_seed_roles_are_listed_and_any_writer_approval_comp
     sticky = _sticky(fake)
     assert "**Approvals:**\n- @zed (2026-03-15)" in sticky
     assert "@mallory: no write access" in sticky
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
 
 def test_without_a_config_the_publication_records_who_approved(fake: FakeGitHub) -> None:
@@ -395,7 +390,9 @@ def test_a_personal_token_author_holding_a_role_is_not_asked_to_review(pat_fake:
     assert len([c for c in fake.comments_on(PR) if is_signoff_comment(c.body)]) == 1, (
         "her own sticky is trusted"
     )
-    _no_write(fake, "pull_request", pull_payload(fake, PR, action="ready_for_review", sender="mona"))
+    assert_rerun_writes_nothing(
+        fake, "pull_request", pull_payload(fake, PR, action="ready_for_review", sender="mona")
+    )
 
 
 def test_a_role_held_only_by_the_pull_request_author_is_flagged(pat_fake: FakeGitHub) -> None:
@@ -420,7 +417,7 @@ def test_converted_to_draft_and_ready_again(ready: FakeGitHub) -> None:
     assert draft_head != in_review_head
     assert _history(fake, draft_head) == [("pending", MISSING_ALL)], "the new head carries the status"
     assert any("status becomes Draft" in m.text for m in draft.messages)
-    _no_write(fake, "pull_request", pull_payload(fake, PR, action="converted_to_draft"))
+    assert_rerun_writes_nothing(fake, "pull_request", pull_payload(fake, PR, action="converted_to_draft"))
 
     requested = list(fake.items[PR].requested_reviewers)
     _ready(fake)
@@ -428,7 +425,7 @@ def test_converted_to_draft_and_ready_again(ready: FakeGitHub) -> None:
     assert _history(fake) == [("pending", MISSING_ALL)]
     assert fake.items[PR].requested_reviewers == requested, "nobody asked twice"
     assert len([c for c in fake.comments_on(PR) if is_signoff_comment(c.body)]) == 1
-    _no_write(fake, "pull_request", pull_payload(fake, PR, action="ready_for_review"))
+    assert_rerun_writes_nothing(fake, "pull_request", pull_payload(fake, PR, action="ready_for_review"))
 
 
 def test_converted_to_draft_while_approved_does_not_commit(ready: FakeGitHub) -> None:
@@ -441,7 +438,7 @@ def test_converted_to_draft_while_approved_does_not_commit(ready: FakeGitHub) ->
     assert _doc(fake, BRANCH)[0]["status"] == "In Review"
     assert any("dismiss stale approvals" in m.text for m in report.messages)
     assert _status(fake) == ("pending", "1/4 signed: missing CTO, Lead Engineer, DevOps Lead")
-    _no_write(fake, "pull_request", pull_payload(fake, PR, action="converted_to_draft"))
+    assert_rerun_writes_nothing(fake, "pull_request", pull_payload(fake, PR, action="converted_to_draft"))
 
     fake.reset_counts()
     _ready(fake)
@@ -463,7 +460,7 @@ def test_merge_after_the_frontmatter_was_deleted_by_a_human(ready: FakeGitHub) -
     assert set(meta["signoff"]) == {"incident-commander", "cto", "lead-engineer", "devops-lead"}
     assert "- [x] **CTO**: @bob - 2026-03-15" in body
     assert len(_published_comments(fake)) == 1
-    _no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
 
 
 def test_merge_after_the_sign_off_section_was_removed_says_so(ready: FakeGitHub) -> None:
@@ -480,7 +477,7 @@ def test_merge_after_the_sign_off_section_was_removed_says_so(ready: FakeGitHub)
     meta, body = _doc(fake)
     assert meta["status"] == "Published" and len(meta["signoff"]) == 4
     assert "## Sign-Off" not in body
-    _no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
     said = [m.text for m in sync.messages + report.messages] + [_sticky(fake)] + _published_comments(fake)
     assert any("Sign-Off" in text and ("no " in text.lower() or "missing" in text.lower()) for text in said)
 
@@ -505,7 +502,7 @@ def test_close_on_publish_with_the_incident_already_closed(fake: FakeGitHub) -> 
     assert (incident.state, incident.state_reason) == ("closed", "not_planned"), "a human's reason is kept"
     assert len(_published_comments(fake)) == 1
     assert _doc(fake)[0]["status"] == "Published"
-    _no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
 
 
 def test_incident_reopened_after_publication_stays_open(fake: FakeGitHub) -> None:
@@ -517,9 +514,9 @@ def test_incident_reopened_after_publication_stays_open(fake: FakeGitHub) -> Non
     assert incident.state == "closed"
     incident.state, incident.state_reason = "open", "reopened"  # a human reopens it
 
-    _no_write(fake, "pull_request", payload)
-    _no_write(fake, "workflow_dispatch", _dispatch(fake))
-    _no_write(fake, "issues", issue_payload(fake, INCIDENT, action="edited", changes={}))
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "workflow_dispatch", dispatch_payload(fake))
+    assert_rerun_writes_nothing(fake, "issues", issue_payload(fake, INCIDENT, action="edited", changes={}))
     assert incident.state == "open"
     assert len(_published_comments(fake)) == 1
 
@@ -533,7 +530,7 @@ def test_protected_default_branch_with_the_publish_pull_request_still_open(ready
     run(fake, "pull_request", payload)
     (proposal,) = [p for p in fake.pulls() if p.head == publish_branch(INCIDENT)]
     assert len(_published_comments(fake)) == 1
-    _no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
 
     # While that pull request waits, an admin fixes a typo in the document on main (bypassing protection).
     text = fake.file_text("main", PATH) or ""
@@ -547,10 +544,10 @@ def test_protected_default_branch_with_the_publish_pull_request_still_open(ready
     assert split_frontmatter(fallback)[0]["status"] == "Published"
     assert any(f"#{proposal.number}" in m.text for m in report.messages)
     assert len(_published_comments(fake)) == 1, "no second incident comment"
-    _no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
 
     merge_pull(fake, proposal.number)
-    _no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
     assert _doc(fake)[0]["status"] == "Published"
 
 
@@ -565,7 +562,7 @@ def test_an_old_review_event_rerun_after_the_merge_writes_nothing(ready: FakeGit
     _merge(fake)
     published = fake.file_text("main", PATH)
 
-    _no_write(fake, "pull_request_review", old_payload)
+    assert_rerun_writes_nothing(fake, "pull_request_review", old_payload)
     assert _history(fake, merged_head) == statuses
     assert fake.file_text("main", PATH) == published
     assert len(_published_comments(fake)) == 1
@@ -591,7 +588,7 @@ def test_the_status_description_is_cut_at_140_characters(fake: FakeGitHub) -> No
     review, _ = _review(fake, "alice")
     state, description = _status(fake)
     assert len(description) <= STATUS_DESCRIPTION_LIMIT and description.startswith("1/6 signed: missing")
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
     _review(fake, "bob")
     assert _status(fake) == ("success", "6/6 signed")
 
@@ -620,7 +617,7 @@ def test_role_titles_with_emoji_pipes_and_code_in_the_sticky_and_the_document(fa
     assert len(table) == 5 and all(line.count(" | ") == 3 for line in table[1:]), table
     assert "| CTO \\| CISO | @bob | 2026-03-15 | yes |" in sticky
     assert "| 🚒 Incident Commander | — | — | yes |" in sticky
-    _no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
     for login in ("alice", "erin", "dave"):
         _review(fake, login, at="2026-03-15T10:00:00Z")
@@ -632,7 +629,7 @@ def test_role_titles_with_emoji_pipes_and_code_in_the_sticky_and_the_document(fa
     assert "- [x] **`Lead` Engineer**: @erin - 2026-03-15" in section
     assert "- [x] **DevOps Lead 🛠️**: @dave - 2026-03-15" in section
     assert section.count("- [") == 4, "no role appended twice"
-    _no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
 
 
 def test_a_role_title_ending_in_emphasis_is_published_once(fake: FakeGitHub) -> None:
@@ -647,4 +644,4 @@ def test_a_role_title_ending_in_emphasis_is_published_once(fake: FakeGitHub) -> 
     assert "- [x] **Lead Engineer *(on call)***: @frank - 2026-03-16" in section
     assert len(fake.commit_log("main")) == before + 2, "the merge commit and one publication commit"
     assert len(_published_comments(fake)) == 1
-    _no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)

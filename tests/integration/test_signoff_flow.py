@@ -7,14 +7,23 @@ merged flags, head ref and sha, user; the review's id, lower-case state and auth
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
 import pytest
 from conftest import shared_path
 from fake_github import FakeGitHub, ReviewRecord
-from harness import issue_body, issue_payload, merge_pull, pull_payload, review_payload, run, webhook
+from harness import (
+    assert_rerun_writes_nothing,
+    dispatch_payload,
+    issue_body,
+    issue_payload,
+    merge_pull,
+    pull_payload,
+    review_payload,
+    run,
+    webhook,
+)
 
 from postmortem.document import split_frontmatter
 from postmortem.github_state import git_blob_sha
@@ -105,23 +114,6 @@ def _sticky(fake: FakeGitHub) -> str:
     return comment.body
 
 
-def _rerun_makes_no_write(fake: FakeGitHub, name: str, payload: dict[str, Any]) -> None:
-    fake.reset_counts()
-    report = run(fake, name, payload)
-    assert fake.writes == [], [f"{w.method} {w.path}" for w in fake.writes]
-    assert report.writes == []
-
-
-def _dispatch(fake: FakeGitHub) -> dict[str, Any]:
-    base = webhook("pull_request.opened")
-    return {
-        "inputs": {},
-        "ref": "refs/heads/main",
-        "repository": {**copy.deepcopy(base["repository"]), "default_branch": fake.default_branch},
-        "sender": {"login": "mona", "type": "User"},
-    }
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Leaving draft
 # --------------------------------------------------------------------------------------------------------------
@@ -160,7 +152,7 @@ def test_ready_for_review_commits_in_review_sets_the_status_and_requests_reviewe
     ]
     assert any("In Review" in m.text for m in report.messages)
 
-    _rerun_makes_no_write(fake, "pull_request", pull_payload(fake, PR, action="ready_for_review"))
+    assert_rerun_writes_nothing(fake, "pull_request", pull_payload(fake, PR, action="ready_for_review"))
 
 
 def test_the_incident_handler_still_sees_the_document_untouched(draft: FakeGitHub) -> None:
@@ -188,7 +180,7 @@ def test_converted_to_draft_commits_status_draft(ready: FakeGitHub) -> None:
 
     assert split_frontmatter(fake.file_text(BRANCH, PATH) or "")[0]["status"] == "Draft"
     assert _status(fake) == ("pending", MISSING_ALL)
-    _rerun_makes_no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
 
 
 def test_no_bot_commit_after_approvals(draft: FakeGitHub) -> None:
@@ -233,7 +225,7 @@ def test_each_role_holder_in_turn_moves_pending_to_success(ready: FakeGitHub) ->
         # one status, one comment edit; reads: config, PR, reviews, permissions, team, statuses, comments, file
         assert [w.method for w in fake.writes] == ["POST", "PATCH"]
         assert fake.count("GET") == REVIEW_EVENT_BASE + deciding + 1  # r = reviewers so far, t = 1 team
-        _rerun_makes_no_write(fake, "pull_request_review", review_payload(fake, review))
+        assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
     assert fake.head_sha(PR) == head, "no bot commit on the pull-request branch after approvals"
     assert [s.state for s in fake.statuses_for(head) if s.context == STATUS_CONTEXT] == ["success"] + [
@@ -255,7 +247,7 @@ def test_an_approval_by_someone_holding_no_role_is_named_not_counted(ready: Fake
     assert [w.method for w in fake.writes] == ["PATCH"], (
         "the status did not change: only the comment is edited"
     )
-    _rerun_makes_no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
 
 def test_a_strangers_approval_signs_nothing(ready: FakeGitHub) -> None:
@@ -267,7 +259,7 @@ def test_a_strangers_approval_signs_nothing(ready: FakeGitHub) -> None:
     sticky = _sticky(fake)
     assert "@mallory: no write access to this repository" in sticky
     assert "@eve: no write access to this repository" in sticky
-    _rerun_makes_no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
 
 def test_changes_requested_after_an_approval_un_signs(ready: FakeGitHub) -> None:
@@ -281,7 +273,7 @@ def test_changes_requested_after_an_approval_un_signs(ready: FakeGitHub) -> None
 
     assert _status(fake) == ("pending", MISSING_ALL)
     assert "**Changes requested by:** @alice" in _sticky(fake)
-    _rerun_makes_no_write(fake, "pull_request_review", review_payload(fake, review))
+    assert_rerun_writes_nothing(fake, "pull_request_review", review_payload(fake, review))
 
 
 def test_a_dismissed_approval_un_signs(ready: FakeGitHub) -> None:
@@ -296,7 +288,7 @@ def test_a_dismissed_approval_un_signs(ready: FakeGitHub) -> None:
 
     assert _status(fake) == ("pending", MISSING_ALL)
     assert "| CTO | — |" in _sticky(fake)
-    _rerun_makes_no_write(fake, "pull_request_review", payload)
+    assert_rerun_writes_nothing(fake, "pull_request_review", payload)
 
 
 def test_a_user_holding_two_roles_signs_both(fake: FakeGitHub) -> None:
@@ -347,7 +339,7 @@ def test_a_hand_ticked_box_is_reported_and_does_not_count(ready: FakeGitHub) -> 
     assert _status(fake) == ("pending", MISSING_ALL), "the new head commit gets the status too"
     assert "Ticked by hand in the document: **CTO**" in _sticky(fake)
     assert any("ticked by hand" in m.text for m in report.messages)
-    _rerun_makes_no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
 
 
 def test_without_holders_any_writer_approval_completes(fake: FakeGitHub) -> None:
@@ -438,7 +430,7 @@ def test_merge_publishes_the_document_on_the_default_branch(ready: FakeGitHub) -
     assert [w.method for w in fake.writes] == ["PUT", "POST"]
     assert any("Published" in m.text for m in report.messages)
 
-    _rerun_makes_no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
 
 
 def test_merge_closes_the_incident_when_configured(fake: FakeGitHub) -> None:
@@ -454,9 +446,9 @@ def test_merge_closes_the_incident_when_configured(fake: FakeGitHub) -> None:
     assert incident.state == "closed"
     assert incident.state_reason == "completed"
     assert len(fake.comments_on(INCIDENT)) == 2
-    _rerun_makes_no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
     incident.state = "open"  # a human reopens it: a rerun does not close it again
-    _rerun_makes_no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
 
 
 def test_merge_on_a_protected_default_branch_goes_through_a_pull_request(ready: FakeGitHub) -> None:
@@ -483,13 +475,13 @@ def test_merge_on_a_protected_default_branch_goes_through_a_pull_request(ready: 
     comment = fake.comments_on(INCIDENT)[-1]
     assert f"proposed in #{proposal.number}" in comment.body
 
-    _rerun_makes_no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
     assert len([p for p in fake.pulls() if p.head == fallback]) == 1
 
     # The fallback pull request merged: its own close event is not a post-mortem pull request.
     merge_pull(fake, proposal.number)
-    _rerun_makes_no_write(fake, "pull_request", pull_payload(fake, proposal.number, action="closed"))
-    _rerun_makes_no_write(fake, "pull_request", payload)
+    assert_rerun_writes_nothing(fake, "pull_request", pull_payload(fake, proposal.number, action="closed"))
+    assert_rerun_writes_nothing(fake, "pull_request", payload)
     assert split_frontmatter(fake.file_text("main", PATH) or "")[0]["status"] == "Published"
 
 
@@ -534,7 +526,7 @@ def test_workflow_dispatch_reconciles_every_open_post_mortem(ready: FakeGitHub) 
     fake.add_pull("feature", body="Not a post-mortem.", user="mona")
     fake.reset_counts()
 
-    report = run(fake, "workflow_dispatch", _dispatch(fake))
+    report = run(fake, "workflow_dispatch", dispatch_payload(fake))
 
     assert _status(fake) == ("pending", "2/4 signed: missing CTO, DevOps Lead")
     assert "| Incident Commander | @alice |" in _sticky(fake)
@@ -545,16 +537,16 @@ def test_workflow_dispatch_reconciles_every_open_post_mortem(ready: FakeGitHub) 
     assert len([e for e in mine if e.method == "GET"]) == 9 + 5
     assert report.handler == "action-items, sign-off"
 
-    _rerun_makes_no_write(fake, "workflow_dispatch", _dispatch(fake))
+    assert_rerun_writes_nothing(fake, "workflow_dispatch", dispatch_payload(fake))
 
 
 def test_reconcile_repairs_a_missed_lifecycle_transition(draft: FakeGitHub) -> None:
     fake = draft
     fake.items[PR].draft = False  # marked ready while the workflow was not running
-    run(fake, "schedule", _dispatch(fake))
+    run(fake, "schedule", dispatch_payload(fake))
     assert split_frontmatter(fake.file_text(BRANCH, PATH) or "")[0]["status"] == "In Review"
     assert _status(fake) == ("pending", MISSING_ALL)
-    _rerun_makes_no_write(fake, "schedule", _dispatch(fake))
+    assert_rerun_writes_nothing(fake, "schedule", dispatch_payload(fake))
 
 
 @pytest.mark.parametrize(
