@@ -60,9 +60,13 @@ def issue_payload(
     changes: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An ``issues.<action>`` payload (GitHub's example) describing issue ``number`` as the fake holds it."""
-    base = {"opened": "issues.opened", "edited": "issues.edited", "labeled": "issues.labeled"}.get(
-        action, "issues.opened"
-    )
+    base = {
+        "opened": "issues.opened",
+        "edited": "issues.edited",
+        "labeled": "issues.labeled",
+        "closed": "issues.reopened",  # GitHub publishes no closed example; reopened has the same shape
+        "reopened": "issues.reopened",
+    }.get(action, "issues.opened")
     payload = copy.deepcopy(webhook(base))
     item = fake.items[number]
     payload["action"] = action
@@ -80,10 +84,7 @@ def issue_payload(
     )
     issue["user"].update(login=item.user, type="Bot" if item.user.endswith("[bot]") else "User")
     issue.pop("pull_request", None)
-    payload["sender"]["login"] = sender or item.user
-    payload["sender"]["type"] = "Bot" if (sender or "").endswith("[bot]") else "User"
-    payload["repository"]["full_name"] = fake.repository
-    payload["repository"]["default_branch"] = fake.default_branch
+    _as_in_fake(fake, payload, sender or item.user)
     if label is not None:
         payload["label"] = _label(fake, label)
     if action == "edited":
@@ -141,8 +142,8 @@ def _pull_request_json(fake: FakeGitHub, number: int, base: dict[str, Any]) -> d
 
 
 def _as_in_fake(fake: FakeGitHub, payload: dict[str, Any], sender: str) -> None:
-    payload["repository"]["full_name"] = fake.repository
-    payload["repository"]["default_branch"] = fake.default_branch  # the examples' repository uses "master"
+    """The example payload's repository renamed to the fake's, and its sender to ``sender``."""
+    _repository(payload, fake)
     payload["sender"]["login"] = sender
     payload["sender"]["type"] = "Bot" if sender.endswith("[bot]") else "User"
 
@@ -205,32 +206,8 @@ def _example_repository(fake: FakeGitHub) -> dict[str, Any]:
 def pull_request_payload(
     fake: FakeGitHub, number: int, *, action: str = "ready_for_review", sender: str = "mona"
 ) -> dict[str, Any]:
-    """A ``pull_request.<action>`` payload (GitHub's example) describing pull request ``number`` as the fake holds it."""
-    name = {"synchronize": "pull_request.synchronize", "closed": "pull_request.closed"}.get(
-        action, "pull_request.ready_for_review" if action == "ready_for_review" else "pull_request.opened"
-    )
-    payload = copy.deepcopy(webhook(name))
-    item = fake.items[number]
-    payload["action"] = action
-    payload["number"] = number
-    pull = payload["pull_request"]
-    pull.update(
-        number=number,
-        title=item.title,
-        body=item.body,
-        state=item.state,
-        draft=item.draft,
-        merged=item.merged,
-        merged_at=item.merged_at,
-        closed_at=item.closed_at,
-        html_url=f"https://github.com/{fake.repository}/pull/{number}",
-    )
-    pull["head"].update(ref=item.head, sha=fake.head_sha(number))
-    pull["base"].update(ref=item.base, sha=fake.branches.get(item.base, "0" * 40))
-    _repository(payload, fake)
-    payload["sender"]["login"] = sender
-    payload["sender"]["type"] = "Bot" if sender.endswith("[bot]") else "User"
-    return payload
+    """:func:`pull_payload`, for the action-items tests whose usual event is ``ready_for_review``."""
+    return pull_payload(fake, number, action=action, sender=sender)
 
 
 def push_payload(
@@ -278,24 +255,8 @@ def push_payload(
 def tracking_issue_payload(
     fake: FakeGitHub, number: int, *, action: str, sender: str = "mona"
 ) -> dict[str, Any]:
-    """An ``issues.closed`` / ``issues.reopened`` payload (from GitHub's ``issues.reopened`` example)."""
-    payload = copy.deepcopy(webhook("issues.reopened"))
-    item = fake.items[number]
-    payload["action"] = action
-    payload["issue"].update(
-        number=number,
-        title=item.title,
-        body=item.body,
-        state=item.state,
-        state_reason=item.state_reason,
-        closed_at=item.closed_at,
-        html_url=f"https://github.com/{fake.repository}/issues/{number}",
-        labels=_labels(fake, item.labels),
-    )
-    payload["issue"]["user"].update(login=item.user, type="Bot" if item.user.endswith("[bot]") else "User")
-    _repository(payload, fake)
-    payload["sender"]["login"] = sender
-    return payload
+    """An ``issues.closed`` / ``issues.reopened`` payload for tracking issue ``number``."""
+    return issue_payload(fake, number, action=action, sender=sender)
 
 
 def assert_rerun_writes_nothing(fake: FakeGitHub, name: str, payload: dict[str, Any]) -> None:
