@@ -41,9 +41,10 @@ from harness import (  # noqa: E402
     run,
 )
 
-from postmortem.handlers import action_items, signoff  # noqa: E402
-from postmortem.markers import marker  # noqa: E402
+from postmortem.action_items import handler as action_items  # noqa: E402
+from postmortem.markdown.markers import marker  # noqa: E402
 from postmortem.plan import Plan  # noqa: E402
+from postmortem.signoff import handler as signoff  # noqa: E402
 
 PATH = "postmortems/2025-11-17-bench.md"
 BRANCH = "postmortem/incident-1"

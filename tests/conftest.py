@@ -11,7 +11,7 @@ import pytest
 import responses
 from fake_github import FakeGitHub
 
-from postmortem.gateway import Gateway
+from postmortem.github.client import Gateway
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -10,9 +10,10 @@ from typing import Any
 
 from fake_github import FakeGitHub, LabelRecord
 
+from postmortem.context import Context, load_config
 from postmortem.events import Event
-from postmortem.gateway import Gateway
-from postmortem.handlers import Context, RunReport, load_config, run_event
+from postmortem.github.client import Gateway
+from postmortem.runner import RunReport, run_event
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBHOOKS = FIXTURES / "webhooks"

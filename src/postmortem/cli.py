@@ -97,7 +97,8 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
             raise EventError(f"Cannot read the event payload {event_path}: {error}.") from error
         event = Event.from_payload(event_name, payload, env.get("GITHUB_REPOSITORY") or None)
 
-        from postmortem.handlers import Context, load_config, run_event, select_handler
+        from postmortem.context import Context, load_config
+        from postmortem.runner import run_event, select_handler
 
         if not select_handler(event):
             console.line(f"Nothing to do for {event.describe()}: not an event this action handles.")
@@ -108,7 +109,7 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
             "pass the `github-token` input (default `${{ github.token }}`) to the action.",
         )
         # Imported here so that `preview` and quick no-ops never pay for PyGithub's import.
-        from postmortem.gateway import Gateway
+        from postmortem.github.client import Gateway
 
         gateway = Gateway(
             token=token,
@@ -215,9 +216,9 @@ def _read(path: str, option: str) -> str:
 
 def cmd_preview(args: argparse.Namespace, console: Console) -> int:
     """Render an incident issue (the embedded sample by default) and show the writes a first run makes."""
-    from postmortem.document import render_document
-    from postmortem.form import default_form, parse_form_definition
-    from postmortem.handlers.incident import IncidentState, branch_name, decide, incident_from_payload
+    from postmortem.incident.form import default_form, parse_form_definition
+    from postmortem.incident.handler import IncidentState, branch_name, decide, incident_from_payload
+    from postmortem.incident.render import render_document
 
     try:
         meta, body = _sample_issue()
@@ -245,7 +246,7 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
         document = render_document(
             incident, config, template, template_name=template_path or "postmortem.md.j2"
         )
-        from postmortem.document import document_path
+        from postmortem.incident.render import document_path
 
         state = IncidentState(
             config=config,

@@ -16,13 +16,13 @@ from harness import (
     tracking_issue_payload,
 )
 
-from postmortem.action_items import read_action_items
+from postmortem.action_items import handler
+from postmortem.action_items.table import read_action_items
+from postmortem.action_items.tracking import read_link
 from postmortem.errors import RateLimited
-from postmortem.handlers import action_items as handler
-from postmortem.handlers import signoff
-from postmortem.markers import marker
+from postmortem.markdown.markers import marker
 from postmortem.plan import Plan
-from postmortem.tracking import read_link
+from postmortem.signoff import handler as signoff
 
 PATH = "postmortems/2025-11-17-checkout-api-outage.md"
 BRANCH = "postmortem/incident-1"

@@ -159,7 +159,7 @@ def test_custom_template_with_every_documented_variable_and_filter(tmp_path: Pat
 
 
 def test_readme_documents_every_variable_the_template_gets_and_vice_versa() -> None:
-    from postmortem.document import _VARIABLE_NAMES, FILTERS
+    from postmortem.incident.render import _VARIABLE_NAMES, FILTERS
 
     table = _readme_section("### Custom templates")
     for name in _VARIABLE_NAMES:

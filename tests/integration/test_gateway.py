@@ -13,7 +13,7 @@ from postmortem.errors import (
     ProtectedBranch,
     RateLimited,
 )
-from postmortem.gateway import Gateway, WriteResult, applied_before
+from postmortem.github.client import Gateway, WriteResult, applied_before
 from postmortem.plan import (
     NEW_PULL_REQUEST,
     PULL_REQUEST_LINK,

@@ -26,8 +26,8 @@ from fake_github import FakeGitHub
 from harness import issue_body, issue_payload
 
 from postmortem.cli import main
-from postmortem.github_state import git_blob_sha
-from postmortem.markers import read_marker
+from postmortem.github.models import git_blob_sha
+from postmortem.markdown.markers import read_marker
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"

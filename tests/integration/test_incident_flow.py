@@ -6,10 +6,10 @@ import pytest
 from fake_github import FakeGitHub
 from harness import issue_body, issue_payload, run
 
-from postmortem.document import split_frontmatter
 from postmortem.errors import Conflict, GitHubError, PermissionDenied
-from postmortem.github_state import git_blob_sha
-from postmortem.markers import read_marker
+from postmortem.github.models import git_blob_sha
+from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.markers import read_marker
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"

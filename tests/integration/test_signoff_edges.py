@@ -24,10 +24,10 @@ from harness import (
     run,
 )
 
-from postmortem.document import split_frontmatter
-from postmortem.handlers.signoff import PUBLISHED_MARKER, publish_branch
-from postmortem.markers import has_marker
-from postmortem.signoff import STATUS_CONTEXT, STATUS_DESCRIPTION_LIMIT, is_signoff_comment
+from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.markers import has_marker
+from postmortem.signoff.compute import STATUS_CONTEXT, STATUS_DESCRIPTION_LIMIT, is_signoff_comment
+from postmortem.signoff.handler import PUBLISHED_MARKER, publish_branch
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"

@@ -25,11 +25,11 @@ from harness import (
     webhook,
 )
 
-from postmortem.document import split_frontmatter
-from postmortem.github_state import git_blob_sha
-from postmortem.handlers.signoff import publish_branch
-from postmortem.markers import read_marker
-from postmortem.signoff import STATUS_CONTEXT, is_signoff_comment
+from postmortem.github.models import git_blob_sha
+from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.markers import read_marker
+from postmortem.signoff.compute import STATUS_CONTEXT, is_signoff_comment
+from postmortem.signoff.handler import publish_branch
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"

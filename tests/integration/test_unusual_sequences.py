@@ -26,11 +26,11 @@ from harness import (
     tracking_issue_payload,
 )
 
+from postmortem.action_items.tracking import read_link
 from postmortem.cli import main
-from postmortem.document import split_frontmatter
-from postmortem.markers import read_marker
-from postmortem.signoff import STATUS_CONTEXT
-from postmortem.tracking import read_link
+from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.markers import read_marker
+from postmortem.signoff.compute import STATUS_CONTEXT
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"

@@ -53,12 +53,12 @@ from harness import (
     tracking_issue_payload,
 )
 
-from postmortem.action_items import read_action_items
+from postmortem.action_items.table import read_action_items
+from postmortem.action_items.tracking import read_link
 from postmortem.cli import main
-from postmortem.document import split_frontmatter
-from postmortem.markers import has_marker, read_marker
-from postmortem.signoff import STATUS_CONTEXT, is_signoff_comment
-from postmortem.tracking import read_link
+from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.markers import has_marker, read_marker
+from postmortem.signoff.compute import STATUS_CONTEXT, is_signoff_comment
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"

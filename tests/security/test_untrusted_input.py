@@ -15,14 +15,14 @@ from typing import Any
 from fake_github import FakeGitHub
 from harness import dispatch_payload, issue_body, issue_payload, pull_payload, run, tracking_issue_payload
 
-from postmortem.action_items import read_action_items
+from postmortem.action_items.table import read_action_items
 from postmortem.cli import Console
 from postmortem.config import parse_config
-from postmortem.document import document_path, document_sections, render_document
-from postmortem.form import default_form, parse_incident
-from postmortem.markers import marker
+from postmortem.incident.form import default_form, parse_incident
+from postmortem.incident.render import document_path, document_sections, render_document
+from postmortem.markdown.markers import marker
 from postmortem.plan import Message
-from postmortem.signoff import hand_ticked_roles, has_signoff_section
+from postmortem.signoff.compute import hand_ticked_roles, has_signoff_section
 from postmortem.workflow_commands import output_lines, plain_lines
 
 TITLE = "[Incident]: Umbrella API outage after migration"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from postmortem.action_items import (
+from postmortem.action_items.table import (
     ActionItemsReport,
     CellEdit,
     Status,

@@ -20,7 +20,9 @@ import yaml
 from markdown_it import MarkdownIt
 
 from postmortem.config import Config, Role, SignoffConfig
-from postmortem.document import (
+from postmortem.errors import TemplateError
+from postmortem.incident.model import Incident, TimelineEvent
+from postmortem.incident.render import (
     DocumentError,
     block,
     cell,
@@ -36,8 +38,6 @@ from postmortem.document import (
     template_variables,
     update_frontmatter,
 )
-from postmortem.errors import TemplateError
-from postmortem.incident import Incident, TimelineEvent
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"

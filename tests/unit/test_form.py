@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from postmortem.errors import FormError
-from postmortem.form import (
+from postmortem.incident.form import (
     PROBLEMS_MARKER,
     FormDefinition,
     checked_options,
@@ -27,7 +27,7 @@ from postmortem.form import (
     problems_comment,
     slugify_label,
 )
-from postmortem.incident import Incident
+from postmortem.incident.model import Incident
 
 ROOT = Path(__file__).parents[2]
 SHARED = ROOT.parent / "shared"

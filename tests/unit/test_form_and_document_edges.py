@@ -16,10 +16,9 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from postmortem.action_items import read_action_items
+from postmortem.action_items.table import read_action_items
 from postmortem.config import Config
-from postmortem.document import document_path, document_sections, render_document, slugify
-from postmortem.form import (
+from postmortem.incident.form import (
     FormDefinition,
     checked_options,
     default_form,
@@ -29,8 +28,9 @@ from postmortem.form import (
     parse_time,
     parse_timeline,
 )
-from postmortem.incident import Incident
-from postmortem.signoff import hand_ticked_roles
+from postmortem.incident.model import Incident
+from postmortem.incident.render import document_path, document_sections, render_document, slugify
+from postmortem.signoff.compute import hand_ticked_roles
 
 FORM_PATH = Path(__file__).parents[2] / ".github" / "ISSUE_TEMPLATE" / "incident.yml"
 MD = MarkdownIt("commonmark").enable("table")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postmortem.markers import has_marker, marker, read_marker
+from postmortem.markdown.markers import has_marker, marker, read_marker
 from postmortem.workflow_commands import command, escape_data, output_lines, plain_lines
 
 

@@ -10,8 +10,8 @@ import yaml
 from pydantic import BaseModel
 
 from postmortem.config import Config, parse_config
-from postmortem.document import template_variables
-from postmortem.incident import Incident
+from postmortem.incident.model import Incident
+from postmortem.incident.render import template_variables
 
 ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from postmortem.config import DEFAULT_ROLES, Role
-from postmortem.github_state import Review, TeamMembers
-from postmortem.signoff import (
+from postmortem.github.models import Review, TeamMembers
+from postmortem.signoff.compute import (
     STATUS_CONTEXT,
     SignoffState,
     compute_signoff,

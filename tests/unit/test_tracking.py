@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from postmortem.action_items import Status, read_action_items
-from postmortem.tracking import (
+from postmortem.action_items.table import Status, read_action_items
+from postmortem.action_items.tracking import (
     TITLE_LIMIT,
     IncidentContext,
     closed_status,

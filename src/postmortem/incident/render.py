@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 
 from postmortem.config import Config
 from postmortem.errors import PostmortemError, TemplateError
-from postmortem.incident import Incident
+from postmortem.incident.model import Incident
 
 DEFAULT_TEMPLATE_NAME = "postmortem.md.j2"
 STATUS_DRAFT = "Draft"

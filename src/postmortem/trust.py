@@ -1,6 +1,6 @@
 """What the action may believe: its own comments, issues and pull requests, told apart from anyone else's.
 
-The action finds what it wrote by hidden markers (:mod:`postmortem.markers`). Anyone can type a marker into a
+The action finds what it wrote by hidden markers (:mod:`postmortem.markdown.markers`). Anyone can type a marker into a
 comment, an issue or a fork's pull request, so a marker counts only where the action itself wrote it: by a
 GitHub App bot (``github-actions[bot]`` for ``GITHUB_TOKEN``), or by the configured ``bot_login`` when the
 token is a person's. A post-mortem pull request must also come from a ``postmortem/incident-<N>`` branch of
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Config
-from postmortem.github_state import Comment, Issue, PullRequest
-from postmortem.markers import marker, read_marker
+from postmortem.github.models import Comment, Issue, PullRequest
+from postmortem.markdown.markers import marker, read_marker
 
 DOCUMENT_MARKER = "document"
 _DOCUMENT = re.compile(r"<!--\s*postmortem:document(?:\s+\{.*?\})?\s*-->", re.DOTALL)

@@ -15,15 +15,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Config
-from postmortem.document import (
-    DocumentError,
-    document_path,
-    render_document,
-    split_frontmatter,
-    update_frontmatter,
-)
+from postmortem.context import Context
 from postmortem.errors import FormError, TemplateError
-from postmortem.form import (
+from postmortem.github.models import WRITE_PERMISSIONS, Comment, FileContent, Issue, PullRequest, git_blob_sha
+from postmortem.incident.form import (
     DEFAULT_FORM_PATH,
     FormDefinition,
     default_form,
@@ -31,12 +26,15 @@ from postmortem.form import (
     parse_incident,
     problems_comment,
 )
-from postmortem.github_state import WRITE_PERMISSIONS, Comment, FileContent, Issue, PullRequest, git_blob_sha
-from postmortem.handlers import Context
-from postmortem.handlers.sticky import find_comment, upsert_comment
-from postmortem.handlers.trust import DOCUMENT_MARKER, action_comments, postmortem_ref, with_recorded_sha
-from postmortem.incident import Incident
-from postmortem.markers import marker
+from postmortem.incident.model import Incident
+from postmortem.incident.render import (
+    DocumentError,
+    document_path,
+    render_document,
+    split_frontmatter,
+    update_frontmatter,
+)
+from postmortem.markdown.markers import marker
 from postmortem.plan import (
     NEW_PULL_REQUEST,
     PULL_REQUEST_LINK,
@@ -49,7 +47,9 @@ from postmortem.plan import (
     RequestReviewers,
     UpdatePullRequest,
 )
-from postmortem.signoff import latest_decisive_reviews
+from postmortem.signoff.compute import latest_decisive_reviews
+from postmortem.sticky import find_comment, upsert_comment
+from postmortem.trust import DOCUMENT_MARKER, action_comments, postmortem_ref, with_recorded_sha
 
 HANDLED_ACTIONS = frozenset({"opened", "edited", "labeled", "reopened"})
 LINK_MARKER = "pull-request"
@@ -496,7 +496,7 @@ def handle(ctx: Context) -> Plan:
         and on_branch.sha == git_blob_sha(document)
     ):
         # An earlier run committed this document and stopped before recording it: the head it moved still
-        # needs the sign-off status (handlers.signoff.handle_after_commits).
+        # needs the sign-off status (signoff.handler.handle_after_commits).
         ctx.committed_branches.add(branch)
     decided.messages[:0] = plan.messages
     return decided

@@ -35,9 +35,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from postmortem.config import Role
-from postmortem.document import _code_lines
-from postmortem.github_state import WRITE_PERMISSIONS, Review, TeamMembers, normalize_review_state
-from postmortem.markers import has_marker, marker
+from postmortem.github.models import WRITE_PERMISSIONS, Review, TeamMembers, normalize_review_state
+from postmortem.incident.render import _code_lines
+from postmortem.markdown.markers import has_marker, marker
 
 STATUS_CONTEXT = "postmortem/sign-off"
 COMMENT_KIND = "signoff"

@@ -7,7 +7,7 @@ no-op with a log line.
 While the pull request is open (``pull_request_review`` submitted/dismissed; ``pull_request`` opened, reopened,
 synchronize, ready_for_review, converted_to_draft, edited; ``workflow_dispatch``/``schedule`` for every open
 post-mortem pull request), the sign-off is computed from *all* the reviews (never from the one in the event),
-the reviewers' permissions and the roles' team members (:mod:`postmortem.signoff`), and shown as
+the reviewers' permissions and the roles' team members (:mod:`postmortem.signoff.compute`), and shown as
 
 * the commit status ``postmortem/sign-off`` on the head commit (set only when the latest one differs), and
 * one sticky comment, edited in place (created once the pull request is ready for review, so holders are not
@@ -42,9 +42,9 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Role
-from postmortem.document import DocumentError, split_frontmatter, update_frontmatter
+from postmortem.context import Context, find_document
 from postmortem.errors import NotFound
-from postmortem.github_state import (
+from postmortem.github.models import (
     WRITE_PERMISSIONS,
     Comment,
     CommitStatus,
@@ -56,16 +56,8 @@ from postmortem.github_state import (
     git_blob_sha,
     normalize_review_state,
 )
-from postmortem.handlers import Context, find_document
-from postmortem.handlers.sticky import find_comment, upsert_comment
-from postmortem.handlers.trust import (
-    PostmortemRef,
-    action_comments,
-    incident_of_branch,
-    postmortem_ref,
-    with_recorded_sha,
-)
-from postmortem.markers import marker
+from postmortem.incident.render import DocumentError, split_frontmatter, update_frontmatter
+from postmortem.markdown.markers import marker
 from postmortem.plan import (
     CreateComment,
     Plan,
@@ -75,7 +67,7 @@ from postmortem.plan import (
     UpdateIssue,
     UpdatePullRequest,
 )
-from postmortem.signoff import (
+from postmortem.signoff.compute import (
     COMMENT_KIND,
     STATUS_CONTEXT,
     SignoffState,
@@ -92,6 +84,14 @@ from postmortem.signoff import (
     status_for,
     sticky_comment,
     tick_signoff,
+)
+from postmortem.sticky import find_comment, upsert_comment
+from postmortem.trust import (
+    PostmortemRef,
+    action_comments,
+    incident_of_branch,
+    postmortem_ref,
+    with_recorded_sha,
 )
 
 PUBLISHED_MARKER = "published"

@@ -44,7 +44,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from postmortem.errors import FormError
-from postmortem.incident import FormProblem, Incident, Severity, TimelineEvent
+from postmortem.incident.model import FormProblem, Incident, Severity, TimelineEvent
 
 DEFAULT_FORM_PATH = ".github/ISSUE_TEMPLATE/incident.yml"
 PROBLEMS_MARKER = "<!-- postmortem:form-problems -->"

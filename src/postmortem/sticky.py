@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from postmortem.github_state import Comment
-from postmortem.markers import has_marker
+from postmortem.github.models import Comment
+from postmortem.markdown.markers import has_marker
 from postmortem.plan import CreateComment, Plan, UpdateComment
 
 

@@ -1,7 +1,7 @@
 """Tracking issues of action items: title, body, hidden marker and state mapping. Pure functions, no I/O.
 
 A tracking issue carries ``<!-- postmortem:action-item {"doc": path, "key": key, "incident": N, "fp": …} -->``
-at the top of its body. ``doc`` + ``key`` tie it to its row (see :func:`postmortem.action_items.item_key`), so a
+at the top of its body. ``doc`` + ``key`` tie it to its row (see :func:`postmortem.action_items.table.item_key`), so a
 run finds the issues it created with one listing by label, without the search index and without the table.
 ``fp`` is a fingerprint of the table-owned fields (text, owner, deadline, priority) the body was written from:
 the body is rewritten only when those change, never because the post-mortem's summary was reworded, and a
@@ -18,10 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from postmortem.action_items import ActionItem, Status
-from postmortem.document import split_frontmatter
+from postmortem.action_items.table import ActionItem, Status
 from postmortem.errors import PostmortemError
-from postmortem.markers import marker, read_marker
+from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.markers import marker, read_marker
 
 __all__ = [
     "END_MARKER",

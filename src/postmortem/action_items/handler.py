@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from postmortem.action_items import (
+from postmortem.action_items.table import (
     ActionItem,
     ActionItemsReport,
     CellEdit,
@@ -36,24 +36,7 @@ from postmortem.action_items import (
     set_cells,
     status_cell,
 )
-from postmortem.config import Config
-from postmortem.errors import NotFound, NotText
-from postmortem.github_state import Comment, FileContent, Issue, PullRequest
-from postmortem.handlers import Context, find_document
-from postmortem.handlers.incident import branch_name
-from postmortem.handlers.sticky import find_comment, upsert_comment
-from postmortem.handlers.trust import (
-    PostmortemRef,
-    action_comments,
-    action_issues,
-    postmortem_ref,
-    safe_document_path,
-    written_by_action,
-)
-from postmortem.markers import marker, read_marker
-from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
-from postmortem.signoff import latest_decisive_reviews
-from postmortem.tracking import (
+from postmortem.action_items.tracking import (
     ITEM_MARKER,
     PRIORITY_COLORS,
     IncidentContext,
@@ -66,6 +49,23 @@ from postmortem.tracking import (
     open_status,
     read_link,
     replace_managed,
+)
+from postmortem.config import Config
+from postmortem.context import Context, find_document
+from postmortem.errors import NotFound, NotText
+from postmortem.github.models import Comment, FileContent, Issue, PullRequest
+from postmortem.incident.handler import branch_name
+from postmortem.markdown.markers import marker, read_marker
+from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
+from postmortem.signoff.compute import latest_decisive_reviews
+from postmortem.sticky import find_comment, upsert_comment
+from postmortem.trust import (
+    PostmortemRef,
+    action_comments,
+    action_issues,
+    postmortem_ref,
+    safe_document_path,
+    written_by_action,
 )
 
 __all__ = [

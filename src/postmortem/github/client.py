@@ -1,4 +1,4 @@
-"""The one place that talks to GitHub: reads into :mod:`postmortem.github_state` models, applies a :class:`Plan`.
+"""The one place that talks to GitHub: reads into :mod:`postmortem.github.models` models, applies a :class:`Plan`.
 
 This is the only module importing PyGithub. It uses PyGithub's ``Requester`` (authentication, throttling,
 retries, typed exceptions) and maps the REST JSON itself into the snapshot models, instead of PyGithub's lazy
@@ -60,7 +60,7 @@ from postmortem.errors import (
     ProtectedBranch,
     RateLimited,
 )
-from postmortem.github_state import (
+from postmortem.github.models import (
     Comment,
     CommitStatus,
     DirEntry,

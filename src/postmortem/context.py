@@ -1,0 +1,75 @@
+"""What every handler of one run shares: the event, the gateway, the config, the default branch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
+from postmortem.errors import ConfigError, NotText
+from postmortem.events import Event
+from postmortem.github.client import Gateway
+from postmortem.github.models import FileContent
+from postmortem.incident.render import DocumentError, split_frontmatter
+from postmortem.trust import PostmortemRef
+
+
+@dataclass
+class Context:
+    """What every handler gets: the event, the gateway, the repository's config and default branch."""
+
+    event: Event
+    gateway: Gateway
+    config: Config
+    default_branch: str
+    cache: dict[str, object] = field(default_factory=dict)
+    """Reads that stay valid across the rounds of one run (the form, the template), keyed by the handler."""
+    committed_branches: set[str] = field(default_factory=set)
+    """Branches this run has committed to: their head moved, so a status must go on the new head."""
+    created_branches: set[str] = field(default_factory=set)
+    """Branches this run has created (a brand-new draft has no review to report yet)."""
+
+
+def load_config(gateway: Gateway, default_branch: str, path: str = DEFAULT_CONFIG_PATH) -> Config:
+    """Read and validate the config file from the default branch; no file means the defaults."""
+    file = gateway.get_file(path, default_branch)
+    if file is None and path != DEFAULT_CONFIG_PATH:
+        # Only the default path may be absent: a mistyped `config:` input must not silently drop the roles.
+        raise ConfigError(
+            f"The action's `config` input names {path}, but there is no such file on {default_branch}: fix the "
+            f"path, or remove the input to use {DEFAULT_CONFIG_PATH} (optional)."
+        )
+    return parse_config(file.text if file else None, path)
+
+
+MAX_DOCUMENT_SCAN = 20
+"""Files of the post-mortem folder read at most when looking for a document by its incident number."""
+
+
+def find_document(ctx: Context, ref: PostmortemRef, at: str) -> tuple[str | None, FileContent | None]:
+    """A post-mortem's path and content at ``at`` (a branch or sha): at the marker's path, else (no marker, or
+    the file was renamed or moved) the file of the post-mortem folder, newest names first, whose frontmatter
+    names the incident. ``(marker path or None, None)`` when there is none."""
+    if ref.path is not None:
+        file = ctx.gateway.get_file(ref.path, at)
+        if file is not None:
+            return ref.path, file
+    entries = ctx.gateway.list_directory(ctx.config.directory, at)
+    names = sorted(
+        (e for e in entries if e.type == "file" and e.name.endswith(".md") and e.path != ref.path),
+        key=lambda e: e.name,
+        reverse=True,
+    )
+    for entry in names[:MAX_DOCUMENT_SCAN]:
+        try:
+            file = ctx.gateway.get_file(entry.path, at)
+        except NotText:
+            continue  # not a post-mortem the action could have written
+        if file is None:
+            continue
+        try:
+            meta, _ = split_frontmatter(file.text)
+        except DocumentError:
+            continue
+        if meta.get("incident") == ref.incident:
+            return file.path, file
+    return ref.path, None

@@ -1,0 +1,161 @@
+"""The run loop: pick the handlers for the event, let each decide (pure), apply its plan, report.
+
+Each handler is ``(Context) -> Plan``. :func:`run_event` picks the handlers for the event, applies each plan
+write by write, and asks again while the plan says ``replan`` (a later write needs an earlier one's result).
+A dry run decides once and applies nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from postmortem.action_items import handler as action_items_handler
+from postmortem.context import Context
+from postmortem.errors import Conflict, PostmortemError, RateLimited
+from postmortem.events import Event
+from postmortem.github.apply import apply_plan
+from postmortem.github.client import WriteResult
+from postmortem.incident import handler as incident_handler
+from postmortem.plan import CreateBranch, Message, Plan, PutFile, Write
+from postmortem.signoff import handler as signoff_handler
+
+MAX_ROUNDS = 4
+
+
+class Handler(Protocol):
+    def __call__(self, ctx: Context) -> Plan: ...
+
+
+@dataclass
+class RunReport:
+    """What a run did: the plans it decided, the writes applied, and what it has to say."""
+
+    event: str
+    handler: str | None
+    """The handlers that ran, comma-separated."""
+    plans: list[Plan] = field(default_factory=list)
+    applied: list[WriteResult] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+    dry_run: bool = False
+    errors: list[PostmortemError] = field(default_factory=list)
+    """Handlers that failed; the others still ran (a missing ``statuses`` scope must not stop the action items)."""
+
+    @property
+    def writes(self) -> list[Write]:
+        """Every write decided, in order (for a dry run: what would have been applied)."""
+        return [write for plan in self.plans for write in plan.writes]
+
+
+def select_handler(event: Event) -> list[tuple[str, Handler]]:
+    """The handlers for this event, in the order they run; empty when the action has nothing to do with it.
+
+    Each handler decides for itself (with the config) whether the event concerns it, and says so when not.
+    """
+    # Sign-off runs last where others may commit to a post-mortem branch: its status must be on the final head.
+    if event.name == "issues":
+        return [
+            ("incident", incident_handler.handle),
+            ("action-items", action_items_handler.handle_tracking_issue),
+            ("sign-off", signoff_handler.handle_after_commits),
+        ]
+    if event.name == "pull_request" and event.action == "closed":
+        # Publish first, then write the Issue / Status cells on the published document.
+        return [
+            ("sign-off", signoff_handler.handle_pull_request),
+            ("action-items", action_items_handler.handle_pull_request),
+        ]
+    if event.name == "pull_request":
+        return [
+            ("action-items", action_items_handler.handle_pull_request),
+            ("sign-off", signoff_handler.handle_pull_request),
+        ]
+    if event.name == "pull_request_review":
+        return [("sign-off", signoff_handler.handle_review)]
+    if event.name == "push":
+        return [("action-items", action_items_handler.handle_push)]
+    if event.name in ("workflow_dispatch", "schedule"):
+        return [
+            ("action-items", action_items_handler.handle_reconcile),
+            ("sign-off", signoff_handler.handle_reconcile),
+        ]
+    return []
+
+
+def _not_sent(planned: list[Write], applied: list[WriteResult]) -> str:
+    """What of a plan a stopped run did not send, by kind: ``12 × open issue, 1 × file commit``."""
+    names = {"create_issue": "new issue", "put_file": "file commit", "update_issue": "issue update"}
+    left: dict[str, int] = {}
+    for write in planned:
+        left[write.kind] = left.get(write.kind, 0) + 1
+    for result in applied:
+        if left.get(result.write.kind):
+            left[result.write.kind] -= 1
+    parts = [f"{count} × {names.get(kind, kind.replace('_', ' '))}" for kind, count in left.items() if count]
+    return ", ".join(parts) or "nothing"
+
+
+def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
+    """Run the event's handlers, each until its plan is complete (or once, for a dry run)."""
+    selected = select_handler(ctx.event)
+    report = RunReport(
+        event=ctx.event.describe(), handler=", ".join(name for name, _ in selected) or None, dry_run=dry_run
+    )
+    if not selected:
+        report.messages.append(
+            Message(text=f"Nothing to do for {ctx.event.describe()}: not an event this action handles.")
+        )
+        return report
+    for _name, handler in selected:
+        try:
+            _run_handler(ctx, handler, report, dry_run=dry_run)
+        except RateLimited as error:
+            report.errors.append(error)
+            break  # every further request would hit the same limit
+        except PostmortemError as error:
+            report.errors.append(error)
+    return report
+
+
+def _recorder(ctx: Context, report: RunReport) -> Callable[[WriteResult], None]:
+    def record(result: WriteResult) -> None:
+        report.applied.append(result)
+        if isinstance(result.write, PutFile):
+            ctx.committed_branches.add(result.write.branch)
+        elif isinstance(result.write, CreateBranch):
+            ctx.created_branches.add(result.write.branch)
+
+    return record
+
+
+def _run_handler(ctx: Context, handler: Handler, report: RunReport, *, dry_run: bool) -> None:
+    """One handler's rounds: decide, apply, and decide again while its plan asks to."""
+    for _round in range(MAX_ROUNDS):
+        plan = handler(ctx)
+        report.plans.append(plan)
+        # a later round decides from much the same state: say each thing once
+        report.messages.extend(m for m in plan.messages if m not in report.messages)
+        report.outputs.update(plan.outputs)
+        if dry_run or not plan.writes:
+            break
+        applied_before = len(report.applied)
+        try:
+            created = apply_plan(ctx.gateway, plan, _recorder(ctx, report), report.messages.append)
+        except Conflict as conflict:
+            # a 409 stale sha: the handler re-reads and re-applies its own edits on the fresh file
+            if not plan.retry_on_conflict or _round == MAX_ROUNDS - 1:
+                raise
+            report.messages.append(Message(level="notice", text=f"{conflict} Retrying on the fresh version."))
+            continue
+        except RateLimited as limited:
+            left = _not_sent(plan.writes, report.applied[applied_before:])
+            raise RateLimited(
+                f"{limited} Not sent yet: {left}.", retry_after=limited.retry_after
+            ) from limited
+        if created is not None and created.number is not None:
+            report.outputs["pull-request-number"] = str(created.number)
+            report.outputs["pull-request-url"] = created.url or ""
+        if not plan.replan:
+            break
