@@ -107,6 +107,81 @@ class ActionItemsConfig(_Strict):
         return cleaned
 
 
+COMPLETENESS_RULE_IDS = (
+    "section-missing",
+    "section-order",
+    "placeholder",
+    "template-prompt",
+    "example-block",
+    "summary-empty",
+    "root-cause-empty",
+    "five-whys",
+    "timeline-empty",
+    "time-order",
+    "severity",
+    "action-items-required",
+    "action-item-fields",
+)
+"""The completeness check's rule ids (``postmortem.completeness`` keeps its rules in this order)."""
+_SEVERITY_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,15}$")
+
+
+def _check_rule_ids(value: list[str]) -> list[str]:
+    unknown = [rule for rule in value if rule not in COMPLETENESS_RULE_IDS]
+    if unknown:
+        raise ValueError(
+            f"{', '.join(unknown)} is not a rule id; use one of {', '.join(COMPLETENESS_RULE_IDS)}"
+        )
+    return value
+
+
+class SeverityRule(_Strict):
+    """What the completeness check asks of a post-mortem of one severity."""
+
+    min_action_items: int = Field(
+        0, ge=0, description="Committed action items (not Proposed, not Won't Do) the post-mortem must have."
+    )
+    ignore: list[str] = Field(default_factory=list, description="Rule ids not checked for this severity.")
+
+    @field_validator("ignore")
+    @classmethod
+    def _check_ignore(cls, value: list[str]) -> list[str]:
+        return _check_rule_ids(value)
+
+
+def _default_severity_rules() -> dict[str, SeverityRule]:
+    return {
+        "P0": SeverityRule(min_action_items=1),
+        "P1": SeverityRule(min_action_items=1),
+        "P2": SeverityRule(),
+    }
+
+
+class CompletenessConfig(_Strict):
+    """The completeness check (``postmortem lint`` and the ``postmortem/completeness`` status)."""
+
+    ignore: list[str] = Field(default_factory=list, description="Rule ids not checked at all.")
+    severity_rules: dict[str, SeverityRule] = Field(
+        default_factory=_default_severity_rules,
+        description="The valid severities (the keys) and what each asks for; replaces the default P0/P1/P2.",
+    )
+
+    @field_validator("ignore")
+    @classmethod
+    def _check_ignore(cls, value: list[str]) -> list[str]:
+        return _check_rule_ids(value)
+
+    @field_validator("severity_rules")
+    @classmethod
+    def _check_severities(cls, value: dict[str, SeverityRule]) -> dict[str, SeverityRule]:
+        if not value:
+            raise ValueError("name at least one severity, e.g. P0: {min_action_items: 1}")
+        for key in value:
+            if not _SEVERITY_KEY.match(key):
+                raise ValueError(f"{key!r} is not a severity; use a short name like P1 or SEV2")
+        return value
+
+
 class Config(_Strict):
     """``.github/postmortem.yml``. Every key is optional."""
 
@@ -129,6 +204,7 @@ class Config(_Strict):
     )
     signoff: SignoffConfig = Field(default_factory=SignoffConfig)
     action_items: ActionItemsConfig = Field(default_factory=ActionItemsConfig)
+    completeness: CompletenessConfig = Field(default_factory=CompletenessConfig)
 
     @field_validator("bot_login")
     @classmethod
