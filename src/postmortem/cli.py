@@ -1,4 +1,4 @@
-"""The command line: ``postmortem run`` (in a workflow), ``postmortem preview`` (locally), ``postmortem schema``.
+"""The command line: ``postmortem run`` (in a workflow); ``preview``, ``lint``, ``parse`` (locally); ``schema``.
 
 This and the gateway are the only places that touch the environment and the network. Library errors
 (:class:`PostmortemError`) become one ``::error::`` line and exit code 1; everything else the run has to
@@ -272,6 +272,69 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _lint_paths(paths: Sequence[str]) -> list[Path]:
+    """The files to lint: each file given, and the ``*.md`` files of each folder given (not its README.md,
+    which is the catalogue)."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.md") if p.name.lower() != "readme.md")
+        else:
+            found.append(path)
+    return found
+
+
+def cmd_lint(args: argparse.Namespace, console: Console) -> int:
+    """Check post-mortems for completeness: ``path:line:col: rule-id message``; exit 1 when any has an error."""
+    from postmortem.completeness import check, lint_line
+
+    try:
+        config_path = args.config or (DEFAULT_CONFIG_PATH if Path(DEFAULT_CONFIG_PATH).is_file() else None)
+        config = (
+            parse_config(_read(config_path, "--config"), config_path) if config_path else parse_config(None)
+        )
+        template_path = args.template or (
+            config.template if config.template and Path(config.template).is_file() else None
+        )
+        template = _read(template_path, "--template") if template_path else None
+        documents = [(str(path), _read(str(path), "PATH")) for path in _lint_paths(args.paths)]
+    except PostmortemError as error:
+        print(f"postmortem lint: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    errors = warnings = 0
+    for name, text in documents:
+        for problem in check(text, template=template, config=config.completeness, path=name):
+            print(lint_line(name, problem), file=console.out)
+            if problem.level == "error":
+                errors += 1
+            else:
+                warnings += 1
+    if errors or warnings:
+        print(
+            f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
+            f"in {len(documents)} file{'s' if len(documents) != 1 else ''}",
+            file=sys.stderr,
+        )
+    return EXIT_FAILED if errors else EXIT_OK
+
+
+def cmd_parse(args: argparse.Namespace, console: Console) -> int:
+    """Print ``{"answers": …, "incident": …}`` for a rendered issue body read with an issue form."""
+    from postmortem.incident.answers import parse_result
+    from postmortem.incident.form import default_form, parse_form_definition
+
+    try:
+        form = parse_form_definition(_read(args.form, "--form"), args.form) if args.form else default_form()
+        body = sys.stdin.read() if args.issue == "-" else _read(args.issue, "--issue")
+    except PostmortemError as error:
+        print(f"postmortem parse: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    result = parse_result(form, body, title=args.title)
+    print(json.dumps(result, indent=2, ensure_ascii=False), file=console.out)
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace, console: Console) -> int:
     """Print the config file's JSON Schema."""
     print(json.dumps(config_json_schema(), indent=2, ensure_ascii=False), file=console.out)
@@ -294,6 +357,16 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--config", help=f"a config file like {DEFAULT_CONFIG_PATH}")
     preview.add_argument("--template", help="a custom Jinja2 template")
     sub.add_parser("schema", help="print the JSON Schema of the config file")
+    lint = sub.add_parser("lint", help="check post-mortems for completeness (exit 1 on errors)")
+    lint.add_argument("paths", nargs="+", metavar="PATH", help="post-mortem files, or folders of them")
+    lint.add_argument("--config", help=f"the config file (default: {DEFAULT_CONFIG_PATH} when it exists)")
+    lint.add_argument(
+        "--template", help="the post-mortem template (default: the config's, else the embedded one)"
+    )
+    parse = sub.add_parser("parse", help="print an incident issue's answers and incident fields as JSON")
+    parse.add_argument("--form", help="the issue form (YAML); default: the embedded incident form")
+    parse.add_argument("--issue", required=True, metavar="BODY", help="the rendered issue body; - for stdin")
+    parse.add_argument("--title", help="the issue title (checked against the form's title prefix)")
     return parser
 
 
@@ -311,6 +384,10 @@ def main(
         return cmd_run(args, os.environ if env is None else env, console, pace=pace)
     if args.command == "preview":
         return cmd_preview(args, console)
+    if args.command == "lint":
+        return cmd_lint(args, console)
+    if args.command == "parse":
+        return cmd_parse(args, console)
     return cmd_schema(args, console)
 
 
