@@ -170,6 +170,8 @@ class _Context:
     problems: list[Problem]
     missing: set[str]
     """Heading keys ``section-missing`` reported."""
+    empty: set[int]
+    """Lines of the headings reported empty (their prompt is not reported again)."""
 
     def add(self, rule: str, line: int, message: str, col: int = 1) -> None:
         self.problems.append(Problem(rule=rule, line=line + 1, col=col, message=message, level=LEVELS[rule]))
@@ -247,9 +249,9 @@ def _prompts(ctx: _Context) -> None:
             ),
             None,
         )
-        if prompt is None or _has_content(document, own, ctx.template):
-            continue
         heading = document.headings[index]
+        if prompt is None or heading.line in ctx.empty or _has_content(document, own, ctx.template):
+            continue
         # A parent whose subsections hold the content ("Root Cause Analysis" → "What Happened?").
         parent = index + 1 < len(document.headings) and document.headings[index + 1].level > heading.level
         if parent and _has_content(document, document.section_lines(index), ctx.template):
@@ -271,6 +273,7 @@ def _section_rule(
         return
     heading = ctx.document.headings[index]
     if not _has_content(ctx.document, ctx.document.section_lines(index), ctx.template):
+        ctx.empty.add(heading.line)
         ctx.add(rule, heading.line, f"{name} is empty: write it")
 
 
@@ -417,19 +420,19 @@ def _times(ctx: _Context) -> None:
             )
         else:
             times[name] = parsed
-    for earlier, later in (
-        ("started_at", "detected_at"),
-        ("detected_at", "resolved_at"),
-        ("started_at", "resolved_at"),
-    ):
-        if earlier in times and later in times and times[later] < times[earlier]:
-            line = next((n for n, text in enumerate(ctx.document.lines) if text.startswith(f"{later}:")), 0)
-            ctx.add(
-                "time-order",
-                line,
-                f"{later} ({times[later]:%Y-%m-%d %H:%M}) is before {earlier} ({times[earlier]:%Y-%m-%d %H:%M}): "
-                "correct one of them",
-            )
+    # Like the incident form: one problem per time, the first order it breaks.
+    pairs = (("detected_at", ("started_at",)), ("resolved_at", ("detected_at", "started_at")))
+    for later, earlier_names in pairs:
+        for earlier in earlier_names:
+            if earlier in times and later in times and times[later] < times[earlier]:
+                line = next((n for n, text in enumerate(ctx.document.lines) if text.startswith(f"{later}:")), 0)
+                ctx.add(
+                    "time-order",
+                    line,
+                    f"{later} ({times[later]:%Y-%m-%d %H:%M}) is before {earlier} "
+                    f"({times[earlier]:%Y-%m-%d %H:%M}): correct one of them",
+                )
+                break
 
 
 def _action_items(ctx: _Context, severity: str | None, ignored: set[str]) -> None:
@@ -503,14 +506,15 @@ def check(text: str, *, template: str | None, config: CompletenessConfig, path: 
         text=normalise_newlines(text),
         problems=[],
         missing=set(),
+        empty=set(),
     )
     _sections(ctx)
     _placeholders(ctx)
-    _prompts(ctx)
     _section_rule(ctx, "summary-empty", "Executive Summary", lambda k: "summary" in k, "executive summary")
     _root_cause(ctx)
     _five_whys(ctx)
     _section_rule(ctx, "timeline-empty", "Timeline", lambda k: "timeline" in k, "timeline")
+    _prompts(ctx)
     _times(ctx)
     severity = _severity(ctx)
     if severity is not None:
