@@ -142,9 +142,8 @@ def _is_content(text: str, template: _Template) -> bool:
 
 
 def _has_content(document: Document, lines: Iterable[int], template: _Template) -> bool:
-    headings = {h.line for h in document.headings}
     for number in lines:
-        if number in headings:
+        if number in document.heading_lines:
             continue
         if number in document.code:
             return True
@@ -286,8 +285,11 @@ def _root_cause(ctx: _Context) -> None:
         if label is None or heading_key(label) != "root cause":
             continue
         end = number + 1
-        stop = {h.line for h in document.headings}
-        while end < len(document.lines) and end not in stop and not is_rule(document.lines[end]):
+        while (
+            end < len(document.lines)
+            and end not in document.heading_lines
+            and not is_rule(document.lines[end])
+        ):
             if end not in document.hidden and bold_label(document.lines[end]) is not None:
                 break
             end += 1
@@ -321,9 +323,12 @@ def _five_whys(ctx: _Context) -> None:
         key = heading_key(line)
         if "5 whys" not in key and "five whys" not in key:
             continue
-        stop = {h.line for h in document.headings if h.line > number}
         end = number + 1
-        while end < len(document.lines) and end not in stop and not is_rule(document.lines[end]):
+        while (
+            end < len(document.lines)
+            and end not in document.heading_lines
+            and not is_rule(document.lines[end])
+        ):
             # A new bold label that is not a list item ("**Root Cause**:") ends the analysis.
             line_at = document.lines[end]
             if (
@@ -425,7 +430,9 @@ def _times(ctx: _Context) -> None:
     for later, earlier_names in pairs:
         for earlier in earlier_names:
             if earlier in times and later in times and times[later] < times[earlier]:
-                line = next((n for n, text in enumerate(ctx.document.lines) if text.startswith(f"{later}:")), 0)
+                line = next(
+                    (n for n, text in enumerate(ctx.document.lines) if text.startswith(f"{later}:")), 0
+                )
                 ctx.add(
                     "time-order",
                     line,
@@ -436,6 +443,8 @@ def _times(ctx: _Context) -> None:
 
 
 def _action_items(ctx: _Context, severity: str | None, ignored: set[str]) -> None:
+    if {"action-item-fields", "action-items-required"} <= ignored:
+        return  # Reading the table is the check's most expensive step.
     report = read_action_items(ctx.text)
     committed = [item for item in report.items if item.status not in _NOT_COMMITTED]
     if "action-item-fields" not in ignored:

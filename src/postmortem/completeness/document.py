@@ -102,6 +102,10 @@ class Document:
     code: set[int] = field(default_factory=set)
     """The fenced code lines among ``hidden`` (content of a section, but not checked for placeholders)."""
     headings: list[Heading] = field(default_factory=list)
+    heading_lines: set[int] = field(default_factory=set)
+    section_ends: list[int] = field(default_factory=list)
+    """For each heading, the line its section (with subsections) ends before."""
+    """The 0-based lines of :attr:`headings` (setext underlines not included)."""
 
     def own_lines(self, index: int) -> range:
         """Lines of heading ``index``'s own content: up to the next heading of any level."""
@@ -111,12 +115,7 @@ class Document:
 
     def section_lines(self, index: int) -> range:
         """Lines of heading ``index``'s section with its subsections: up to a heading of the same or a higher level."""
-        level = self.headings[index].level
-        start = self.headings[index].line + 1
-        for later in self.headings[index + 1 :]:
-            if later.level <= level:
-                return range(start, later.line)
-        return range(start, len(self.lines))
+        return range(self.headings[index].line + 1, self.section_ends[index])
 
     def find(self, predicate: Any) -> int | None:
         """Index of the first heading whose key satisfies ``predicate``."""
@@ -224,4 +223,13 @@ def parse(text: str) -> Document:
             continue
         starts_block = stripped[:1] in ("|", ">", "-", "*", "+", "#") or strip_markers(stripped) != stripped
         previous_text = number if stripped and not starts_block else None
+    document.heading_lines = {heading.line for heading in document.headings}
+    # One pass with a stack of open sections: a heading closes every open one of its level or deeper.
+    ends = [len(lines)] * len(document.headings)
+    open_sections: list[int] = []
+    for index, heading in enumerate(document.headings):
+        while open_sections and document.headings[open_sections[-1]].level >= heading.level:
+            ends[open_sections.pop()] = heading.line
+        open_sections.append(index)
+    document.section_ends = ends
     return document
