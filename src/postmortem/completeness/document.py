@@ -227,9 +227,9 @@ def parse(text: str) -> Document:
     # One pass with a stack of open sections: a heading closes every open one of its level or deeper.
     ends = [len(lines)] * len(document.headings)
     open_sections: list[int] = []
-    for index, heading in enumerate(document.headings):
-        while open_sections and document.headings[open_sections[-1]].level >= heading.level:
-            ends[open_sections.pop()] = heading.line
+    for index, found in enumerate(document.headings):
+        while open_sections and document.headings[open_sections[-1]].level >= found.level:
+            ends[open_sections.pop()] = found.line
         open_sections.append(index)
     document.section_ends = ends
     return document
