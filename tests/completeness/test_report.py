@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from postmortem.completeness import STATUS_CONTEXT, Problem, annotations, lint_line, status_for, sticky_line
+from pathlib import Path
+
+from postmortem.completeness import (
+    RULES,
+    STATUS_CONTEXT,
+    Problem,
+    annotations,
+    lint_line,
+    status_for,
+    sticky_line,
+)
 
 
 def problem(
@@ -60,3 +70,10 @@ def test_sticky_line() -> None:
     assert sticky_line([problem(1), problem(2)]) == (
         "⚠️ **Completeness:** 2 problems (see the `postmortem/completeness` check)."
     )
+
+
+def test_the_readme_rules_table_is_the_rules() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Completeness check", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert rows == [f"| `{rule.id}` | {rule.checks} | {rule.level} |" for rule in RULES]
