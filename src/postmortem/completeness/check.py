@@ -126,7 +126,7 @@ def _is_content(text: str, template: _Template) -> bool:
     """Whether a line says something of its own (not blank, a rule, a template line, a placeholder or a label)."""
     if not text.strip() or is_rule(text) or is_table_delimiter(text) or line_key(text) in template.lines:
         return False
-    if line_key(text) in template.prompts or _is_prompt(text):
+    if line_key(text) in template.prompts:
         return False
     for column, inner in reversed(brackets(text)):
         if _is_placeholder(inner, template):
