@@ -278,5 +278,9 @@ def test_check_never_raises_on_markdown_like_text(text: str) -> None:
 def test_an_italic_line_of_ones_own_is_content() -> None:
     summary_start = COMPLETE.index("For 50 minutes")
     summary_end = COMPLETE.index("\n", summary_start)
-    own = COMPLETE[:summary_start] + "*Checkout failed for 50 minutes; a rollback fixed it.*" + COMPLETE[summary_end:]
+    own = (
+        COMPLETE[:summary_start]
+        + "*Checkout failed for 50 minutes; a rollback fixed it.*"
+        + COMPLETE[summary_end:]
+    )
     assert run(own) == []
