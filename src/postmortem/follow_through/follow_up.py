@@ -131,9 +131,9 @@ def set_follow_up_line(text: str, due: date) -> str:
 # ---- the issue ---------------------------------------------------------------------------------------------------
 
 
-def follow_up_title(title: str) -> str:
-    """``30-day follow-up: <title>`` on one line, within GitHub's 256 characters."""
-    text = "30-day follow-up: " + " ".join(title.split())
+def follow_up_title(title: str, days: int = 30) -> str:
+    """``30-day follow-up: <title>`` (the configured days) on one line, within GitHub's 256 characters."""
+    text = f"{days}-day follow-up: " + " ".join(title.split())
     return text if len(text) <= 256 else text[:255] + "…"
 
 
@@ -295,7 +295,7 @@ def decide_follow_up(
         dated = publication.model_copy(update={"follow_up": due})
         writes.append(
             CreateIssue(
-                title=follow_up_title(publication.title),
+                title=follow_up_title(publication.title, config.days),
                 body=follow_up_body(dated, items, similar_since(publication, similar), today),
                 assignees=tuple(dict.fromkeys(a.removeprefix("@") for a in assignees)),
                 labels=(FOLLOW_UP_LABEL,),
