@@ -84,7 +84,8 @@ def _after_time(rest: str) -> str:
     """The text after a line's time, without an optional ``UTC``/``Z`` and one separator (``-``, ``:``, ``|``)."""
     rest = rest.lstrip()
     for zone in ("UTC", "Z"):
-        if rest[: len(zone)].upper() == zone and (len(rest) == len(zone) or rest[len(zone)].isspace()):
+        follows = rest[len(zone) : len(zone) + 1]
+        if rest[: len(zone)].upper() == zone and (not follows or follows.isspace() or follows in _SEPARATORS):
             rest = rest[len(zone) :].lstrip()
             break
     if rest[:1] and rest[0] in _SEPARATORS:
