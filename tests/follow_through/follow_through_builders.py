@@ -37,7 +37,9 @@ def tracking_issue(
         owner=owner,
         owner_login=owner_login,
         deadline=deadline,
-        deadline_text=deadline_text if deadline_text is not None else (deadline.isoformat() if deadline else ""),
+        deadline_text=deadline_text
+        if deadline_text is not None
+        else (deadline.isoformat() if deadline else ""),
         line=0,
         table=0,
         cells=[],

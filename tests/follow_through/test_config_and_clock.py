@@ -9,12 +9,24 @@ import pytest
 from postmortem import clock
 from postmortem.config import Config, parse_config
 from postmortem.errors import ConfigError, GitHubError
-from postmortem.plan import NEW_COMMENT_ID, CreateComment, DeleteComment, Plan, RemoveLabel, UpdateIssue, resolve_new_comment
+from postmortem.plan import (
+    NEW_COMMENT_ID,
+    CreateComment,
+    DeleteComment,
+    Plan,
+    RemoveLabel,
+    UpdateIssue,
+    resolve_new_comment,
+)
 
 
 def test_defaults() -> None:
     config = Config()
-    assert (config.reminders.enabled, config.reminders.due_soon_days, config.reminders.every_days) == (True, 2, 7)
+    assert (config.reminders.enabled, config.reminders.due_soon_days, config.reminders.every_days) == (
+        True,
+        2,
+        7,
+    )
     assert config.reminders.digest is True
     assert (config.follow_up.enabled, config.follow_up.days) == (True, 30)
 
@@ -24,7 +36,10 @@ def test_defaults() -> None:
     [
         ("reminders: {every_days: 0}", "reminders.every_days"),
         ("reminders: {due_soon_days: -1}", "reminders.due_soon_days"),
-        ("reminders: {every_day: 3}", "unknown key; remove it or use one of: enabled, due_soon_days, every_days, digest"),
+        (
+            "reminders: {every_day: 3}",
+            "unknown key; remove it or use one of: enabled, due_soon_days, every_days, digest",
+        ),
         ("follow_up: {days: 0}", "follow_up.days"),
         ("follow_up: {enable: true}", "use one of: enabled, days"),
     ],
@@ -35,8 +50,14 @@ def test_bad_values_name_the_key(text: str, fragment: str) -> None:
 
 
 def test_values_are_read() -> None:
-    config = parse_config("reminders: {due_soon_days: 5, every_days: 3, digest: false}\nfollow_up: {days: 14}")
-    assert (config.reminders.due_soon_days, config.reminders.every_days, config.reminders.digest) == (5, 3, False)
+    config = parse_config(
+        "reminders: {due_soon_days: 5, every_days: 3, digest: false}\nfollow_up: {days: 14}"
+    )
+    assert (config.reminders.due_soon_days, config.reminders.every_days, config.reminders.digest) == (
+        5,
+        3,
+        False,
+    )
     assert config.follow_up.days == 14
 
 

@@ -21,7 +21,9 @@ ITEMS = [
     item(number=2, deadline=date(2026, 4, 29), assignees=("carol",)),  # 2 days late
     item(number=3, deadline=date(2026, 6, 1), assignees=("dave",)),  # not yet due
     item(number=4, deadline=date(2026, 4, 20), assignees=("dave",)),  # 11 days late
-    item(number=5, deadline=None, deadline_text="soon", assignees=(), owner="Payments team", owner_login=None),
+    item(
+        number=5, deadline=None, deadline_text="soon", assignees=(), owner="Payments team", owner_login=None
+    ),
     item(number=6, deadline=date(2026, 3, 1), assignees=("carol",), state="closed"),  # closed: not listed
 ]
 
@@ -42,7 +44,9 @@ def test_grouped_by_owner_most_overdue_first_with_totals() -> None:
 
 
 def test_the_digest_never_mentions_anyone() -> None:
-    hostile = item(number=7, text="ping @everyone and @acme/sre", assignees=(), owner="@mallory", owner_login=None)
+    hostile = item(
+        number=7, text="ping @everyone and @acme/sre", assignees=(), owner="@mallory", owner_login=None
+    )
     body = render_digest([hostile], TODAY)
     assert "@everyone" not in body and "@acme/sre" not in body and "@mallory" not in body
 
@@ -58,7 +62,9 @@ def test_first_run_opens_it_with_its_label() -> None:
 def test_unchanged_content_writes_nothing_changed_content_one_update() -> None:
     existing = digest_issue(render_digest(ITEMS, TODAY))
     assert decide_digest(ITEMS, TODAY, existing) == ([], [])
-    assert decide_digest(ITEMS, TODAY, existing.model_copy(update={"body": existing.body.replace("\n", "\r\n")})) == ([], [])
+    assert decide_digest(
+        ITEMS, TODAY, existing.model_copy(update={"body": existing.body.replace("\n", "\r\n")})
+    ) == ([], [])
     writes, _ = decide_digest(ITEMS[:3], TODAY, existing)
     assert writes == [UpdateIssue(number=99, body=render_digest(ITEMS[:3], TODAY))]
 

@@ -50,9 +50,15 @@ ITEMS = [
     item(number=43, deadline=date(2026, 4, 10), state="closed", state_reason="not_planned"),
 ]
 SIMILAR = [
-    SimilarIncident(title="Checkout latency", link="https://x/a", services=("Checkout-API",), published=date(2026, 4, 2)),
-    SimilarIncident(title="Older checkout", link="https://x/b", services=("checkout-api",), published=date(2026, 3, 1)),
-    SimilarIncident(title="DNS", link="https://x/c", services=("dns",), labels=("network",), published=date(2026, 4, 3)),
+    SimilarIncident(
+        title="Checkout latency", link="https://x/a", services=("Checkout-API",), published=date(2026, 4, 2)
+    ),
+    SimilarIncident(
+        title="Older checkout", link="https://x/b", services=("checkout-api",), published=date(2026, 3, 1)
+    ),
+    SimilarIncident(
+        title="DNS", link="https://x/c", services=("dns",), labels=("network",), published=date(2026, 4, 3)
+    ),
     SimilarIncident(title="P1 elsewhere", link="https://x/d", labels=("p1",), published=date(2026, 4, 4)),
 ]
 
@@ -86,7 +92,14 @@ def decide(today: date, existing: Issue | None, items=ITEMS, labels=(FOLLOW_UP_L
 
 def opened(writes) -> Issue:
     create = next(w for w in writes if isinstance(w, CreateIssue))
-    return Issue(number=77, html_url="https://github.com/acme/shop/issues/77", title=create.title, body=create.body, labels=create.labels, assignees=create.assignees)
+    return Issue(
+        number=77,
+        html_url="https://github.com/acme/shop/issues/77",
+        title=create.title,
+        body=create.body,
+        labels=create.labels,
+        assignees=create.assignees,
+    )
 
 
 def test_not_before_its_date_then_exactly_one_issue() -> None:
@@ -120,41 +133,79 @@ def test_its_table_follows_the_items_and_keeps_ticks_and_notes() -> None:
     assert "**2/3 done**" in writes[0].body
     assert read_checks(writes[0].body)[CHECKS[0]] is True
     assert writes[0].body.endswith("Our notes.")
-    assert decide(date(2026, 4, 20), issue.model_copy(update={"body": writes[0].body}), items=done) == ([], [])
+    assert decide(date(2026, 4, 20), issue.model_copy(update={"body": writes[0].body}), items=done) == (
+        [],
+        [],
+    )
 
 
 def test_never_a_second_issue_when_the_first_is_closed() -> None:
-    issue = opened(decide(date(2026, 4, 19), None)[0]).model_copy(update={"state": "closed", "state_reason": "completed"})
+    issue = opened(decide(date(2026, 4, 19), None)[0]).model_copy(
+        update={"state": "closed", "state_reason": "completed"}
+    )
     assert decide(date(2026, 6, 1), find_follow_up([issue], DOC)) == ([], [])
-    other = Issue(number=5, html_url="u", title="30-day follow-up: other", body='<!-- postmortem:follow-up {"doc":"x.md"} -->')
+    other = Issue(
+        number=5,
+        html_url="u",
+        title="30-day follow-up: other",
+        body='<!-- postmortem:follow-up {"doc":"x.md"} -->',
+    )
     assert find_follow_up([other], DOC) is None
 
 
 def test_disabled_opens_nothing() -> None:
-    writes, _ = decide_follow_up(PUBLICATION, date(2027, 1, 1), FollowUpConfig(enabled=False), None, ITEMS, [], ("a",))
+    writes, _ = decide_follow_up(
+        PUBLICATION, date(2027, 1, 1), FollowUpConfig(enabled=False), None, ITEMS, [], ("a",)
+    )
     assert writes == []
 
 
 CLOSE_CASES = [
-    pytest.param("completed", {"follow_up_done": "2026-04-25"}, "**Reviewed** on 2026-04-25 by @ic-alice", id="completed"),
-    pytest.param("not_planned", {"follow_up_not_planned": "2026-04-25"}, "**Review not done**: closed as not planned", id="not planned"),
-    pytest.param("duplicate", {"follow_up_not_planned": "2026-04-25"}, "**Review not done**: closed as not planned", id="duplicate = not planned"),
+    pytest.param(
+        "completed",
+        {"follow_up_done": "2026-04-25"},
+        "**Reviewed** on 2026-04-25 by @ic-alice",
+        id="completed",
+    ),
+    pytest.param(
+        "not_planned",
+        {"follow_up_not_planned": "2026-04-25"},
+        "**Review not done**: closed as not planned",
+        id="not planned",
+    ),
+    pytest.param(
+        "duplicate",
+        {"follow_up_not_planned": "2026-04-25"},
+        "**Review not done**: closed as not planned",
+        id="duplicate = not planned",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("reason", "frontmatter", "line"), CLOSE_CASES)
-def test_closing_records_the_review_in_the_document(reason: str, frontmatter: dict[str, str], line: str) -> None:
+def test_closing_records_the_review_in_the_document(
+    reason: str, frontmatter: dict[str, str], line: str
+) -> None:
     issue = opened(decide(date(2026, 4, 19), None)[0])
-    body = issue.body.replace(f"- [ ] {CHECKS[0]}", f"- [x] {CHECKS[0]}").replace(f"- [ ] {CHECKS[2]}", f"- [X] {CHECKS[2]}")
+    body = issue.body.replace(f"- [ ] {CHECKS[0]}", f"- [x] {CHECKS[0]}").replace(
+        f"- [ ] {CHECKS[2]}", f"- [X] {CHECKS[2]}"
+    )
     closed = issue.model_copy(update={"body": body, "state": "closed", "state_reason": reason})
     done = closure(closed, "@ic-alice", date(2026, 4, 25))
     assert done is not None
     assert closure_frontmatter(done) == frontmatter
     document = update_frontmatter(record_closure(GOLDEN, done), closure_frontmatter(done))
     assert line in document
-    assert f"- [x] {CHECKS[0]}" in document and f"- [ ] {CHECKS[1]}" in document and f"- [x] {CHECKS[2]}" in document
+    assert (
+        f"- [x] {CHECKS[0]}" in document
+        and f"- [ ] {CHECKS[1]}" in document
+        and f"- [x] {CHECKS[2]}" in document
+    )
     if reason == "completed":
-        assert f"{CHECKS[0]}, {CHECKS[2]}." in document and "[#77](https://github.com/acme/shop/issues/77)" in document
+        assert (
+            f"{CHECKS[0]}, {CHECKS[2]}." in document
+            and "[#77](https://github.com/acme/shop/issues/77)" in document
+        )
     meta, _ = split_frontmatter(document)
     assert closure_recorded(meta)
     assert not closure_recorded(split_frontmatter(GOLDEN)[0])
@@ -165,9 +216,13 @@ def test_closing_records_the_review_in_the_document(reason: str, frontmatter: di
 def test_an_open_issue_has_no_closure_and_a_missing_section_is_added() -> None:
     issue = Issue(number=1, html_url="u", title="t", body="")
     assert closure(issue, "a", date(2026, 4, 25)) is None
-    done = closure(issue.model_copy(update={"state": "closed", "state_reason": "completed"}), "a", date(2026, 4, 25))
+    done = closure(
+        issue.model_copy(update={"state": "closed", "state_reason": "completed"}), "a", date(2026, 4, 25)
+    )
     assert done is not None
-    assert record_closure("# T\n", done).endswith("## Follow-Up Review\n\n**Reviewed** on 2026-04-25 by @a in [#1](u): no check ticked.\n")
+    assert record_closure("# T\n", done).endswith(
+        "## Follow-Up Review\n\n**Reviewed** on 2026-04-25 by @a in [#1](u): no check ticked.\n"
+    )
 
 
 def test_title_is_one_line_and_bounded() -> None:

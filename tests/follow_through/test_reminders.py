@@ -142,7 +142,9 @@ def test_deadline_moved_later_after_a_reminder_removes_the_label() -> None:
     assert OVERDUE_LABEL in issue.labels
     # the table's row moves the deadline; the action-items feature rewrites the managed part and keeps the tail
     moved = tracking_issue(deadline=today + timedelta(days=14), labels=issue.labels)
-    tail = issue.body[issue.body.index("<!-- postmortem:action-item-end -->") + len("<!-- postmortem:action-item-end -->") :]
+    tail = issue.body[
+        issue.body.index("<!-- postmortem:action-item-end -->") + len("<!-- postmortem:action-item-end -->") :
+    ]
     moved = moved.model_copy(update={"body": moved.body + tail})
     writes, _ = run([moved], today + timedelta(days=1))
     assert writes == [RemoveLabel(number=41, label=OVERDUE_LABEL)]
@@ -152,7 +154,9 @@ def test_deadline_moved_later_after_a_reminder_removes_the_label() -> None:
 
 
 def test_closed_issue_loses_the_label_and_gets_no_reminder() -> None:
-    issue = tracking_issue(deadline=DEADLINE, labels=("action-item", "overdue"), state="closed", state_reason="completed")
+    issue = tracking_issue(
+        deadline=DEADLINE, labels=("action-item", "overdue"), state="closed", state_reason="completed"
+    )
     writes, _ = run([issue], DEADLINE + timedelta(days=30))
     assert writes == [RemoveLabel(number=41, label=OVERDUE_LABEL)]
     clean = tracking_issue(deadline=DEADLINE, state="closed")
@@ -171,14 +175,20 @@ def test_unreadable_deadline_is_reported_never_guessed() -> None:
 
 def test_the_overdue_label_is_created_with_a_colour_when_missing() -> None:
     found = item(deadline=DEADLINE)
-    writes, _ = decide_reminders([found], DEADLINE + timedelta(days=1), CONFIG, MENTIONS, repository_labels=())
+    writes, _ = decide_reminders(
+        [found], DEADLINE + timedelta(days=1), CONFIG, MENTIONS, repository_labels=()
+    )
     assert isinstance(writes[0], CreateLabel) and writes[0].name == "overdue" and writes[0].color == "b60205"
-    writes, _ = decide_reminders([found], DEADLINE + timedelta(days=1), CONFIG, MENTIONS, repository_labels=("Overdue",))
+    writes, _ = decide_reminders(
+        [found], DEADLINE + timedelta(days=1), CONFIG, MENTIONS, repository_labels=("Overdue",)
+    )
     assert not any(isinstance(w, CreateLabel) for w in writes)
 
 
 def test_disabled_writes_nothing() -> None:
-    writes, messages = run([tracking_issue(deadline=DEADLINE)], DEADLINE + timedelta(days=3), RemindersConfig(enabled=False))
+    writes, messages = run(
+        [tracking_issue(deadline=DEADLINE)], DEADLINE + timedelta(days=3), RemindersConfig(enabled=False)
+    )
     assert (writes, messages) == ([], [])
 
 
@@ -188,7 +198,10 @@ MENTION_CASES = [
     pytest.param(("carol", "dave"), Mentions(commanders=("ic",)), "@carol @dave", id="assignees"),
     pytest.param((), Mentions(commanders=("ic", "ic2")), "@ic @ic2", id="no assignee: commanders"),
     pytest.param(
-        (), Mentions(commanders=("ic",), unreadable_teams=("acme/sre",)), "@ic `acme/sre`", id="unreadable team: no @"
+        (),
+        Mentions(commanders=("ic",), unreadable_teams=("acme/sre",)),
+        "@ic `acme/sre`",
+        id="unreadable team: no @",
     ),
     pytest.param((), Mentions(unreadable_teams=("acme/sre",)), "`acme/sre`", id="only a team it cannot read"),
     pytest.param((), Mentions(authors={12: "octocat"}), "@octocat", id="no commander: the author"),
@@ -204,7 +217,9 @@ def test_who_is_mentioned(assignees: tuple[str, ...], mentions: Mentions, expect
 
 def test_owner_cell_text_never_becomes_a_mention() -> None:
     # an owner written as text in the table (not a login the action resolved) and no assignee
-    issue = tracking_issue(deadline=DEADLINE, owner="@mallory please ping @everyone", owner_login=None, assignees=())
+    issue = tracking_issue(
+        deadline=DEADLINE, owner="@mallory please ping @everyone", owner_login=None, assignees=()
+    )
     writes, _ = run([issue], DEADLINE + timedelta(days=1), mentions=Mentions())
     body = next(w.body for w in writes if isinstance(w, CreateComment))
     assert "@mallory" not in body and "@everyone" not in body
@@ -244,7 +259,9 @@ def test_record_is_backward_compatible_and_bounded() -> None:
 
 
 def test_placeholder_is_resolved_to_the_new_comment() -> None:
-    body = with_records("x", (ReminderRecord(on=DEADLINE, kind="overdue", deadline=DEADLINE),), NEW_COMMENT_ID)
+    body = with_records(
+        "x", (ReminderRecord(on=DEADLINE, kind="overdue", deadline=DEADLINE),), NEW_COMMENT_ID
+    )
     write = resolve_new_comment(UpdateIssue(number=41, body=body), {41: 777})
     assert isinstance(write, UpdateIssue) and write.body is not None
     found = tracked_item(tracking_issue(extra_body=write.body.removeprefix("x")))

@@ -14,6 +14,7 @@ from postmortem.follow_through.timeline import (
     comment_events,
     issue_events,
     merge_timeline,
+    missing_entries,
     rows_to_paste,
     severity_of_label,
     split_action,
@@ -39,9 +40,19 @@ LINE_CASES = [
     pytest.param("23:50 late night", (at(13, 23, 50), "late night", ""), id="late: the day before"),
     pytest.param("2026-03-12 08:00 early signs", (at(12, 8, 0), "early signs", ""), id="dated"),
     pytest.param("2026-03-12T08:00 early", (at(12, 8, 0), "early", ""), id="dated with T"),
-    pytest.param("10:20 error rate 30% -> rolled back v1.2.3", (at(14, 10, 20), "error rate 30%", "rolled back v1.2.3"), id="action"),
-    pytest.param("10:20 failover → moved traffic", (at(14, 10, 20), "failover", "moved traffic"), id="unicode arrow"),
-    pytest.param("10:20 traffic us-east->us-west", (at(14, 10, 20), "traffic us-east->us-west", ""), id="unspaced arrow is text"),
+    pytest.param(
+        "10:20 error rate 30% -> rolled back v1.2.3",
+        (at(14, 10, 20), "error rate 30%", "rolled back v1.2.3"),
+        id="action",
+    ),
+    pytest.param(
+        "10:20 failover → moved traffic", (at(14, 10, 20), "failover", "moved traffic"), id="unicode arrow"
+    ),
+    pytest.param(
+        "10:20 traffic us-east->us-west",
+        (at(14, 10, 20), "traffic us-east->us-west", ""),
+        id="unspaced arrow is text",
+    ),
     pytest.param("10:20 a -> b -> c", (at(14, 10, 20), "a", "b -> c"), id="first arrow splits"),
     pytest.param("10:15", None, id="time without text"),
     pytest.param("25:00 impossible", None, id="impossible hour"),
@@ -122,14 +133,25 @@ def test_resolution(sequence: list[tuple[str, str]], form_resolved: bool, resolv
 
 @pytest.mark.parametrize(
     ("label", "level"),
-    [("P0", "P0"), ("p2", "P2"), ("sev-1", "P1"), ("severity: P1", "P1"), ("SEV2", "P2"), ("P3", None), ("api", None), ("help", None)],
+    [
+        ("P0", "P0"),
+        ("p2", "P2"),
+        ("sev-1", "P1"),
+        ("severity: P1", "P1"),
+        ("SEV2", "P2"),
+        ("P3", None),
+        ("api", None),
+        ("help", None),
+    ],
 )
 def test_severity_labels(label: str, level: str | None) -> None:
     assert severity_of_label(label) == level
 
 
 def test_merge_is_chronological_without_duplicates_and_dates_other_days() -> None:
-    form, _ = parse_timeline("10:15 Deploy started\n10:40 Rollback -> reverted v2\nStatus page updated", at(14, 10, 0))
+    form, _ = parse_timeline(
+        "10:15 Deploy started\n10:40 Rollback -> reverted v2\nStatus page updated", at(14, 10, 0)
+    )
     extra = [
         TimelineEntry(at=at(14, 10, 15), text="deploy  STARTED", by="@alice"),  # same minute, same text
         TimelineEntry(at=at(14, 10, 20), text="Errors spike", by="@alice"),
@@ -150,12 +172,16 @@ def test_merge_is_chronological_without_duplicates_and_dates_other_days() -> Non
 
 
 def test_rows_to_paste_cannot_mention_through_user_text() -> None:
-    rows = rows_to_paste([TimelineEntry(at=at(14, 10, 0), time_text="10:00", text="ping @everyone | x", by="@alice")])
+    rows = rows_to_paste(
+        [TimelineEntry(at=at(14, 10, 0), time_text="10:00", text="ping @everyone | x", by="@alice")]
+    )
     assert rows == ["| 10:00 | ping @\u200beveryone \\| x |  | @alice |"]
 
 
 def test_the_form_accepts_the_action_syntax_too() -> None:
-    form, invalid = parse_timeline("10:15 Errors -> paged on-call\n10:20 us-east->us-west\nno time -> still split", at(14, 10, 0))
+    form, invalid = parse_timeline(
+        "10:15 Errors -> paged on-call\n10:20 us-east->us-west\nno time -> still split", at(14, 10, 0)
+    )
     assert invalid == []
     assert [(e.text, e.action) for e in form] == [
         ("Errors", "paged on-call"),
@@ -176,13 +202,21 @@ lines = st.text(alphabet=st.sampled_from(list("0123456789:- >→`~\nUTCZa@|T\t")
 
 
 @settings(max_examples=300, deadline=None)
-@given(body=lines, created=st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2099, 1, 1), timezones=st.just(UTC)))
+@given(
+    body=lines,
+    created=st.datetimes(
+        min_value=datetime(2000, 1, 2), max_value=datetime(2099, 1, 1), timezones=st.just(UTC)
+    ),
+)
 def test_any_comment_gives_well_formed_events(body: str, created: datetime) -> None:
     for event in comment_events(body, "alice", created):
         assert event.text and event.text == event.text.strip() and "\n" not in event.text
         assert event.at is not None and event.by == "@alice"
         # a bare time is never after the comment
-        if not any(line.strip().lstrip("-*+ ").startswith(event.at.strftime("%Y-%m-%d")) for line in body.splitlines()):
+        if not any(
+            line.strip().lstrip("-*+ ").startswith(event.at.strftime("%Y-%m-%d"))
+            for line in body.splitlines()
+        ):
             assert event.at <= created
 
 
@@ -191,9 +225,13 @@ def test_any_comment_gives_well_formed_events(body: str, created: datetime) -> N
     hour=st.integers(0, 23),
     minute=st.integers(0, 59),
     text=st.text(min_size=1, max_size=40).filter(lambda t: t.strip() and "\n" not in t and "\r" not in t),
-    created=st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2099, 1, 1), timezones=st.just(UTC)),
+    created=st.datetimes(
+        min_value=datetime(2000, 1, 2), max_value=datetime(2099, 1, 1), timezones=st.just(UTC)
+    ),
 )
-def test_a_bare_time_takes_the_latest_date_not_after_the_comment(hour: int, minute: int, text: str, created: datetime) -> None:
+def test_a_bare_time_takes_the_latest_date_not_after_the_comment(
+    hour: int, minute: int, text: str, created: datetime
+) -> None:
     found = comment_events(f"{hour:02d}:{minute:02d} x{text}", "alice", created)
     assert len(found) == 1
     moment = found[0].at
@@ -202,7 +240,9 @@ def test_a_bare_time_takes_the_latest_date_not_after_the_comment(hour: int, minu
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 23), st.integers(0, 59), st.sampled_from(["a", "b", "c"])), max_size=12))
+@given(
+    st.lists(st.tuples(st.integers(0, 23), st.integers(0, 59), st.sampled_from(["a", "b", "c"])), max_size=12)
+)
 def test_merge_keeps_every_distinct_event_once_in_order(rows: list[tuple[int, int, str]]) -> None:
     extra = [TimelineEntry(at=at(14, h, m), text=t) for h, m, t in rows]
     merged = merge_timeline([], extra + extra, date(2026, 3, 14))
@@ -215,3 +255,14 @@ def test_long_hostile_line_is_handled_in_linear_time() -> None:
     body = "10:15" + " " * 50_000 + "-" * 50_000 + " -> " * 10_000 + "\n" + "1" * 100_000
     found = comment_events(body, "alice", CREATED)
     assert len(found) == 1 and found[0].text.startswith("-")
+
+
+def test_missing_entries_of_an_edited_document() -> None:
+    document = (
+        "| Time (UTC) | Event | Action Taken | By Whom |\n|---|---|---|---|\n| 10:15 | Deploy started | | |\n"
+    )
+    entries = [
+        TimelineEntry(at=at(14, 10, 15), time_text="10:15", text="Deploy  started"),
+        TimelineEntry(at=at(14, 10, 20), time_text="10:20", text="Errors spike", by="@alice"),
+    ]
+    assert [e.text for e in missing_entries(document, entries)] == ["Errors spike"]

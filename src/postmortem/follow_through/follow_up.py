@@ -56,6 +56,67 @@ class Publication(BaseModel):
     """The ``follow_up`` date of the frontmatter (None: compute it from ``published``)."""
 
 
+def _services(body: str) -> tuple[str, ...]:
+    """The ``**Services Impacted**:`` answer of a document: its nested list items, else its comma-separated text."""
+    lines = body.splitlines()
+    for index, line in enumerate(lines):
+        head, found, rest = line.partition("**Services Impacted**")
+        if not found or head.strip() not in ("", "-", "*", "+"):
+            continue
+        inline = rest.lstrip(":").strip()
+        if inline and not inline.startswith("["):  # "[List affected features]" is the template's placeholder
+            return tuple(part.strip() for part in inline.split(",") if part.strip())
+        items: list[str] = []
+        for nested in lines[index + 1 :]:
+            if not nested.startswith((" ", "\t")) or not nested.strip():
+                break
+            item = nested.strip()
+            if item[:1] in "-*+" and item[1:2] == " ":
+                items.append(item[2:].strip())
+        return tuple(items)
+    return ()
+
+
+def publication_from_document(
+    doc: str,
+    meta: dict[str, Any],
+    body: str,
+    *,
+    doc_url: str = "",
+    pull_request: int | None = None,
+    labels: Sequence[str] = (),
+) -> Publication | None:
+    """A published document as a :class:`Publication` (None while it is not published).
+
+    ``meta``/``body``: the document split by ``incident.render.split_frontmatter``. ``labels``: the incident
+    issue's labels, for "similar incidents" (the shell drops the incident label itself).
+    """
+    published = meta.get("published")
+    try:
+        day = published if isinstance(published, date) else date.fromisoformat(str(published)[:10])
+    except ValueError:
+        return None
+    follow = meta.get("follow_up")
+    try:
+        follow_day = (
+            follow if isinstance(follow, date) else date.fromisoformat(str(follow)) if follow else None
+        )
+    except ValueError:
+        follow_day = None
+    incident = meta.get("incident")
+    return Publication(
+        doc=doc,
+        doc_url=doc_url,
+        title=str(meta.get("title") or doc),
+        published=day,
+        pull_request=pull_request,
+        incident=incident if isinstance(incident, int) else None,
+        services=_services(body),
+        labels=tuple(labels),
+        follow_up=follow_day,
+    )
+
+
 class SimilarIncident(BaseModel):
     """Another post-mortem, a candidate for "similar incidents since"."""
 
@@ -79,6 +140,17 @@ class Closure(BaseModel):
     closed_on: date
     outcome: Literal["completed", "not_planned"]
     checks: tuple[tuple[str, bool], ...] = ()
+
+
+def as_similar(publication: Publication) -> SimilarIncident:
+    """A publication as a candidate for other post-mortems' "similar incidents since"."""
+    return SimilarIncident(
+        title=publication.title,
+        link=publication.doc_url or publication.doc,
+        services=publication.services,
+        labels=publication.labels,
+        published=publication.published,
+    )
 
 
 # ---- the date ----------------------------------------------------------------------------------------------------

@@ -239,3 +239,20 @@ def rows_to_paste(entries: Sequence[TimelineEntry]) -> list[str]:
         f"| {entry.time_text} | {_cell(entry.text)} | {_cell(entry.action)} | {entry.by} |"
         for entry in entries
     ]
+
+
+def missing_entries(document: str, entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
+    """The entries a human-edited document's timeline does not show yet (by time and event text), for the
+    sticky comment that lists rows to paste when the document can no longer be regenerated."""
+    present: set[tuple[str, str]] = set()
+    for line in document.splitlines():
+        if not line.startswith("|"):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 2:
+            present.add((cells[0], " ".join(cells[1].replace("\\", "").split()).casefold()))
+    return [
+        entry
+        for entry in entries
+        if (entry.time_text, " ".join(entry.text.replace("|", "").split()).casefold()) not in present
+    ]
