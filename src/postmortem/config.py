@@ -237,7 +237,9 @@ class RemindersConfig(_Strict):
 class FollowUpConfig(_Strict):
     """The follow-up review opened some days after publication."""
 
-    enabled: bool = Field(True, description="Record a follow-up date on publication and open the review issue.")
+    enabled: bool = Field(
+        True, description="Record a follow-up date on publication and open the review issue."
+    )
     days: int = Field(30, ge=1, le=3650, description="Days from publication to the follow-up review.")
 
 
