@@ -272,3 +272,10 @@ def test_hand_edited_record_is_ignored_not_guessed() -> None:
     body = '\n<!-- postmortem:action-item-reminders {"sent":[{"on":"soon","kind":"overdue","deadline":"x"},{"on":"2026-04-02","kind":"overdue","deadline":"2026-04-01","comment":5}]} -->'
     found = item(extra_body=body)
     assert [r.comment for r in found.reminders] == [5]
+
+
+def test_a_hand_edited_marker_cannot_smuggle_a_mention_into_a_reminder() -> None:
+    issue = tracking_issue(deadline=DEADLINE, doc="x` @everyone `y.md")
+    writes, _ = run([issue], DEADLINE + timedelta(days=1))
+    body = next(w.body for w in writes if isinstance(w, CreateComment))
+    assert "@everyone" not in body and "@carol" in body

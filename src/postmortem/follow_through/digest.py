@@ -23,7 +23,7 @@ NOBODY = "Nobody assigned"
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|").replace("@", "@\u200b")
+    return " ".join(text.split()).replace("|", "\\|").replace("`", "'").replace("@", "@\u200b")
 
 
 def owner_of(item: TrackedItem) -> str:

@@ -237,7 +237,7 @@ def similar_since(publication: Publication, candidates: Iterable[SimilarIncident
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|").replace("@", "@\u200b")
+    return " ".join(text.split()).replace("|", "\\|").replace("`", "'").replace("@", "@\u200b")
 
 
 def _status(item: TrackedItem) -> str:
@@ -316,9 +316,9 @@ def follow_up_body(
         lines.append("None published since with the same services impacted or labels.")
     lines += ["", "### Links", ""]
     lines.append(
-        f"- Post-mortem: [`{publication.doc}`]({publication.doc_url})"
+        f"- Post-mortem: [`{_cell(publication.doc)}`]({publication.doc_url})"
         if publication.doc_url
-        else f"- Post-mortem: `{publication.doc}`"
+        else f"- Post-mortem: `{_cell(publication.doc)}`"
     )
     if publication.pull_request is not None:
         lines.append(f"- Reviewed in #{publication.pull_request}")

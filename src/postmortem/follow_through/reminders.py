@@ -77,6 +77,11 @@ def mention_line(item: TrackedItem, mentions: Mentions) -> str:
     return " ".join(dict.fromkeys(people))
 
 
+def _inert(text: str) -> str:
+    """Text from an issue body made inert in a comment: one line, no code-span breakout, no mention."""
+    return " ".join(text.split()).replace("`", "'").replace("@", "@\u200b")
+
+
 def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
@@ -86,7 +91,8 @@ def reminder_body(item: TrackedItem, kind: str, today: date, mentions: Mentions)
     assert item.deadline is not None
     who = mention_line(item, mentions) or "Nobody is assigned:"
     days = (item.deadline - today).days
-    where = f"[`{item.doc}`]({item.doc_url})" if item.doc_url else f"`{item.doc}`"
+    doc = _inert(item.doc)
+    where = f"[`{doc}`]({_inert(item.doc_url)})" if item.doc_url else f"`{doc}`"
     if kind == "overdue":
         when = f"was due on **{item.deadline.isoformat()}** and is **{_days(-days)} overdue**."
     elif days == 0:
