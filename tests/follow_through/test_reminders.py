@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 from follow_through_builders import DOC, applied, item, tracking_issue
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from postmortem.config import RemindersConfig
 from postmortem.follow_through.items import REMINDERS_MARKER, ReminderRecord, tracked_item, with_records
@@ -279,3 +281,46 @@ def test_a_hand_edited_marker_cannot_smuggle_a_mention_into_a_reminder() -> None
     writes, _ = run([issue], DEADLINE + timedelta(days=1))
     body = next(w.body for w in writes if isinstance(w, CreateComment))
     assert "@everyone" not in body and "@carol" in body
+
+
+# ---- properties over many days ------------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(0, 9), st.one_of(st.none(), st.integers(-20, 20))), min_size=1, max_size=12
+    ),
+    every=st.integers(1, 10),
+    soon=st.integers(0, 5),
+)
+def test_any_history_keeps_one_comment_and_reruns_write_nothing(
+    steps: list[tuple[int, int | None]], every: int, soon: int
+) -> None:
+    """Days pass (0–9 at a time); sometimes the row's deadline moves. Whatever happens: a rerun the same day
+    writes nothing, the issue keeps at most one reminder comment, and it is labelled exactly when overdue."""
+    config = RemindersConfig(every_days=every, due_soon_days=soon)
+    issue = tracking_issue(deadline=DEADLINE)
+    today = DEADLINE - timedelta(days=10)
+    alive: set[int] = set()
+    next_id = 1
+    for advance, move in steps:
+        today += timedelta(days=advance)
+        if move is not None:  # the action-items feature rewrites the managed part, the tail stays
+            end = "<!-- postmortem:action-item-end -->"
+            tail = issue.body[issue.body.index(end) + len(end) :]
+            fresh = tracking_issue(deadline=today + timedelta(days=move), labels=issue.labels)
+            issue = fresh.model_copy(update={"body": fresh.body + tail})
+        writes, _ = run([issue], today, config)
+        for write in writes:
+            if isinstance(write, CreateComment):
+                alive.add(next_id)
+            elif isinstance(write, DeleteComment):
+                alive.discard(write.comment_id)
+        issue = apply(issue, writes, next_id)
+        next_id += 1
+        assert run([issue], today, config)[0] == []
+        assert len(alive) <= 1
+        found = tracked_item(issue)
+        assert found is not None and found.deadline is not None
+        assert (OVERDUE_LABEL in issue.labels) == (found.deadline < today)
