@@ -114,7 +114,9 @@ def test_not_before_its_date_then_exactly_one_issue() -> None:
         assert f"- [ ] {check}" in create.body
     assert "**1/3 done**" in create.body
     assert "| #41 |" in create.body and "🟢 Done" in create.body and "⚪ Won't Do" in create.body
-    assert "**18 days**" in create.body  # #41 is 18 days late on 2026-04-19
+    assert "| 2026-04-01 | ⚠️ yes |" in create.body  # #41 is late on 2026-04-19
+    # a day later nothing changed but the count of days: no rewrite
+    assert decide(date(2026, 4, 20), opened(writes)) == ([], [])
     assert "[Checkout latency](https://x/a)" in create.body and "DNS" not in create.body
     assert DOC_URL in create.body and "Reviewed in #13" in create.body
     # the rerun the same day finds it (in a state=all listing of the label) and writes nothing

@@ -256,10 +256,8 @@ def items_table(items: Sequence[TrackedItem], today: date) -> list[str]:
         return [*lines, "This post-mortem has no tracked action items."]
     lines += ["| Issue | Action item | Status | Owner | Deadline | Overdue |", "|---|---|---|---|---|---|"]
     for item in sorted(items, key=lambda i: i.number):
-        late = ""
-        if item.state == "open" and item.deadline is not None and item.deadline < today:
-            days = (today - item.deadline).days
-            late = f"**{days} day{'s' if days != 1 else ''}**"
+        # a flag, not a count of days: the table is rewritten when items change, not every day
+        late = "⚠️ yes" if item.state == "open" and item.deadline is not None and item.deadline < today else ""
         owner = item.assignees[0] if item.assignees else item.owner
         deadline = item.deadline.isoformat() if item.deadline else _cell(item.deadline_text) or "none"
         lines.append(
