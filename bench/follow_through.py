@@ -42,7 +42,9 @@ def main() -> None:
                 f"{kinds['add_labels'] + kinds['remove_label'] + kinds['create_label']} | {kinds['create_issue']} | "
                 f"{len(rerun)} |"
             )
-    print(f"\n{total} writes over 60 days ({total / 60:.0f} a day) for 200 items, every one overdue within 25 days.")
+    print(
+        f"\n{total} writes over 60 days ({total / 60:.0f} a day) for 200 items, every one overdue within 25 days."
+    )
 
 
 if __name__ == "__main__":
