@@ -205,6 +205,8 @@ class Config(_Strict):
     signoff: SignoffConfig = Field(default_factory=SignoffConfig)
     action_items: ActionItemsConfig = Field(default_factory=ActionItemsConfig)
     completeness: CompletenessConfig = Field(default_factory=CompletenessConfig)
+    reminders: RemindersConfig = Field(default_factory=lambda: RemindersConfig())
+    follow_up: FollowUpConfig = Field(default_factory=lambda: FollowUpConfig())
 
     @field_validator("bot_login")
     @classmethod
@@ -288,3 +290,33 @@ def config_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "postmortem-action configuration (.github/postmortem.yml)"
     return schema
+
+
+# Follow-through (issue #8): reminders on tracking issues, the digest, and the 30-day follow-up review.
+
+
+class RemindersConfig(_Strict):
+    """Scheduled reminders on open tracking issues, and the digest issue."""
+
+    enabled: bool = Field(True, description="Comment on tracking issues that are due soon or overdue.")
+    due_soon_days: int = Field(
+        2, ge=0, le=365, description="An open item due within this many days gets one 'due soon' comment."
+    )
+    every_days: int = Field(
+        7, ge=1, le=365, description="An overdue item's reminder repeats at most once every this many days."
+    )
+    digest: bool = Field(
+        True, description="Keep one issue labelled postmortem-digest listing every open action item."
+    )
+
+
+class FollowUpConfig(_Strict):
+    """The follow-up review opened some days after publication."""
+
+    enabled: bool = Field(
+        True, description="Record a follow-up date on publication and open the review issue."
+    )
+    days: int = Field(30, ge=1, le=3650, description="Days from publication to the follow-up review.")
+
+
+Config.model_rebuild()

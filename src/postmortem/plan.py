@@ -123,6 +123,28 @@ class UpdateComment(_Write):
         return f"edit comment {self.comment_id} on #{self.number}: {_short(self.body)}"
 
 
+class DeleteComment(_Write):
+    """Delete a comment (a 404 means it is already gone: done)."""
+
+    kind: Literal["delete_comment"] = "delete_comment"
+    comment_id: int
+    number: int
+
+    def describe(self) -> str:
+        return f"delete comment {self.comment_id} on #{self.number}"
+
+
+class RemoveLabel(_Write):
+    """Take one label off an issue (a 404 means it is not there: done). Other labels are left alone."""
+
+    kind: Literal["remove_label"] = "remove_label"
+    number: int
+    label: str
+
+    def describe(self) -> str:
+        return f"remove label {self.label} from #{self.number}"
+
+
 class CreateLabel(_Write):
     kind: Literal["create_label"] = "create_label"
     name: str
@@ -189,6 +211,8 @@ Write = Annotated[
     | RequestReviewers
     | CreateComment
     | UpdateComment
+    | DeleteComment
+    | RemoveLabel
     | CreateLabel
     | CreateIssue
     | UpdateIssue
@@ -267,3 +291,25 @@ def resolve_new_pull_request(write: Write, new_pull_number: int | None) -> Write
         update["body"] = write.body.replace(PULL_REQUEST_LINK, f"#{new_pull_number}")
         update["link_new_pull_request"] = False
     return write.model_copy(update=update)
+
+
+NEW_COMMENT_ID = "{{new-comment-id}}"
+"""Stands for "the id of the comment this plan created last on the same issue" inside a later
+:class:`UpdateIssue` body (a reminder records its comment id in the tracking issue's marker)."""
+
+
+def resolve_new_comment(write: Write, created: dict[int, int]) -> Write:
+    """``write`` with :data:`NEW_COMMENT_ID` in an :class:`UpdateIssue` body replaced by the id of the comment
+    created earlier in the plan on the same issue (``created``: issue number → comment id).
+
+    :class:`GitHubError` when the body refers to one but no comment was created on that issue before it.
+    """
+    if not isinstance(write, UpdateIssue) or write.body is None or NEW_COMMENT_ID not in write.body:
+        return write
+    comment_id = created.get(write.number)
+    if comment_id is None:
+        raise GitHubError(
+            f"Cannot {write.describe()}: the plan created no comment on #{write.number} before it. "
+            "This is a bug in postmortem-action; please report it."
+        )
+    return write.model_copy(update={"body": write.body.replace(NEW_COMMENT_ID, str(comment_id))})

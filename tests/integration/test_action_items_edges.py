@@ -22,10 +22,10 @@ from harness import (
     tracking_issue_payload,
 )
 
-from postmortem.github import client as gateway_module
 from postmortem.action_items.table import read_action_items
 from postmortem.action_items.tracking import read_link
 from postmortem.errors import RateLimited
+from postmortem.github import client as gateway_module
 from postmortem.markdown.markers import marker
 from postmortem.plan import Plan
 from postmortem.signoff import handler as signoff

@@ -467,6 +467,7 @@ DOCUMENTED_VARIABLES = {
     "duration_minutes",
     "timeline",
     "roles",
+    "reviewers",
     "answers",
     "frontmatter",
 }

@@ -26,7 +26,8 @@ Decisions (where GitHub's format leaves room):
   A bare time is put on the day that places it closest to the previous dated event (the start time, else the
   detection or resolution time, for the first), so ``23:50`` then ``00:10`` crosses midnight in either order;
   gaps of more than 12 hours between bare times need a full date. With no reference date a bare time has
-  ``at=None``. A line without a time is an event with an empty ``time_text``.
+  ``at=None``. A line without a time is an event with an empty ``time_text``. ``event -> action taken`` (an arrow
+  ``->`` or ``→`` with a space on each side) fills the Action Taken column.
 * The issue title loses the form's ``title:`` prefix (``[Incident]: ``) when it has one.
 """
 
@@ -502,6 +503,17 @@ def _nearest(candidate: datetime, reference: datetime) -> datetime:
     return candidate
 
 
+_ACTION_ARROWS = (" -> ", " → ")
+
+
+def _split_action(text: str) -> tuple[str, str]:
+    """``event -> action taken``: the first arrow with a space on each side splits a line (follow-through)."""
+    cut = min(((text.find(arrow), arrow) for arrow in _ACTION_ARROWS if arrow in text), default=None)
+    if cut is None:
+        return text, ""
+    return text[: cut[0]].strip(), text[cut[0] + len(cut[1]) :].strip()
+
+
 def parse_timeline(text: str, reference: datetime | None = None) -> tuple[list[TimelineEvent], list[str]]:
     """Timeline events from the textarea, one a line, and the lines whose date or time is impossible.
 
@@ -527,7 +539,8 @@ def parse_timeline(text: str, reference: datetime | None = None) -> tuple[list[T
         line = _CHAT_TIME.sub(r"\1", line, count=1)
         match = _EVENT.match(line)
         if match is None:
-            events.append(TimelineEvent(time_text="", text=line))
+            text, action = _split_action(line)
+            events.append(TimelineEvent(time_text="", text=text, action=action))
             continue
         time_text = match.group(0).strip()
         rest = _EVENT_SEPARATOR.sub("", line[match.end() :], count=1).strip()
@@ -547,7 +560,8 @@ def parse_timeline(text: str, reference: datetime | None = None) -> tuple[list[T
             at = None
         if at is not None:
             previous = at
-        events.append(TimelineEvent(at=at, time_text=time_text, text=rest))
+        rest, action = _split_action(rest)
+        events.append(TimelineEvent(at=at, time_text=time_text, text=rest, action=action))
     return events, invalid
 
 

@@ -20,6 +20,10 @@ class TimelineEvent(BaseModel):
     time_text: str
     """The time as the user wrote it (``10:15`` or ``2026-03-14 10:15``); empty when the line had none."""
     text: str
+    action: str = ""
+    """Action Taken: the text after `` -> `` (or `` → ``) on the line, "" when none."""
+    by: str = ""
+    """By Whom: ``@login`` of the comment the event came from (the form's own lines have none)."""
 
 
 class FormProblem(BaseModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -330,7 +330,15 @@ def _timeline(incident: Incident) -> list[dict[str, object]]:
             time = f"{at:%H:%M}" if at.date() == day else f"{at:%Y-%m-%d %H:%M}"
         else:
             time = event.time_text
-        rows.append({"time": time, "text": event.text, "at": None if event.at is None else _utc(event.at)})
+        rows.append(
+            {
+                "time": time,
+                "text": event.text,
+                "action": event.action,
+                "by": event.by,
+                "at": None if event.at is None else _utc(event.at),
+            }
+        )
     return rows
 
 
@@ -344,13 +352,27 @@ def _to_utc(data: object) -> object:
     return data
 
 
-def template_variables(incident: Incident, config: Config) -> dict[str, object]:
+def _reviewers(config: Config, team_members: Mapping[str, Sequence[str]] | None) -> str:
+    """The sign-off role holders: ``@login`` for logins (configured, or members of a team that was read), a team
+    that was not read as its name without ``@``. "" when no role names anyone."""
+    names: list[str] = []
+    for role in config.signoff.roles:
+        names += [f"@{user}" for user in role.users]
+        for team in role.teams:
+            members = (team_members or {}).get(team)
+            names += [f"@{member}" for member in members] if members is not None else [team]
+    return ", ".join(dict.fromkeys(names))
+
+
+def template_variables(
+    incident: Incident, config: Config, team_members: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, object]:
     """Exactly the variables a template sees (the default one and custom ones alike).
 
     - ``incident``: every field of the Incident as plain data (``number``, ``title``, ``url``, ``author``,
       ``created_at``, ``severity``, ``severity_text``, ``started_at``, ``detected_at``, ``resolved_at``,
       ``summary``, ``users_affected``, ``services_impacted``, ``user_experience``, ``data_loss``,
-      ``timeline`` (``at``, ``time_text``, ``text``), ``root_cause``, ``resolution``, ``answers``,
+      ``timeline`` (``at``, ``time_text``, ``text``, ``action``, ``by``), ``root_cause``, ``resolution``, ``answers``,
       ``problems``, ``duration_minutes``); datetimes are in UTC. Raw user text: pass it through a filter.
     - ``number``, ``title``, ``url``, ``author``: the issue's number, title, URL and author login.
     - ``date``: the incident's date, ``YYYY-MM-DD`` (its start in UTC, else the issue's creation).
@@ -359,8 +381,11 @@ def template_variables(incident: Incident, config: Config) -> dict[str, object]:
     - ``started``, ``detected``, ``resolved``: ``YYYY-MM-DD HH:MM UTC`` or ``""`` when unknown.
     - ``duration``: ``1 hour 5 minutes`` or ``""``; ``duration_minutes``: an int or ``None``.
     - ``timeline``: the form's events in order, each ``time`` (``HH:MM`` in UTC, with the date when it differs
-      from the incident's date; as written when it could not be placed), ``text``, ``at`` (UTC or ``None``).
+      from the incident's date; as written when it could not be placed), ``text``, ``action`` (Action Taken),
+      ``by`` (By Whom, ``@login``), ``at`` (UTC or ``None``).
     - ``roles``: the sign-off roles from the configuration, each ``id`` and ``title``.
+    - ``reviewers``: the sign-off role holders, ``@login, @login, org/team`` ("" when no role names anyone);
+      a team is expanded to ``@member`` logins when ``team_members`` has it (the team was read).
     - ``answers``: every form answer by field id (custom fields included), as text.
     - ``frontmatter``: the metadata written above the body (read-only; the action writes it itself).
 
@@ -387,6 +412,7 @@ def template_variables(incident: Incident, config: Config) -> dict[str, object]:
         "duration_minutes": incident.duration_minutes,
         "timeline": _timeline(incident),
         "roles": [{"id": role.id, "title": role.title} for role in config.signoff.roles],
+        "reviewers": _reviewers(config, team_members),
         "answers": dict(incident.answers),
         "frontmatter": _frontmatter(incident),
     }
@@ -489,6 +515,7 @@ _VARIABLE_NAMES = (
     "duration_minutes",
     "timeline",
     "roles",
+    "reviewers",
     "answers",
     "frontmatter",
 )
