@@ -390,23 +390,29 @@ _DEFAULT_TYPES = {"pull_request": ["opened", "synchronize", "reopened"]}
 
 
 def _glob(pattern: str) -> re.Pattern[str]:
-    """GitHub's filter patterns: ``*`` stays within a path segment, ``**`` crosses them, ``?`` one char."""
-    out = []
+    """GitHub's filter patterns ("Filter pattern cheat sheet"): ``*`` is any run of characters within a
+    path segment, ``**`` crosses segments, ``?`` is zero or one of the preceding character, ``+`` one or
+    more of it, ``[a-z0-9]`` one character of a set or range."""
+    atoms: list[str] = []
     i = 0
     while i < len(pattern):
         if pattern.startswith("**", i):
-            out.append(".*")
+            atoms.append(".*")
             i += 2
         elif pattern[i] == "*":
-            out.append("[^/]*")
+            atoms.append("[^/]*")
             i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
+        elif pattern[i] in "?+" and atoms:
+            atoms[-1] = f"(?:{atoms[-1]}){pattern[i]}"
             i += 1
+        elif pattern[i] == "[":
+            end = pattern.index("]", i)
+            atoms.append("[" + re.sub(r"[^A-Za-z0-9-]", "", pattern[i + 1 : end]) + "]")
+            i = end + 1
         else:
-            out.append(re.escape(pattern[i]))
+            atoms.append(re.escape(pattern[i]))
             i += 1
-    return re.compile("".join(out))
+    return re.compile("".join(atoms))
 
 
 def _matches(patterns: list[str], value: str) -> bool:

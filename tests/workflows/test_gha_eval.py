@@ -102,6 +102,10 @@ ON_CASES: list[tuple[Any, str, dict[str, Any], bool]] = [
     ({"issues": {"types": ["closed"]}}, "issues", {"action": "opened"}, False),
     (["issues", "push"], "issues", {"action": "opened"}, True),
     ("push", "issues", {"action": "opened"}, False),
+    ({"push": {"tags": ["v[0-9]+.[0-9]+.[0-9]+"]}}, "push", {"ref": "refs/tags/v12.0.3"}, True),
+    ({"push": {"tags": ["v[0-9]+.[0-9]+.[0-9]+"]}}, "push", {"ref": "refs/tags/v1.x.3"}, False),
+    ({"push": {"branches": ["releases?"]}}, "push", {"ref": "refs/heads/release", "commits": []}, True),
+    ({"push": {"branches": ["releases?"]}}, "push", {"ref": "refs/heads/releasess", "commits": []}, False),
 ]
 
 
