@@ -77,6 +77,8 @@ def test_there_are_workflows() -> None:
     assert {
         ".github/workflows/ci.yml",
         ".github/workflows/postmortem.yml",
+        ".github/workflows/release.yml",
+        ".github/workflows/self-test.yml",
         "examples/workflows/postmortem.yml",
     } <= names
 
