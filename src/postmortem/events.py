@@ -9,9 +9,10 @@ the action does not read are not checked: GitHub adds fields over time.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
 from postmortem.errors import EventError
 
@@ -20,6 +21,15 @@ TASKS: tuple[Task, ...] = ("reconcile", "remind", "check")
 DEFAULT_TASK: Task = "reconcile"
 
 _Number = Annotated[int, Field(strict=True, ge=1)]
+
+
+def _iso_time(value: str) -> str:
+    # Parsed as the handlers parse it (the incident's date comes from the issue's created_at).
+    datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
+
+
+_Time = Annotated[StrictStr, AfterValidator(_iso_time)]
 
 
 class _Part(BaseModel):
@@ -46,7 +56,7 @@ class _Issue(_Part):
     body: StrictStr | None = None
     state: StrictStr | None = None
     html_url: StrictStr | None = None
-    created_at: StrictStr | None = None
+    created_at: _Time | None = None
     user: _User | None = None
     labels: list[_Label] | None = None
     pull_request: dict[str, Any] | None = None
@@ -119,6 +129,7 @@ _EXPECTED = {
     "list_type": "a list",
     "missing": "present",
     "literal_error": "one of " + ", ".join(TASKS),
+    "value_error": "an ISO 8601 time",
 }
 
 

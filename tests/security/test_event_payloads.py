@@ -189,3 +189,47 @@ def test_a_real_payload_with_a_read_field_replaced_gives_an_event_or_an_event_er
     if event.pull_request is not None:
         assert isinstance(event.pull_request["head"]["ref"], str)
     assert isinstance(event.sender, str)
+
+
+def test_created_at_that_is_not_a_time_names_the_field() -> None:
+    payload = changed("issues.opened", "issue.created_at", "yesterday")
+    with pytest.raises(EventError, match=r"`issue\.created_at` is \"yesterday\", not an ISO 8601 time"):
+        Event.from_payload("issues", payload)
+
+
+# --- end to end: a whole run against the fake GitHub --------------------------------------------------------
+
+RUN_FIELDS = [
+    "number",
+    "title",
+    "body",
+    "labels",
+    "user",
+    "created_at",
+    "html_url",
+    "state",
+    "pull_request",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(RUN_FIELDS), JSON, st.sampled_from(["opened", "edited", "labeled", "closed"]))
+def test_a_whole_run_on_a_mangled_issue_payload_ends_in_a_typed_error_or_a_normal_run(
+    field: str, value: Any, action: str
+) -> None:
+    import responses
+    from harness import run
+
+    from postmortem.errors import PostmortemError
+
+    github = FakeGitHub()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        github.register(mock)
+        github.set_permission("mona", "write")
+        item = github.add_issue("[Incident]: x", issue_body("full.md"), labels=["incident"], user="mona")
+        payload = issue_payload(
+            github, item.number, action=action, label="incident" if action == "labeled" else None
+        )
+        payload["issue"][field] = value
+        with contextlib.suppress(PostmortemError):
+            run(github, "issues", payload)
