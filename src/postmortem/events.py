@@ -20,6 +20,19 @@ Task = Literal["reconcile", "remind", "check"]
 TASKS: tuple[Task, ...] = ("reconcile", "remind", "check")
 DEFAULT_TASK: Task = "reconcile"
 
+WORKFLOW_TRIGGERS: dict[str, tuple[str, ...] | None] = {
+    "issues": ("opened", "edited", "labeled", "closed", "reopened"),
+    "issue_comment": ("created", "edited", "deleted"),
+    "pull_request": ("opened", "ready_for_review", "synchronize", "closed", "reopened", "converted_to_draft"),
+    "pull_request_review": ("submitted", "dismissed"),
+    "push": None,
+    "schedule": None,
+    "workflow_dispatch": None,
+}
+"""The events (and activity types; None: no types) a workflow must trigger on for every feature to work,
+as in examples/workflows/postmortem.yml (a test keeps the two equal; the set-up check compares the running
+workflow with this)."""
+
 _Number = Annotated[int, Field(strict=True, ge=1)]
 
 

@@ -202,3 +202,13 @@ def test_a_merge_starts_one_cheap_push_run_only_on_the_default_branch() -> None:
     assert runs(workflow, "push", push_to("refs/heads/master", "postmortems/2026-01-01-db.md"))
     assert not runs(workflow, "push", push_to(f"refs/heads/{PM_BRANCH}", "postmortems/2026-01-01-db.md"))
     assert not runs(workflow, "push", push_to("refs/heads/master", "src/app.py"))
+
+
+def test_the_example_triggers_are_the_ones_the_package_declares() -> None:
+    from postmortem.events import WORKFLOW_TRIGGERS
+
+    on = load_workflow(EXAMPLE)["on"]
+    assert set(on) == set(WORKFLOW_TRIGGERS)
+    for event, types in WORKFLOW_TRIGGERS.items():
+        if types is not None:
+            assert tuple(on[event]["types"]) == types, event
