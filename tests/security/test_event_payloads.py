@@ -233,3 +233,33 @@ def test_a_whole_run_on_a_mangled_issue_payload_ends_in_a_typed_error_or_a_norma
         payload["issue"][field] = value
         with contextlib.suppress(PostmortemError):
             run(github, "issues", payload)
+
+
+PULL_FIELDS = ["number", "head", "base", "merged", "draft", "state", "user", "title", "body"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(PULL_FIELDS),
+    JSON,
+    st.sampled_from(["ready_for_review", "synchronize", "closed", "converted_to_draft"]),
+)
+def test_a_whole_run_on_a_mangled_pull_request_payload_ends_in_a_typed_error_or_a_normal_run(
+    field: str, value: Any, action: str
+) -> None:
+    import responses
+    from harness import pull_payload, run
+
+    from postmortem.errors import PostmortemError
+
+    github = FakeGitHub()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        github.register(mock)
+        github.set_permission("mona", "write")
+        item = github.add_issue("[Incident]: x", issue_body("full.md"), labels=["incident"], user="mona")
+        run(github, "issues", issue_payload(github, item.number))
+        (pull,) = github.pulls()
+        payload = pull_payload(github, pull.number, action=action)
+        payload["pull_request"][field] = value
+        with contextlib.suppress(PostmortemError):
+            run(github, "pull_request", payload)
