@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -15,9 +16,53 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from postmortem.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = ".github/postmortem.yml"
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
-_TEAM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+# Used with fullmatch: `$` would also match before a final newline ("mallory\n").
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
+_TEAM = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
+
+MAX_LABEL_LENGTH = 50  # GitHub refuses longer label names
+MAX_YAML_NODES = 10_000
+"""The most values a config file may expand to through YAML aliases: a real config has a few dozen; a
+billion-laughs file (aliases of aliases) expands to billions and is refused before it is expanded."""
+
+# Characters that make a text display in another order than it is stored (Trojan Source, CVE-2021-42574).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _unsafe_character(value: str) -> str | None:
+    """Why ``value`` cannot be a path or a name shown to people: the first control, bidi or invisible
+    character in it, as a sentence fragment; None when it has none."""
+    for char in value:
+        if char.isprintable():
+            continue
+        code = f"U+{ord(char):04X}"
+        if char in _BIDI:
+            return (
+                f"contains the bidi control character {code}, which makes text display in a different order "
+                "than it is stored"
+            )
+        if unicodedata.category(char) == "Cc":
+            return f"contains the control character {code}"
+        return f"contains the invisible character {code}"
+    return None
+
+
+def _check_label(value: str) -> str:
+    if not value.strip():
+        raise ValueError(
+            "is empty: name a label, e.g. incident (an empty label matches no issue, so the action would "
+            "silently do nothing)"
+        )
+    problem = _unsafe_character(value)
+    if problem:
+        raise ValueError(f"{problem}: write the label name in plain text")
+    if len(value) > MAX_LABEL_LENGTH:
+        raise ValueError(f"is longer than GitHub's {MAX_LABEL_LENGTH}-character limit for labels: shorten it")
+    return value
+
+
+_LABEL_SCHEMA: dict[str, Any] = {"minLength": 1, "maxLength": MAX_LABEL_LENGTH}
 
 
 class _Strict(BaseModel):
@@ -37,8 +82,16 @@ class Role(_Strict):
     @field_validator("id")
     @classmethod
     def _check_id(cls, value: str) -> str:
-        if not _ID.match(value):
+        if not _ID.fullmatch(value):
             raise ValueError("use lowercase letters, digits and dashes, e.g. incident-commander")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _check_title(cls, value: str) -> str:
+        problem = _unsafe_character(value)
+        if problem:
+            raise ValueError(f"{problem}: write the title in plain text, e.g. Incident Commander")
         return value
 
     @field_validator("users")
@@ -46,8 +99,10 @@ class Role(_Strict):
     def _check_users(cls, value: list[str]) -> list[str]:
         cleaned = [user.removeprefix("@") for user in value]
         for user in cleaned:
-            if not _LOGIN.match(user):
-                raise ValueError(f"{user!r} is not a GitHub login")
+            if not _LOGIN.fullmatch(user):
+                raise ValueError(
+                    f"{user!r} is not a GitHub login: write it as letters, digits and dashes, e.g. octocat"
+                )
         return cleaned
 
     @field_validator("teams")
@@ -55,7 +110,7 @@ class Role(_Strict):
     def _check_teams(cls, value: list[str]) -> list[str]:
         cleaned = [team.removeprefix("@") for team in value]
         for team in cleaned:
-            if not _TEAM.match(team):
+            if not _TEAM.fullmatch(team):
                 raise ValueError(f"{team!r} is not a team; write it as org/team-slug")
         return cleaned
 
@@ -95,15 +150,25 @@ class ActionItemsConfig(_Strict):
         default_factory=dict,
         description="Map from a name written in the Owner column to the GitHub login that gets the issue.",
     )
-    label: str = Field("action-item", description="Label put on every tracking issue.")
+    label: str = Field(
+        "action-item", description="Label put on every tracking issue.", json_schema_extra=_LABEL_SCHEMA
+    )
+
+    @field_validator("label")
+    @classmethod
+    def _check_label(cls, value: str) -> str:
+        return _check_label(value)
 
     @field_validator("owners")
     @classmethod
     def _check_owners(cls, value: dict[str, str]) -> dict[str, str]:
         cleaned = {name: login.removeprefix("@") for name, login in value.items()}
         for name, login in cleaned.items():
-            if not _LOGIN.match(login):
-                raise ValueError(f"owner {name!r} maps to {login!r}, which is not a GitHub login")
+            if not _LOGIN.fullmatch(login):
+                raise ValueError(
+                    f"owner {name!r} maps to {login!r}, which is not a GitHub login: write it as letters, "
+                    "digits and dashes, e.g. octocat"
+                )
         return cleaned
 
 
@@ -186,8 +251,14 @@ class Config(_Strict):
     """``.github/postmortem.yml``. Every key is optional."""
 
     directory: str = Field("postmortems", description="Folder of the post-mortem documents.")
-    incident_label: str = Field("incident", description="Label that marks an incident issue.")
-    postmortem_label: str = Field("postmortem", description="Label put on the post-mortem pull request.")
+    incident_label: str = Field(
+        "incident", description="Label that marks an incident issue.", json_schema_extra=_LABEL_SCHEMA
+    )
+    postmortem_label: str = Field(
+        "postmortem",
+        description="Label put on the post-mortem pull request.",
+        json_schema_extra=_LABEL_SCHEMA,
+    )
     form: str = Field(
         ".github/ISSUE_TEMPLATE/incident.yml",
         description="Path of the incident issue form in the repository.",
@@ -211,13 +282,36 @@ class Config(_Strict):
     @field_validator("bot_login")
     @classmethod
     def _check_bot_login(cls, value: str | None) -> str | None:
-        if value is not None and not _LOGIN.match(value.removeprefix("@")):
-            raise ValueError(f"{value!r} is not a GitHub login")
+        if value is not None and not _LOGIN.fullmatch(value.removeprefix("@")):
+            raise ValueError(
+                f"{value!r} is not a GitHub login: write the login the token acts as, e.g. octo-bot "
+                "(letters, digits and dashes, nothing around it)"
+            )
         return value.removeprefix("@") if value else value
+
+    @field_validator("incident_label", "postmortem_label")
+    @classmethod
+    def _check_labels(cls, value: str) -> str:
+        return _check_label(value)
+
+    @field_validator("form", "template")
+    @classmethod
+    def _check_paths(cls, value: str | None) -> str | None:
+        problem = _unsafe_character(value) if value is not None else None
+        if problem:
+            raise ValueError(
+                f"{problem}: write the path in plain text, e.g. .github/ISSUE_TEMPLATE/incident.yml"
+            )
+        return value
 
     @field_validator("directory")
     @classmethod
     def _check_directory(cls, value: str) -> str:
+        problem = _unsafe_character(value)
+        if problem:
+            raise ValueError(
+                f"{problem}: use a relative folder inside the repository, e.g. postmortems or docs/postmortems"
+            )
         cleaned = value.strip().strip("/")
         if not cleaned or cleaned.startswith(".") or ".." in cleaned.split("/") or "\\" in cleaned:
             raise ValueError(
@@ -236,12 +330,96 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return "".join(parts) or "(top level)"
 
 
+class _TooLarge(Exception):
+    """The document expands past :data:`MAX_YAML_NODES` through aliases (or an alias refers to itself)."""
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int]) -> int:
+    """How many values ``node`` stands for once every alias is expanded, without expanding any: an alias is
+    the same node object, so its size is counted from the memo, and the count stops at the bound."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if key in active:
+        raise _TooLarge("an alias refers to a value that contains it")
+    active.add(key)
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            total += _expanded_size(child, memo, active)
+            if total > MAX_YAML_NODES:
+                break
+    elif isinstance(node, yaml.MappingNode):
+        for name, child in node.value:
+            total += _expanded_size(name, memo, active) + _expanded_size(child, memo, active)
+            if total > MAX_YAML_NODES:
+                break
+    active.discard(key)
+    if total > MAX_YAML_NODES:
+        raise _TooLarge(f"it expands to more than {MAX_YAML_NODES:,} values through YAML aliases (*name)")
+    memo[key] = total
+    return total
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``yaml.safe_load`` that refuses a document expanding past :data:`MAX_YAML_NODES` values."""
+
+    def compose_document(self) -> yaml.Node | None:
+        node: yaml.Node | None = super().compose_document()
+        if node is not None:
+            _expanded_size(node, {}, set())
+        return node
+
+
+def _preview(value: Any, limit: int = 80) -> str:
+    """``value`` as escaped JSON, at most ``limit`` characters: walked with a budget, so a huge (or
+    alias-expanded) value costs no more than its first ``limit`` characters."""
+    parts: list[str] = []
+    budget = [limit + 1]
+
+    def emit(text: str) -> None:
+        parts.append(text[: max(budget[0], 0)])
+        budget[0] -= len(text)
+
+    def walk(item: Any) -> None:
+        if budget[0] <= 0:
+            return
+        if isinstance(item, dict):
+            emit("{")
+            for index, (name, child) in enumerate(item.items()):
+                if budget[0] <= 0:
+                    return
+                emit((", " if index else "") + json.dumps(str(name)[:limit]) + ": ")
+                walk(child)
+            emit("}")
+        elif isinstance(item, (list, tuple)):
+            emit("[")
+            for index, child in enumerate(item):
+                if budget[0] <= 0:
+                    return
+                emit(", " if index else "")
+                walk(child)
+            emit("]")
+        elif isinstance(item, str):
+            emit(json.dumps(item[: limit + 1]))
+        else:
+            emit(json.dumps(item, default=lambda other: str(other)[: limit + 1]))
+
+    walk(value)
+    text = "".join(parts)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def parse_config(text: str | None, path: str = DEFAULT_CONFIG_PATH) -> Config:
     """Parse and validate the configuration file's text; ``None`` (no file) gives the defaults."""
     if text is None or not text.strip():
         return Config()
     try:
-        data: Any = yaml.safe_load(text)
+        data: Any = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader with a size bound
+    except _TooLarge as error:
+        raise ConfigError(
+            f"{path} is refused: {error}. Write the values out, or use fewer aliases (&name / *name)."
+        ) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -258,9 +436,7 @@ def parse_config(text: str | None, path: str = DEFAULT_CONFIG_PATH) -> Config:
         lines = []
         for problem in error.errors():
             key = _location(problem["loc"])
-            value = json.dumps(problem.get("input"), default=str)
-            if len(value) > 80:
-                value = value[:77] + "..."
+            value = _preview(problem.get("input"))
             if problem["type"] == "extra_forbidden":
                 known = ", ".join(_known_keys(problem["loc"]))
                 fix = f"unknown key; remove it or use one of: {known}"
