@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postmortem.setup_check.model import Checklist, CheckItem
+from postmortem.setup_check.model import CheckItem, Checklist
 
 ICONS = {"ok": "✅", "failed": "❌", "unknown": "❔"}
 
