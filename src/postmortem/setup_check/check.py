@@ -15,7 +15,13 @@ from importlib.resources import files
 from typing import Any
 
 from postmortem.errors import FormError, TemplateError
-from postmortem.incident.form import FormDefinition, default_form, parse_form_definition, parse_incident
+from postmortem.incident.form import (
+    DEFAULT_FORM_PATH,
+    FormDefinition,
+    default_form,
+    parse_form_definition,
+    parse_incident,
+)
 from postmortem.incident.model import Incident
 from postmortem.incident.render import render_document
 from postmortem.plan import CreateLabel
@@ -168,7 +174,7 @@ def _form(facts: SetupFacts) -> CheckItem:
     title = "Incident issue form"
     if parsed is None:
         fix = f"Copy `{FORM_SOURCE}` of postmortem-action to `{path}` on {facts.default_branch}"
-        fix += "." if path == config.model_fields["form"].default else ", or fix `form:` in the config."
+        fix += "." if path == DEFAULT_FORM_PATH else ", or fix `form:` in the config."
         return CheckItem(
             key="form",
             title=title,

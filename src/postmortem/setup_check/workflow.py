@@ -44,7 +44,7 @@ DEFAULT_TYPES: dict[str, tuple[str, ...]] = {"pull_request": ("opened", "synchro
 
 _ACTION_NAME = "postmortem-action"
 _LOCAL = ("$/", "./")
-_REF = re.compile(r"^(?P<owner>[^/@\s]+)/(?P<repo>[^/@\s]+)/(?P<path>[^@\s]+\.ya?ml)@(?P<ref>\S+)$")
+_REF = re.compile(r"^(?P<owner>[^/@\s]+)/(?P<repo>[^/@\s]+)/(?P<path>\.github/workflows/[^@\s]+\.ya?ml)@(?P<ref>\S+)$")
 
 
 class WorkflowError(ValueError):
