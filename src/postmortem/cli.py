@@ -121,8 +121,16 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
             gateway.get_default_branch()
         )
         config_path = env.get("POSTMORTEM_CONFIG") or DEFAULT_CONFIG_PATH
-        config = load_config(gateway, default_branch, config_path)
+        from postmortem.setup_check import handler as setup_check
+
+        if setup_check.is_check_task(event):  # an invalid config is an item of the checklist, not a failure
+            config, config_facts = setup_check.load_config_for_check(gateway, default_branch, config_path)
+        else:
+            config = load_config(gateway, default_branch, config_path)
         ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
+        if setup_check.is_check_task(event):
+            ctx.cache[setup_check.CONFIG_FACTS] = config_facts
+            ctx.cache[setup_check.WORKFLOW_REF] = env.get("GITHUB_WORKFLOW_REF", "")
         report = run_event(ctx, dry_run=dry_run)
     except PostmortemError as error:
         if isinstance(error, NotFound) and gateway is not None and not gateway.repository_visible():
@@ -159,8 +167,12 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
         )
     requests = gateway.request_count if gateway else 0
     console.line(f"GitHub API requests made: {requests}")
+    checklist = report.outputs.pop("setup-checklist", None)  # the set-up check's Markdown, for the summary
     _append(env.get("GITHUB_OUTPUT"), output_lines(report.outputs))
     notes = [*report.messages, *(Message(level="error", text=str(failure)) for failure in report.errors)]
+    if checklist is not None:
+        notes = [Message(level="error", text=str(failure)) for failure in report.errors]
+        _append(summary_path, checklist + "\n")
     _append(summary_path, _summary(report.event, verb, lines, notes, requests, report.outputs))
     failed = report.errors or any(message.level == "error" for message in report.messages)
     return EXIT_FAILED if failed else EXIT_OK

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from postmortem.config import DEFAULT_CONFIG_PATH, parse_config
+from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
 from postmortem.context import Context
 from postmortem.errors import ConfigError, NotText
 from postmortem.events import Event
@@ -24,6 +24,8 @@ CHECKLIST_OUTPUT = "setup-checklist"
 """Key of the plan output holding the checklist's Markdown (for the step summary, not a step output)."""
 CONFIG_FACTS = "setup-check-config"
 """``Context.cache`` key under which the CLI leaves the :class:`ConfigFacts` of the config it loaded."""
+WORKFLOW_REF = "setup-check-workflow-ref"
+"""``Context.cache`` key under which the CLI leaves ``GITHUB_WORKFLOW_REF``."""
 TASK_CHECK = "check"
 
 
@@ -33,6 +35,26 @@ def is_check_task(event: Event) -> bool:
         return False
     inputs = event.payload.get("inputs")
     return isinstance(inputs, dict) and str(inputs.get("task") or "").strip() == TASK_CHECK
+
+
+def load_config_for_check(gateway: Gateway, default_branch: str, path: str) -> tuple[Config, ConfigFacts]:
+    """The config for a check run: an invalid file is a checklist item (the defaults stand in), not a failure.
+
+    The file is read once; its :class:`ConfigFacts` go to ``ctx.cache[CONFIG_FACTS]``.
+    """
+    file = gateway.get_file(path, default_branch)
+    if file is None:
+        if path != DEFAULT_CONFIG_PATH:
+            error = (
+                f"The action's `config` input names {path}, but there is no such file on {default_branch}: fix "
+                f"the path, or remove the input to use {DEFAULT_CONFIG_PATH} (optional)."
+            )
+            return Config(), ConfigFacts(path=path, exists=False, error=error)
+        return Config(), ConfigFacts(path=path, exists=False)
+    try:
+        return parse_config(file.text, path), ConfigFacts(path=path, exists=True)
+    except ConfigError as error:
+        return Config(), ConfigFacts(path=path, exists=True, error=str(error))
 
 
 def _file(gateway: Gateway, path: str, ref: str) -> FileFacts:
@@ -108,8 +130,12 @@ def _level(item: CheckItem) -> Literal["info", "notice", "warning", "error"]:
 
 
 def handle_check(ctx: Context, *, workflow_ref: str | None = None) -> Plan:
-    """The set-up check: a checklist in the step summary and the log, and the missing labels created."""
-    facts = gather_facts(ctx, workflow_ref)
+    """The set-up check: a checklist in the step summary and the log, and the missing labels created.
+
+    ``workflow_ref`` (else ``ctx.cache[WORKFLOW_REF]``, else the dispatch payload) names the running workflow.
+    """
+    noted = ctx.cache.get(WORKFLOW_REF)
+    facts = gather_facts(ctx, workflow_ref or (noted if isinstance(noted, str) else None))
     checklist = decide(facts)
     plan = Plan(writes=list(checklist.writes))
     for item in checklist.items:
