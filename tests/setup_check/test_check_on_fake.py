@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ SETTINGS = r"/actions/permissions/workflow$"
 
 
 @pytest.fixture(autouse=True)
-def routed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def routed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The two lines the lead adds to ``runner.select_handler`` (a no-op once they are there)."""
     original = runner.select_handler
 
@@ -40,7 +39,6 @@ def routed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return original(event)
 
     monkeypatch.setattr(runner, "select_handler", select)
-    yield
 
 
 @pytest.fixture
