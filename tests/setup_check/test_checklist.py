@@ -541,3 +541,21 @@ def test_a_complete_set_up_reads_as_such() -> None:
         "everything is in place"
         in render_checklist(decide(facts(actions=settings)), "acme/shop").splitlines()[0]
     )
+
+
+def test_the_readme_documents_every_item_of_the_checklist() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Check your set-up", 1)[1].split("\n## ", 1)[0]
+    for item in decide(facts()).items:
+        title = "Triggers" if item.key.startswith("trigger:") else item.title
+        assert f"| {title} |" in section, title
+    for event in (
+        "issues",
+        "pull_request",
+        "pull_request_review",
+        "push",
+        "schedule",
+        "workflow_dispatch",
+        "issue_comment",
+    ):
+        assert f"`{event}`" in section, event
