@@ -15,6 +15,7 @@ Pure functions over the workflow's YAML text. GitHub's rules, as documented ("Wo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -44,7 +45,9 @@ DEFAULT_TYPES: dict[str, tuple[str, ...]] = {"pull_request": ("opened", "synchro
 
 _ACTION_NAME = "postmortem-action"
 _LOCAL = ("$/", "./")
-_REF = re.compile(r"^(?P<owner>[^/@\s]+)/(?P<repo>[^/@\s]+)/(?P<path>\.github/workflows/[^@\s]+\.ya?ml)@(?P<ref>\S+)$")
+_REF = re.compile(
+    r"^(?P<owner>[^/@\s]+)/(?P<repo>[^/@\s]+)/(?P<path>\.github/workflows/[^@\s]+\.ya?ml)@(?P<ref>\S+)$"
+)
 
 
 class WorkflowError(ValueError):
@@ -95,7 +98,11 @@ def action_jobs(workflow: dict[str, Any]) -> list[str]:
     named, local = [], []
     for job_id, job in jobs.items():
         steps = job.get("steps") if isinstance(job, dict) else None
-        uses = [str(s.get("uses") or "") for s in steps or [] if isinstance(s, dict)]
+        uses = (
+            [str(s.get("uses") or "") for s in steps if isinstance(s, dict)]
+            if isinstance(steps, list)
+            else []
+        )
         if any(uses_action(u) for u in uses):
             named.append(str(job_id))
         elif any(u.strip() in _LOCAL for u in uses):
@@ -119,7 +126,8 @@ def _scopes(value: Any) -> Scopes | None:
 def job_permissions(workflow: dict[str, Any], job_id: str) -> tuple[Scopes | None, str]:
     """The job's effective scopes and where they come from (``job``, ``workflow``); (None, ``default``) when
     neither sets ``permissions:`` and the repository's default applies."""
-    job = (workflow.get("jobs") or {}).get(job_id)
+    jobs = workflow.get("jobs")
+    job = jobs.get(job_id) if isinstance(jobs, dict) else None
     if isinstance(job, dict) and "permissions" in job:
         return _scopes(job["permissions"]), "job"
     if "permissions" in workflow:
@@ -149,39 +157,100 @@ def event_types(event: str, settings: Any) -> tuple[str, ...] | None:
     return DEFAULT_TYPES.get(event)
 
 
-def _pattern(pattern: str) -> re.Pattern[str]:
-    out: list[str] = []
+_ONE, _OPTIONAL, _ANY_NUMBER = 1, 2, 3
+_Unit = tuple[int, Callable[[str], bool]]
+
+
+def _class(spec: str) -> Callable[[str], bool]:
+    """``[...]``'s content: characters and ``a-z`` style ranges."""
+    chars: set[str] = set()
+    ranges: list[tuple[str, str]] = []
+    i = 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-":
+            ranges.append((spec[i], spec[i + 2]))
+            i += 3
+        else:
+            chars.add(spec[i])
+            i += 1
+    return lambda c: c in chars or any(low <= c <= high for low, high in ranges)
+
+
+def _literal(expected: str) -> Callable[[str], bool]:
+    return lambda c: c == expected
+
+
+def _units(pattern: str) -> list[_Unit]:
+    """A filter pattern as a sequence of units, each one character matched once, optionally, or any number of
+    times (so that matching is a linear-time walk, whatever the pattern)."""
+    units: list[_Unit] = []
     i = 0
     while i < len(pattern):
         char = pattern[i]
         if pattern.startswith("**", i):
-            out.append(".*")
+            units.append((_ANY_NUMBER, lambda c: True))
             i += 2
             continue
         if char == "*":
-            out.append("[^/]*")
-        elif char in "?+" and out:
-            out.append(char)
-        elif char == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out.append(re.escape(char))
-            else:
-                out.append("[" + re.escape(pattern[i + 1 : end]).replace(r"\-", "-") + "]")
-                i = end
+            units.append((_ANY_NUMBER, lambda c: c != "/"))
+        elif char in "?+" and not units:
+            pass  # nothing to repeat
+        elif char == "?":
+            kind, test = units[-1]
+            units[-1] = (_OPTIONAL if kind == _ONE else kind, test)
+        elif char == "+":
+            kind, test = units[-1]
+            if kind == _ONE:
+                units.append((_ANY_NUMBER, test))
+            elif kind == _OPTIONAL:
+                units[-1] = (_ANY_NUMBER, test)
+        elif char == "[" and pattern.find("]", i + 2) != -1:
+            end = pattern.find("]", i + 2)
+            units.append((_ONE, _class(pattern[i + 1 : end])))
+            i = end
         else:
-            out.append(re.escape(char))
+            units.append((_ONE, _literal(char)))
         i += 1
-    return re.compile("".join(out))
+    return units
+
+
+def _matches(pattern: str, subject: str) -> bool:
+    units = _units(pattern)
+    end = len(units)
+
+    def closure(states: set[int]) -> set[int]:
+        todo = list(states)
+        while todo:
+            i = todo.pop()
+            if i < end and units[i][0] != _ONE and i + 1 not in states:
+                states.add(i + 1)
+                todo.append(i + 1)
+        return states
+
+    states = closure({0})
+    for char in subject:
+        following: set[int] = set()
+        for i in states:
+            if i < end and units[i][1](char):
+                following.add(i if units[i][0] == _ANY_NUMBER else i + 1)
+        states = closure(following)
+        if not states:
+            return False
+    return end in states
 
 
 def filter_matches(patterns: Any, subject: str) -> bool:
     """Whether GitHub's include filter ``patterns`` (a list, or one string) lets ``subject`` through."""
-    items = [patterns] if isinstance(patterns, str) else list(patterns or [])
+    if isinstance(patterns, str):
+        items: list[Any] = [patterns]
+    elif isinstance(patterns, list):
+        items = patterns
+    else:
+        items = []
     matched = False
     for raw in items:
         text = str(raw)
         negated = text.startswith("!")
-        if _pattern(text[1:] if negated else text).fullmatch(subject):
+        if _matches(text[1:] if negated else text, subject):
             matched = not negated
     return matched
