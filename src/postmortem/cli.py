@@ -124,12 +124,15 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
         config_path = env.get("POSTMORTEM_CONFIG") or DEFAULT_CONFIG_PATH
         from postmortem.setup_check import handler as setup_check
 
-        if setup_check.is_check_task(event):  # an invalid config is an item of the checklist, not a failure
+        # For the set-up check an invalid config is an item of the checklist, not a failure (only where the
+        # runner does route the task to it: no other handler may run on the defaults instead of a broken file).
+        checking = any(handler is setup_check.handle_check for _, handler in select_handler(event))
+        if checking:
             config, config_facts = setup_check.load_config_for_check(gateway, default_branch, config_path)
         else:
             config = load_config(gateway, default_branch, config_path)
         ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
-        if setup_check.is_check_task(event):
+        if checking:
             ctx.cache[setup_check.CONFIG_FACTS] = config_facts
             ctx.cache[setup_check.WORKFLOW_REF] = env.get("GITHUB_WORKFLOW_REF", "")
         report = run_event(ctx, dry_run=dry_run)

@@ -184,3 +184,15 @@ def test_the_runner_routes_the_check_task(monkeypatch: pytest.MonkeyPatch) -> No
         {"inputs": {"task": "check"}, "repository": {"full_name": "acme/shop"}, "workflow": WORKFLOW_PATH},
     )
     assert [handler for _, handler in runner.select_handler(event)] == [handle_check]
+
+
+def test_an_invalid_config_never_lets_another_handler_run_on_the_defaults(
+    tmp_path: Path, repo: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whether or not the runner routes the task yet: either the check reports the config, or the run stops on it.
+    monkeypatch.undo()
+    repo.add_file("main", ".github/postmortem.yml", "directory: ../outside\n")
+    code, log, summary = check(tmp_path, repo)
+    assert code == 1
+    assert "directory" in log + summary
+    assert all(write.path.endswith("/labels") for write in repo.writes)
