@@ -1,4 +1,5 @@
-"""The command line: ``postmortem run`` (in a workflow); ``preview``, ``lint``, ``parse`` (locally); ``schema``.
+"""The command line: ``postmortem run`` (in a workflow); ``preview``, ``try``, ``lint``, ``parse`` (locally);
+``schema``.
 
 This and the gateway are the only places that touch the environment and the network. Library errors
 (:class:`PostmortemError`) become one ``::error::`` line and exit code 1; everything else the run has to
@@ -121,8 +122,19 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
             gateway.get_default_branch()
         )
         config_path = env.get("POSTMORTEM_CONFIG") or DEFAULT_CONFIG_PATH
-        config = load_config(gateway, default_branch, config_path)
+        from postmortem.setup_check import handler as setup_check
+
+        # For the set-up check an invalid config is an item of the checklist, not a failure (only where the
+        # runner does route the task to it: no other handler may run on the defaults instead of a broken file).
+        checking = any(handler is setup_check.handle_check for _, handler in select_handler(event))
+        if checking:
+            config, config_facts = setup_check.load_config_for_check(gateway, default_branch, config_path)
+        else:
+            config = load_config(gateway, default_branch, config_path)
         ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
+        if checking:
+            ctx.cache[setup_check.CONFIG_FACTS] = config_facts
+            ctx.cache[setup_check.WORKFLOW_REF] = env.get("GITHUB_WORKFLOW_REF", "")
         report = run_event(ctx, dry_run=dry_run)
     except PostmortemError as error:
         if isinstance(error, NotFound) and gateway is not None and not gateway.repository_visible():
@@ -159,8 +171,12 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
         )
     requests = gateway.request_count if gateway else 0
     console.line(f"GitHub API requests made: {requests}")
+    checklist = report.outputs.pop("setup-checklist", None)  # the set-up check's Markdown, for the summary
     _append(env.get("GITHUB_OUTPUT"), output_lines(report.outputs))
     notes = [*report.messages, *(Message(level="error", text=str(failure)) for failure in report.errors)]
+    if checklist is not None:
+        notes = [Message(level="error", text=str(failure)) for failure in report.errors]
+        _append(summary_path, checklist + "\n")
     _append(summary_path, _summary(report.event, verb, lines, notes, requests, report.outputs))
     failed = report.errors or any(message.level == "error" for message in report.messages)
     return EXIT_FAILED if failed else EXIT_OK
@@ -335,6 +351,58 @@ def cmd_parse(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_try(args: argparse.Namespace, env: Mapping[str, str], console: Console, pace: bool = True) -> int:
+    """Run the incident flow (``--issue``) or the sync and sign-off (``--pr``) on a real repository, read-only."""
+    from postmortem.trial import DEFAULT_API_URL, find_token, print_trial, run_trial
+
+    api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    try:
+        trial = run_trial(
+            repository=args.repo,
+            issue=args.issue,
+            pull=args.pr,
+            token=find_token(env, api_url),
+            api_url=api_url,
+            config_path=args.config or env.get("POSTMORTEM_CONFIG") or DEFAULT_CONFIG_PATH,
+            sender=args.sender.removeprefix("@") if args.sender else None,
+            pace=pace,
+        )
+    except PostmortemError as error:
+        print(f"error: {error}", file=console.out)
+        return EXIT_FAILED
+    return EXIT_OK if print_trial(trial, args.repo, console.out) else EXIT_FAILED
+
+
+_RUN_ENVIRONMENT = """\
+environment (set by GitHub Actions; the action's inputs arrive as the POSTMORTEM_* ones):
+  GITHUB_TOKEN         token for the REST API (the `github-token` input); required
+  GITHUB_REPOSITORY    owner/name of the repository (else the payload's repository)
+  GITHUB_EVENT_NAME    the event: issues, pull_request, pull_request_review, push, schedule, workflow_dispatch, …
+  GITHUB_EVENT_PATH    the JSON file holding the event's payload
+  GITHUB_API_URL       the REST API's address (default https://api.github.com; GitHub Enterprise Server:
+                       https://HOST/api/v3)
+  GITHUB_WORKFLOW_REF  owner/repo/.github/workflows/x.yml@ref of the running workflow (the set-up check reads it)
+  GITHUB_OUTPUT        file for the step outputs (optional)
+  GITHUB_STEP_SUMMARY  file for the step summary (optional)
+  POSTMORTEM_CONFIG    the config file's path (the `config` input; default .github/postmortem.yml)
+  POSTMORTEM_DRY_RUN   true: the same as --dry-run (the `dry-run` input)
+
+To try the action on a repository from your machine, without a workflow, use `postmortem try`.
+"""
+
+_TRY_EPILOG = """\
+It reads only: it prints the post-mortem document and every write a run would make, and makes none.
+The event is built from the issue or pull request as it is now: --issue N is `issues.labeled` with the incident
+label (as if it were added); --pr N is `pull_request.ready_for_review` for an open pull request (as if it left
+draft) or `pull_request.closed` for a merged one.
+
+environment:
+  GITHUB_TOKEN     a token that can read the repository; else `gh auth token` when the GitHub CLI is installed
+  GITHUB_API_URL   the REST API's address (default https://api.github.com; GitHub Enterprise Server:
+                   https://HOST/api/v3)
+"""
+
+
 def cmd_schema(args: argparse.Namespace, console: Console) -> int:
     """Print the config file's JSON Schema."""
     print(json.dumps(config_json_schema(), indent=2, ensure_ascii=False), file=console.out)
@@ -348,8 +416,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"postmortem-action {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="handle the GitHub Actions event in the environment")
+    run = sub.add_parser(
+        "run",
+        help="handle the GitHub Actions event in the environment",
+        description="Handle the GitHub Actions event described by the environment.",
+        epilog=_RUN_ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("--dry-run", action="store_true", help="print every write it would make, make none")
+    trial = sub.add_parser(
+        "try",
+        help="run the action on a real repository's issue or pull request, read-only",
+        description="Run the incident flow (--issue) or the action-items sync and sign-off (--pr) against a "
+        "repository on GitHub with your own token.",
+        epilog=_TRY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    trial.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the repository")
+    which = trial.add_mutually_exclusive_group(required=True)
+    which.add_argument("--issue", type=int, metavar="N", help="an incident issue: the draft it would open")
+    which.add_argument(
+        "--pr", type=int, metavar="N", help="a post-mortem pull request: its sync and sign-off"
+    )
+    trial.add_argument(
+        "--sender",
+        metavar="LOGIN",
+        help="who the event is from (default: the issue's or pull request's author); the action acts only for "
+        "people with write access",
+    )
+    trial.add_argument(
+        "--config", help=f"the config file's path in the repository (default {DEFAULT_CONFIG_PATH})"
+    )
     preview = sub.add_parser("preview", help="render an incident issue locally and show the plan of writes")
     preview.add_argument("--issue", help="a rendered issue body (Markdown); default: the embedded sample")
     preview.add_argument("--title", help="the issue title")
@@ -388,6 +485,8 @@ def main(
         return cmd_lint(args, console)
     if args.command == "parse":
         return cmd_parse(args, console)
+    if args.command == "try":
+        return cmd_try(args, os.environ if env is None else env, console, pace=pace)
     return cmd_schema(args, console)
 
 

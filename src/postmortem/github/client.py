@@ -71,6 +71,7 @@ from postmortem.github.models import (
     PullRequest,
     Review,
     TeamMembers,
+    WorkflowSettings,
 )
 from postmortem.plan import (
     AddLabels,
@@ -381,6 +382,21 @@ class Gateway:
             Label(name=i["name"], color=i.get("color") or "ededed", description=i.get("description") or "")
             for i in items
         ]
+
+    def get_workflow_settings(self) -> WorkflowSettings | None:
+        """The repository's Actions workflow settings; None when the token may not read them (403/404: the
+        endpoint needs Administration: read, which ``GITHUB_TOKEN`` never has)."""
+        try:
+            with self._reading("read the Actions workflow settings", "administration: read"):
+                data = self._get(f"{self._repo_path}/actions/permissions/workflow")
+        except (PermissionDenied, NotFound):
+            return None
+        default = data.get("default_workflow_permissions") if isinstance(data, dict) else None
+        approve = data.get("can_approve_pull_request_reviews") if isinstance(data, dict) else None
+        return WorkflowSettings(
+            default_workflow_permissions=default if default in ("read", "write") else None,
+            can_approve_pull_request_reviews=approve if isinstance(approve, bool) else None,
+        )
 
     # ================================================================== writes
 

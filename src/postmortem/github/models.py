@@ -101,6 +101,14 @@ class CommitStatus(_Snapshot):
     target_url: str | None = None
 
 
+class WorkflowSettings(_Snapshot):
+    """``GET /repos/{o}/{r}/actions/permissions/workflow``: the ``GITHUB_TOKEN``'s default permissions and
+    whether Actions may create and approve pull requests."""
+
+    default_workflow_permissions: Literal["read", "write"] | None = None
+    can_approve_pull_request_reviews: bool | None = None
+
+
 class TeamMembers(_Snapshot):
     """Members of a team, or ``readable=False`` when the token may not read the team."""
 

@@ -1,0 +1,1 @@
+"""The set-up check (``workflow_dispatch`` with ``task: check``): labels, form, config, template, permissions."""

@@ -1,0 +1,152 @@
+"""``workflow_dispatch`` with ``task: check``: read the set-up once, decide the checklist, create missing labels.
+
+The checklist goes to the step summary through the plan's ``outputs`` (:data:`CHECKLIST_OUTPUT`, which the CLI
+moves from the step outputs to the summary) and, one line per item, to the log; every ❌ that this run does not
+fix is an error, so the run fails until the set-up is right. A rerun on a complete set-up writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
+from postmortem.context import Context
+from postmortem.errors import ConfigError, NotText
+from postmortem.events import Event
+from postmortem.github.client import Gateway
+from postmortem.plan import Plan
+from postmortem.setup_check.check import decide
+from postmortem.setup_check.model import CheckItem, ConfigFacts, FileFacts, SetupFacts, WorkflowFacts
+from postmortem.setup_check.render import item_line, render_checklist
+from postmortem.setup_check.workflow import parse_workflow_ref, short_ref
+
+CHECKLIST_OUTPUT = "setup-checklist"
+"""Key of the plan output holding the checklist's Markdown (for the step summary, not a step output)."""
+CONFIG_FACTS = "setup-check-config"
+"""``Context.cache`` key under which the CLI leaves the :class:`ConfigFacts` of the config it loaded."""
+WORKFLOW_REF = "setup-check-workflow-ref"
+"""``Context.cache`` key under which the CLI leaves ``GITHUB_WORKFLOW_REF``."""
+TASK_CHECK = "check"
+
+
+def is_check_task(event: Event) -> bool:
+    """Whether the event asks for the set-up check: ``workflow_dispatch`` with the input ``task: check``."""
+    if event.name != "workflow_dispatch":
+        return False
+    inputs = event.payload.get("inputs")
+    return isinstance(inputs, dict) and str(inputs.get("task") or "").strip() == TASK_CHECK
+
+
+def load_config_for_check(gateway: Gateway, default_branch: str, path: str) -> tuple[Config, ConfigFacts]:
+    """The config for a check run: an invalid file is a checklist item (the defaults stand in), not a failure.
+
+    The file is read once; its :class:`ConfigFacts` go to ``ctx.cache[CONFIG_FACTS]``.
+    """
+    file = gateway.get_file(path, default_branch)
+    if file is None:
+        if path != DEFAULT_CONFIG_PATH:
+            error = (
+                f"The action's `config` input names {path}, but there is no such file on {default_branch}: fix "
+                f"the path, or remove the input to use {DEFAULT_CONFIG_PATH} (optional)."
+            )
+            return Config(), ConfigFacts(path=path, exists=False, error=error)
+        return Config(), ConfigFacts(path=path, exists=False)
+    try:
+        return parse_config(file.text, path), ConfigFacts(path=path, exists=True)
+    except ConfigError as error:
+        return Config(), ConfigFacts(path=path, exists=True, error=str(error))
+
+
+def _file(gateway: Gateway, path: str, ref: str) -> FileFacts:
+    try:
+        file = gateway.get_file(path, ref)
+    except NotText as error:
+        return FileFacts(path=path, error=str(error))
+    return FileFacts(path=path, text=file.text if file else None)
+
+
+def _config_facts(ctx: Context) -> ConfigFacts:
+    cached = ctx.cache.get(CONFIG_FACTS)
+    if isinstance(cached, ConfigFacts):
+        return cached
+    # Run without the CLI's note (tests, other callers): the config at the default path, read and parsed here.
+    file = ctx.gateway.get_file(DEFAULT_CONFIG_PATH, ctx.default_branch)
+    try:
+        parse_config(file.text if file else None)
+    except ConfigError as error:
+        return ConfigFacts(path=DEFAULT_CONFIG_PATH, exists=True, error=str(error))
+    return ConfigFacts(path=DEFAULT_CONFIG_PATH, exists=file is not None)
+
+
+def _workflow_facts(ctx: Context, workflow_ref: str | None) -> WorkflowFacts:
+    payload: dict[str, Any] = ctx.event.payload
+    if workflow_ref:
+        parsed = parse_workflow_ref(workflow_ref)
+        if parsed is None:
+            return WorkflowFacts(problem=f"GITHUB_WORKFLOW_REF {workflow_ref!r} is not owner/repo/path@ref")
+        repository, path, ref = parsed
+        if repository.casefold() != ctx.event.repository.casefold():
+            return WorkflowFacts(
+                path=path,
+                ref=ref,
+                problem=f"the workflow runs from {repository}, not {ctx.event.repository} (a reusable workflow?)",
+            )
+    else:
+        path, ref = str(payload.get("workflow") or ""), str(payload.get("ref") or "")
+        if not path or not ref:
+            return WorkflowFacts(problem="the event names no workflow file (GITHUB_WORKFLOW_REF is not set)")
+    file = _file(ctx.gateway, path, short_ref(ref))
+    if file.error is not None or file.text is None:
+        return WorkflowFacts(path=path, ref=ref, problem=file.error or f"`{path}` was not found at {ref}")
+    return WorkflowFacts(path=path, ref=ref, text=file.text)
+
+
+def gather_facts(ctx: Context, workflow_ref: str | None = None) -> SetupFacts:
+    """Everything the check needs, each resource read once: labels, form, template, workflow file, settings.
+
+    ``workflow_ref`` is ``GITHUB_WORKFLOW_REF`` (``owner/repo/.github/workflows/x.yml@refs/heads/main``); without
+    it, the dispatch payload's ``workflow`` and ``ref`` name the same file.
+    """
+    config, gateway, branch = ctx.config, ctx.gateway, ctx.default_branch
+    return SetupFacts(
+        repository=ctx.event.repository,
+        default_branch=branch,
+        config=config,
+        config_file=_config_facts(ctx),
+        labels=tuple(gateway.list_labels()),
+        form=_file(gateway, config.form, branch),
+        template=_file(gateway, config.template, branch) if config.template else None,
+        workflow=_workflow_facts(ctx, workflow_ref),
+        actions=gateway.get_workflow_settings(),
+    )
+
+
+def _level(item: CheckItem) -> Literal["info", "notice", "warning", "error"]:
+    if item.state == "ok":
+        return "info"
+    if item.state == "unknown":
+        return "warning"
+    return "notice" if item.fixed_by_this_run else "error"
+
+
+def handle_check(ctx: Context, *, workflow_ref: str | None = None) -> Plan:
+    """The set-up check: a checklist in the step summary and the log, and the missing labels created.
+
+    ``workflow_ref`` (else ``ctx.cache[WORKFLOW_REF]``, else the dispatch payload) names the running workflow.
+    """
+    noted = ctx.cache.get(WORKFLOW_REF)
+    facts = gather_facts(ctx, workflow_ref or (noted if isinstance(noted, str) else None))
+    checklist = decide(facts)
+    plan = Plan(writes=list(checklist.writes))
+    for item in checklist.items:
+        plan.say(item_line(item), _level(item))
+    problems = checklist.problems
+    if problems:
+        plan.say(
+            f"The set-up check found {len(problems)} problem(s): "
+            + ", ".join(item.title for item in problems)
+            + ". The step summary lists each with its fix.",
+            "error",
+        )
+    plan.outputs[CHECKLIST_OUTPUT] = render_checklist(checklist, facts.repository)
+    return plan
