@@ -224,8 +224,8 @@ def _field(fields: Mapping[str, tuple[int, str]], *names: str) -> str | None:
 
 def _title(meta: Mapping[str, Any], lines: _Lines, path: str) -> tuple[str, bool]:
     value = meta.get("title")
-    if isinstance(value, str | int | float) and str(value).strip():
-        return _clip(_clean_inline(str(value)), 200), True
+    if isinstance(value, str | int | float) and (cleaned := _clean_inline(str(value))):
+        return _clip(cleaned, 200), True
     firsts = [heading for heading in lines.headings if heading[1] == 1] or [
         heading
         for heading in lines.headings[:1]

@@ -1,0 +1,62 @@
+"""Property tests: extraction never raises on any text; hostile titles never break the table or the Mermaid."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postmortem.catalogue import CatalogueEntry, entry_from_document, read_catalogue, render_catalogue
+from postmortem.catalogue.render import BEGIN, END, mermaid_label
+
+_MARKDOWNISH = st.lists(
+    st.sampled_from(
+        [*"ab #|-*_`[]()<>:!\n\t>~@\"'{}\\", "---\n", "## Action Items\n", "| a | b |\n", "|---|---|\n", "-->", "2026-01-02"]
+    ),
+    max_size=120,
+).map("".join)
+_ANY = st.one_of(st.text(max_size=400), _MARKDOWNISH)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_ANY, frontmatter=st.booleans())
+def test_extraction_never_raises(text: str, frontmatter: bool) -> None:
+    body = f"---\ntitle: {text[:40]}\nseverity: {text[40:50]}\n---\n{text}" if frontmatter else text
+    entry = entry_from_document("postmortems/x.md", "sha", body)
+    assert entry.path == "postmortems/x.md" and entry.title
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=_ANY, severity=_ANY, status=_ANY, service=_ANY)
+def test_hostile_text_never_breaks_the_table_the_mermaid_or_the_record(
+    title: str, severity: str, status: str, service: str
+) -> None:
+    entry = CatalogueEntry(
+        path="postmortems/x.md", title=title, date=date(2026, 1, 2), severity=severity, status=status,
+        services=[service, "api"], follow_up=title, notes=[title],
+    )  # fmt: skip
+    other = CatalogueEntry(path="postmortems/y.md", title="Y", date=date(2026, 2, 2), services=["api"])
+    readme = render_catalogue([entry, other], f"{title}\n")
+    region = readme[readme.index(BEGIN) :]
+    assert region.count(BEGIN) == 1 and region.count(END) == 1
+    lines = region.splitlines()
+    header = next(index for index, line in enumerate(lines) if line.startswith("| Date |"))
+    rows = lines[header + 2 : header + 4]
+    for row in rows:  # every row has exactly the header's 8 cells: no unescaped pipe, no line break
+        assert len(re.findall(r"(?<!\\)\|", row)) == 9, row
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith('"') or stripped.startswith("pie title"):
+            assert stripped.count('"') == 2, line  # a Mermaid string never breaks out of its quotes
+    recorded = read_catalogue(readme)
+    assert recorded is not None
+    assert {e.title for e in recorded.entries} == {title, "Y"}
+    assert render_catalogue([entry, other], readme) == readme
+
+
+@given(st.text(max_size=200))
+def test_mermaid_labels_hold_no_quote_or_line_break(text: str) -> None:
+    label = mermaid_label(text)
+    assert '"' not in label and "\n" not in label and label
