@@ -129,6 +129,7 @@ class Config(_Strict):
     )
     signoff: SignoffConfig = Field(default_factory=SignoffConfig)
     action_items: ActionItemsConfig = Field(default_factory=ActionItemsConfig)
+    catalogue: CatalogueConfig = Field(default_factory=lambda: CatalogueConfig())
 
     @field_validator("bot_login")
     @classmethod
@@ -212,3 +213,33 @@ def config_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "postmortem-action configuration (.github/postmortem.yml)"
     return schema
+
+
+class CatalogueConfig(_Strict):
+    """The catalogue README: every post-mortem with metrics and charts, refreshed on each change."""
+
+    enabled: bool = Field(True, description="Keep the catalogue README current on the default branch.")
+    path: str | None = Field(
+        None,
+        description="Where the catalogue is written (a Markdown file in the repository); default "
+        "`<directory>/README.md`. Text above and below its marked region is kept.",
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _check_path(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        cleaned = value.strip().strip("/")
+        parts = cleaned.split("/")
+        if not cleaned.casefold().endswith(".md") or ".." in parts or "\\" in cleaned or cleaned.startswith("."):
+            raise ValueError("use a Markdown file inside the repository, e.g. postmortems/README.md")
+        return cleaned
+
+
+def catalogue_path(config: Config) -> str:
+    """The catalogue's path: ``catalogue.path``, else ``<directory>/README.md``."""
+    return config.catalogue.path or f"{config.directory}/README.md"
+
+
+Config.model_rebuild()
