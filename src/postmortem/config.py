@@ -232,7 +232,12 @@ class CatalogueConfig(_Strict):
             return None
         cleaned = value.strip().strip("/")
         parts = cleaned.split("/")
-        if not cleaned.casefold().endswith(".md") or ".." in parts or "\\" in cleaned or cleaned.startswith("."):
+        if (
+            not cleaned.casefold().endswith(".md")
+            or ".." in parts
+            or "\\" in cleaned
+            or cleaned.startswith(".")
+        ):
             raise ValueError("use a Markdown file inside the repository, e.g. postmortems/README.md")
         return cleaned
 

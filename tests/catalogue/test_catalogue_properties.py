@@ -13,7 +13,15 @@ from postmortem.catalogue.render import BEGIN, END, mermaid_label
 
 _MARKDOWNISH = st.lists(
     st.sampled_from(
-        [*"ab #|-*_`[]()<>:!\n\t>~@\"'{}\\", "---\n", "## Action Items\n", "| a | b |\n", "|---|---|\n", "-->", "2026-01-02"]
+        [
+            *"ab #|-*_`[]()<>:!\n\t>~@\"'{}\\",
+            "---\n",
+            "## Action Items\n",
+            "| a | b |\n",
+            "|---|---|\n",
+            "-->",
+            "2026-01-02",
+        ]
     ),
     max_size=120,
 ).map("".join)

@@ -28,8 +28,12 @@ def test_new_readme_lists_newest_first_with_links_and_notes() -> None:
     assert readme.startswith("# Post-mortems\n\n" + BEGIN + "\n")
     assert readme.endswith(END + "\n")
     rows = [line for line in readme.splitlines() if line.startswith("| 20") or line.startswith("| —")]
-    assert rows[0].startswith("| 2026-03-02 | [Checkout down](2026-03-02-checkout.md) | P0 | 1 h | Published | 2/4 | 1/2 |")
-    assert rows[1].startswith("| 2026-01-10 | [Search slow](2026-01-10-search.md) | P2 | 3 h 20 min | Published | 4/4 | — |")
+    assert rows[0].startswith(
+        "| 2026-03-02 | [Checkout down](2026-03-02-checkout.md) | P0 | 1 h | Published | 2/4 | 1/2 |"
+    )
+    assert rows[1].startswith(
+        "| 2026-01-10 | [Search slow](2026-01-10-search.md) | P2 | 3 h 20 min | Published | 4/4 | — |"
+    )
     assert rows[2].startswith("| — | [Old outage](old%20notes.md) ⚠️ | — |")
     assert "- [Old outage](old%20notes.md): Not written by postmortem-action" in readme
     assert "xychart-beta" in readme and "    bar [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]" not in readme
@@ -70,7 +74,13 @@ def test_the_record_reads_back_to_the_same_entries() -> None:
 
 @pytest.mark.parametrize(
     "readme",
-    [None, "", "# x\n", "<!-- postmortem:catalogue {\"version\": 99} -->", "<!-- postmortem:catalogue {\"entries\": 3} -->"],
+    [
+        None,
+        "",
+        "# x\n",
+        '<!-- postmortem:catalogue {"version": 99} -->',
+        '<!-- postmortem:catalogue {"entries": 3} -->',
+    ],
 )
 def test_no_usable_record(readme: str | None) -> None:
     assert read_catalogue(readme) is None
@@ -111,7 +121,8 @@ def test_mermaid_labels(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("minutes", "text"), [(None, "—"), (0.2, "<1 min"), (45, "45 min"), (60, "1 h"), (200, "3 h 20 min"), (3000, "2 d 2 h")]
+    ("minutes", "text"),
+    [(None, "—"), (0.2, "<1 min"), (45, "45 min"), (60, "1 h"), (200, "3 h 20 min"), (3000, "2 d 2 h")],
 )
 def test_format_minutes(minutes: float | None, text: str) -> None:
     assert format_minutes(minutes) == text

@@ -31,13 +31,22 @@ def test_a_published_document_of_the_action() -> None:
         resolve_minutes=95,
         services="checkout, payments and search",
         root_cause="The connection pool was exhausted by unbounded retries",
-        items=[("Add alert", "P1", "🟢 Done"), ("Cap retries", "P0", "🔴 Not Started"), ("Maybe", "P2", "⚪ Won't Do")],
+        items=[
+            ("Add alert", "P1", "🟢 Done"),
+            ("Cap retries", "P0", "🔴 Not Started"),
+            ("Maybe", "P2", "⚪ Won't Do"),
+        ],
         published=date(2026, 3, 5),
         signed=3,
     )
     entry = entry_from_document("postmortems/2026-03-02-checkout-down.md", "sha1", text)
     assert entry.generated and entry.notes == []
-    assert (entry.title, entry.date, entry.severity, entry.status) == ("Checkout down", date(2026, 3, 2), "P1", "Published")
+    assert (entry.title, entry.date, entry.severity, entry.status) == (
+        "Checkout down",
+        date(2026, 3, 2),
+        "P1",
+        "Published",
+    )
     assert entry.started == datetime(2026, 3, 2, 10, tzinfo=UTC)
     assert entry.detected == datetime(2026, 3, 2, 10, 7, tzinfo=UTC)
     assert entry.resolved == datetime(2026, 3, 2, 11, 35, tzinfo=UTC)
@@ -52,7 +61,13 @@ def test_a_published_document_of_the_action() -> None:
 
 def test_a_draft_has_no_signoff_and_the_template_placeholder_row_is_no_item() -> None:
     entry = entry_from_document("postmortems/x.md", "s", document(3, "Draft one", started=at("2026-01-05")))
-    assert (entry.status, entry.published, entry.signed, entry.roles, entry.items) == ("Draft", None, 0, 4, [])
+    assert (entry.status, entry.published, entry.signed, entry.roles, entry.items) == (
+        "Draft",
+        None,
+        0,
+        4,
+        [],
+    )
     assert entry.follow_up == "" and entry.services == [] and entry.root_cause_words == []
 
 
@@ -107,7 +122,9 @@ def test_every_real_postmortem_gives_an_entry_with_a_title_and_a_note() -> None:
 
 
 def test_done_items_of_a_real_document_are_counted() -> None:
-    entry = entry_from_document("p.md", "s", _real("persistenceOne__incident-reports__20-Sept-2023_v9.1.1_chain_halt.md"))
+    entry = entry_from_document(
+        "p.md", "s", _real("persistenceOne__incident-reports__20-Sept-2023_v9.1.1_chain_halt.md")
+    )
     assert {item.state for item in entry.items} == {"done"}
 
 

@@ -72,7 +72,11 @@ def test_windows_end_at_the_newest_publication_not_today() -> None:
     assert sum(metrics.per_month["other"]) == 0  # e.md falls out of the 12 months
     recent = {row.severity: row for row in metrics.recent}
     assert set(recent) == {"P0", "P1", "all"}
-    assert (recent["P1"].detect.median, recent["P1"].resolve.median, recent["P1"].resolve.p90) == (20, 210, 300)
+    assert (recent["P1"].detect.median, recent["P1"].resolve.median, recent["P1"].resolve.p90) == (
+        20,
+        210,
+        300,
+    )
     assert (recent["all"].incidents, recent["all"].resolve.median) == (3, 120)
     every = {row.severity: row for row in metrics.all_time}
     assert (every["all"].incidents, every["all"].resolve.count, every["all"].detect.count) == (5, 5, 4)
@@ -82,7 +86,9 @@ def test_windows_end_at_the_newest_publication_not_today() -> None:
 
 
 def test_no_published_document_uses_the_newest_date() -> None:
-    assert compute_metrics([entry("a.md", "2026-05-01"), entry("b.md", "2026-04-01")]).reference == date(2026, 5, 1)
+    assert compute_metrics([entry("a.md", "2026-05-01"), entry("b.md", "2026-04-01")]).reference == date(
+        2026, 5, 1
+    )
 
 
 def test_negative_spans_are_left_out() -> None:

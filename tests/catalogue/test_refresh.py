@@ -6,7 +6,9 @@ from postmortem.catalogue import CatalogueEntry, CatalogueMarker, plan_refresh, 
 
 
 def recorded(*pairs: tuple[str, str]) -> CatalogueMarker:
-    return CatalogueMarker(entries=[CatalogueEntry(path=path, blob_sha=sha, title=path) for path, sha in pairs])
+    return CatalogueMarker(
+        entries=[CatalogueEntry(path=path, blob_sha=sha, title=path) for path, sha in pairs]
+    )
 
 
 LISTING = [
@@ -25,9 +27,16 @@ def test_first_build_reads_every_document_but_not_the_readme_or_images() -> None
 
 
 def test_nothing_changed_reads_nothing() -> None:
-    plan = plan_refresh(LISTING, recorded(("postmortems/a.md", "a1"), ("postmortems/b.md", "b1"), ("postmortems/c.markdown", "c1")))
+    plan = plan_refresh(
+        LISTING,
+        recorded(("postmortems/a.md", "a1"), ("postmortems/b.md", "b1"), ("postmortems/c.markdown", "c1")),
+    )
     assert plan.read == [] and plan.removed == [] and not plan.changed
-    assert [entry.path for entry in plan.keep] == ["postmortems/a.md", "postmortems/b.md", "postmortems/c.markdown"]
+    assert [entry.path for entry in plan.keep] == [
+        "postmortems/a.md",
+        "postmortems/b.md",
+        "postmortems/c.markdown",
+    ]
 
 
 def test_one_changed_one_new_one_deleted() -> None:
@@ -41,12 +50,19 @@ def test_one_changed_one_new_one_deleted() -> None:
 
 
 def test_a_custom_catalogue_path_is_not_a_document() -> None:
-    plan = plan_refresh([("postmortems/CATALOGUE.md", "x"), ("postmortems/a.md", "a")], None, catalogue_path="postmortems/CATALOGUE.md")
+    plan = plan_refresh(
+        [("postmortems/CATALOGUE.md", "x"), ("postmortems/a.md", "a")],
+        None,
+        catalogue_path="postmortems/CATALOGUE.md",
+    )
     assert plan.read == ["postmortems/a.md"]
 
 
 def test_refreshed_entries_keep_the_recorded_and_read_the_changed() -> None:
-    plan = plan_refresh([("postmortems/a.md", "a2"), ("postmortems/b.md", "b1")], recorded(("postmortems/a.md", "a1"), ("postmortems/b.md", "b1")))
+    plan = plan_refresh(
+        [("postmortems/a.md", "a2"), ("postmortems/b.md", "b1")],
+        recorded(("postmortems/a.md", "a1"), ("postmortems/b.md", "b1")),
+    )
     entries = refreshed_entries(plan, {"postmortems/a.md": ("a2", "# New title\n")})
     assert [(e.path, e.blob_sha, e.title) for e in entries] == [
         ("postmortems/b.md", "b1", "postmortems/b.md"),

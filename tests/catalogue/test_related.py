@@ -33,13 +33,17 @@ def test_ranked_by_shared_services_then_words_then_newest() -> None:
 
 
 def test_raw_answers_are_split_like_the_catalogue_does() -> None:
-    found = related_incidents("Checkout; search", "The certificate expired at midnight", MARKER, before=date(2026, 5, 1))
+    found = related_incidents(
+        "Checkout; search", "The certificate expired at midnight", MARKER, before=date(2026, 5, 1)
+    )
     assert [r.title for r in found] == ["c", "b", "a", "d"]
 
 
 def test_limit_exclusion_and_no_record() -> None:
     assert len(related_incidents(["checkout"], ["pool"], MARKER, limit=2)) == 2
-    assert [r.title for r in related_incidents(["checkout"], [], MARKER, exclude_path="postmortems/later.md")] == ["c", "a"]
+    assert [
+        r.title for r in related_incidents(["checkout"], [], MARKER, exclude_path="postmortems/later.md")
+    ] == ["c", "a"]
     assert related_incidents(["checkout"], ["pool"], None) == []
     assert related_incidents([], [], MARKER) == []
 
