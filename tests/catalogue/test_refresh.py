@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from postmortem.catalogue import CatalogueEntry, CatalogueMarker, plan_refresh, refreshed_entries
+from postmortem.catalogue import (
+    CatalogueEntry,
+    CatalogueMarker,
+    git_blob_sha,
+    plan_refresh,
+    read_catalogue,
+    refreshed_entries,
+    render_catalogue,
+    updated_readme,
+    with_documents,
+)
 
 
 def recorded(*pairs: tuple[str, str]) -> CatalogueMarker:
@@ -70,3 +80,33 @@ def test_refreshed_entries_keep_the_recorded_and_read_the_changed() -> None:
     ]
     assert refreshed_entries(plan, [("postmortems/a.md", "a2", "# T\n")])[1].title == "T"
     assert refreshed_entries(plan, {}) == plan.keep  # a document deleted between listing and reading
+
+
+def test_git_blob_sha_matches_git() -> None:
+    # `printf 'héllo\n' | git hash-object --stdin`
+    assert git_blob_sha("héllo\n") == "5fb50d3c93474f139362304b663fe44e9d17a26e"
+    assert git_blob_sha("") == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+
+
+def test_a_document_the_action_commits_is_recorded_with_its_new_sha_so_the_next_refresh_reads_nothing() -> (
+    None
+):
+    before = recorded(("postmortems/a.md", "a1"), ("postmortems/b.md", "b1"))
+    published = "---\ntitle: A\n---\n# A\n"
+    entries = with_documents(before.entries, [("postmortems/a.md", published)], removed=["postmortems/b.md"])
+    assert [(e.path, e.blob_sha, e.title) for e in entries] == [
+        ("postmortems/a.md", git_blob_sha(published), "A")
+    ]
+    after = read_catalogue(render_catalogue(entries, None))
+    plan = plan_refresh([("postmortems/a.md", git_blob_sha(published))], after)
+    assert not plan.changed
+
+
+def test_updated_readme_is_none_when_nothing_changed() -> None:
+    entries = recorded(("postmortems/a.md", "a1")).entries
+    first = updated_readme(entries, None)
+    assert first is not None
+    assert updated_readme(entries, first) is None
+    assert (
+        updated_readme([*entries, CatalogueEntry(path="postmortems/b.md", blob_sha="b")], first) is not None
+    )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from postmortem.catalogue import CatalogueEntry, CatalogueMarker, related_incidents, render_related
+from postmortem.catalogue import (
+    CatalogueEntry,
+    CatalogueMarker,
+    fill_related_section,
+    related_incidents,
+    render_related,
+)
 
 
 def pm(path: str, day: str, services: list[str], words: list[str]) -> CatalogueEntry:
@@ -56,3 +62,37 @@ def test_appendix_lines_link_relative_to_the_new_document() -> None:
         "- 2026-03-01 — [c](c.md) (shared: checkout)",
         "- 2026-02-01 — [b](b.md) (shared: pool)",
     ]
+
+
+def _draft() -> str:
+    from catalogue_documents import at, document
+
+    return document(50, "New outage", started=at("2026-05-02"), services="checkout")
+
+
+def test_the_template_prompt_is_replaced_and_nothing_else_changes() -> None:
+    draft = _draft()
+    found = related_incidents(["checkout"], ["pool"], MARKER, before=date(2026, 5, 1))
+    filled = fill_related_section(draft, found, "postmortems/2026-05-02-new-outage.md")
+    prompt = "### Related Incidents\n\n*Links to earlier incidents with a similar cause or impact.*\n\n"
+    assert prompt in draft
+    assert filled == draft.replace(
+        prompt, "### Related Incidents\n\n" + render_related(found, "postmortems/x.md") + "\n\n"
+    )
+    assert fill_related_section(filled, found[:1], "postmortems/x.md") == filled  # edited: never regenerated
+
+
+def test_a_written_section_a_missing_section_and_no_related_are_left_alone() -> None:
+    found = related_incidents(["checkout"], [], MARKER)
+    written = _draft().replace("*Links to earlier incidents with a similar cause or impact.*", "See #12.")
+    assert fill_related_section(written, found, "postmortems/x.md") == written
+    assert (
+        fill_related_section("# Doc\n\n## Appendix\n", found, "postmortems/x.md") == "# Doc\n\n## Appendix\n"
+    )
+    assert fill_related_section(_draft(), [], "postmortems/x.md") == _draft()
+
+
+def test_crlf_documents_keep_their_line_endings() -> None:
+    draft = _draft().replace("\n", "\r\n")
+    filled = fill_related_section(draft, related_incidents(["checkout"], [], MARKER), "postmortems/x.md")
+    assert filled != draft and "\n" not in filled.replace("\r\n", "")

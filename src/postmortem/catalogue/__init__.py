@@ -8,9 +8,15 @@ README only when it differs. :func:`related_incidents` reads the same record at 
 from postmortem.catalogue.extract import entry_from_document
 from postmortem.catalogue.metrics import Metrics, compute_metrics
 from postmortem.catalogue.model import CatalogueEntry, CatalogueMarker, ItemRecord, RefreshPlan, Related
-from postmortem.catalogue.refresh import is_document, plan_refresh, refreshed_entries
-from postmortem.catalogue.related import related_incidents, render_related
-from postmortem.catalogue.render import read_catalogue, render_catalogue
+from postmortem.catalogue.refresh import (
+    git_blob_sha,
+    is_document,
+    plan_refresh,
+    refreshed_entries,
+    with_documents,
+)
+from postmortem.catalogue.related import fill_related_section, related_incidents, render_related
+from postmortem.catalogue.render import read_catalogue, render_catalogue, updated_readme
 
 __all__ = [
     "CatalogueEntry",
@@ -21,6 +27,8 @@ __all__ = [
     "Related",
     "compute_metrics",
     "entry_from_document",
+    "fill_related_section",
+    "git_blob_sha",
     "is_document",
     "plan_refresh",
     "read_catalogue",
@@ -28,4 +36,6 @@ __all__ = [
     "related_incidents",
     "render_catalogue",
     "render_related",
+    "updated_readme",
+    "with_documents",
 ]

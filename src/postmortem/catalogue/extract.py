@@ -330,10 +330,15 @@ def _columns(headers: list[str]) -> dict[str, int]:
     return columns
 
 
+_PARSER = MarkdownIt("commonmark").enable("table").disable("inline")
+"""Block structure only: the cells' source text is all the catalogue needs, so inline parsing is skipped."""
+
+
 def _tables(body: str) -> list[tuple[str, list[str], list[list[str]]]]:
     """(heading path text, header cells, body rows) for each GFM table."""
-    parser = MarkdownIt("commonmark").enable("table")
-    tokens = parser.parse(body)
+    if "|" not in body:
+        return []
+    tokens = _PARSER.parse(body)
     tables: list[tuple[str, list[str], list[list[str]]]] = []
     headings: list[tuple[int, str]] = []
     header: list[str] = []

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 
 from postmortem.catalogue.extract import entry_from_document
 from postmortem.catalogue.model import CatalogueEntry, CatalogueMarker, RefreshPlan
 
-__all__ = ["is_document", "plan_refresh", "refreshed_entries"]
+__all__ = ["git_blob_sha", "is_document", "plan_refresh", "refreshed_entries", "with_documents"]
 
 _SUFFIXES = (".md", ".markdown")
 _NOT_DOCUMENTS = frozenset({"readme.md", "index.md", "template.md", "contributing.md", "license.md"})
@@ -60,3 +61,26 @@ def refreshed_entries(
     )
     fresh = [entry_from_document(path, *texts[path]) for path in plan.read if path in texts]
     return [*plan.keep, *fresh]
+
+
+def git_blob_sha(text: str) -> str:
+    """The git blob sha of ``text`` as UTF-8: what the listing will show for a file committed with this content.
+
+    The runner records a document it commits itself (publication, statuses flowing back) under this sha in the
+    same commit's catalogue, so the next refresh does not read it again.
+    """
+    data = text.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def with_documents(
+    entries: Sequence[CatalogueEntry], documents: Iterable[tuple[str, str]], *, removed: Iterable[str] = ()
+) -> list[CatalogueEntry]:
+    """``entries`` with the given (path, text) documents (re)read, as they will be after the action's commit.
+
+    Each document's entry gets :func:`git_blob_sha` of its text; ``removed`` paths are dropped.
+    """
+    fresh = {path: entry_from_document(path, git_blob_sha(text), text) for path, text in documents}
+    gone = set(removed)
+    kept = [entry for entry in entries if entry.path not in fresh and entry.path not in gone]
+    return [*kept, *fresh.values()]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from postmortem.catalogue.extract import root_cause_words, service_names
 from postmortem.catalogue.model import CatalogueMarker, Related
 from postmortem.catalogue.render import cell, relative_link
 
-__all__ = ["related_incidents", "render_related"]
+__all__ = ["fill_related_section", "related_incidents", "render_related"]
 
 _SERVICE_WEIGHT = 3.0
 """A shared service counts as much as three shared root-cause words: services are few and precise."""
@@ -82,3 +83,58 @@ def render_related(related: Sequence[Related], document_path: str) -> str:
             + (f" (shared: {cell(', '.join(shared))})" if shared else "")
         )
     return "\n".join(lines)
+
+
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_RELATED_HEADING = re.compile(r" {0,3}#{1,6}[ \t]+related incidents[ \t#]*", re.IGNORECASE)
+_FENCE = re.compile(r" {0,3}(?:`{3,}|~{3,})")
+
+
+def _is_prompt(line: str) -> bool:
+    """A template prompt: an italic line (``*…*``, not bold) or a bracketed placeholder."""
+    stripped = line.strip()
+    italic = (
+        len(stripped) > 2
+        and stripped[0] in "*_"
+        and stripped[-1] == stripped[0]
+        and stripped[1] != stripped[0]
+    )
+    return italic or (stripped.startswith("[") and stripped.endswith("]"))
+
+
+def fill_related_section(document: str, related: Sequence[Related], document_path: str) -> str:
+    """The document with its Related Incidents section filled, when that section still holds only the prompt.
+
+    A section people have written in is left as it is (the list is not regenerated once the document is
+    edited); so is a document without the section, or an empty ``related``. Other bytes are unchanged.
+    """
+    if not related:
+        return document
+    lines = document.splitlines(keepends=True)
+    in_fence = False
+    start: int | None = None
+    end = len(lines)
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if start is None and _RELATED_HEADING.fullmatch(line.rstrip("\r\n")):
+            start = index
+        elif start is not None and _HEADING.match(line):
+            end = index
+            break
+    if start is None:
+        return document
+    body = lines[start + 1 : end]
+    if any(line.strip() and not _is_prompt(line) and line.strip() != "---" for line in body):
+        return document
+    newline = "\r\n" if lines[start].endswith("\r\n") else "\n"
+    trailing = [line for line in body if line.strip() == "---"]
+    filled = [
+        newline,
+        *(text + newline for text in render_related(related, document_path).splitlines()),
+        newline,
+    ]
+    return "".join([*lines[: start + 1], *filled, *trailing, *lines[end:]])

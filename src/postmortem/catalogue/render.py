@@ -39,6 +39,7 @@ __all__ = [
     "read_catalogue",
     "relative_link",
     "render_catalogue",
+    "updated_readme",
 ]
 
 MARKER_KIND = "catalogue"
@@ -373,3 +374,14 @@ def render_catalogue(
     if after is None:
         return f"{existing_readme.rstrip()}\n\n{region}\n"
     return f"{before}{region}{after if after else chr(10)}"
+
+
+def updated_readme(
+    entries: Sequence[CatalogueEntry],
+    existing_readme: str | None,
+    *,
+    readme_path: str = "postmortems/README.md",
+) -> str | None:
+    """The README to commit, or None when the rendered catalogue is byte-identical to ``existing_readme``."""
+    rendered = render_catalogue(entries, existing_readme, readme_path=readme_path)
+    return None if rendered == existing_readme else rendered
