@@ -1,6 +1,7 @@
 """Catalogue cost over 500 generated post-mortems: a first build and a one-document refresh.
 
-Run from the repository root: ``.venv/bin/python bench/catalogue.py`` (prints a Markdown table).
+Run from the repository root: ``.venv/bin/python bench/catalogue.py`` (prints a Markdown table);
+``--example`` prints the catalogue shown in the README instead.
 Requests are counted as the runner would spend them (see the README's Catalogue section): one directory
 listing, one README read, one read per document in ``plan.read``, then the commit (tree with inline content + commit + ref
 through the Git Data API, only when the README changed; the documents' own blobs are in the same commit).
@@ -14,11 +15,13 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from postmortem.catalogue import (
+    entry_from_document,
     plan_refresh,
     read_catalogue,
     refreshed_entries,
     render_catalogue,
 )
+from postmortem.catalogue.render import render_region
 from postmortem.config import Config
 from postmortem.incident.model import Incident
 from postmortem.incident.render import render_document, update_frontmatter
@@ -51,6 +54,53 @@ def generate(number: int, rng: random.Random) -> tuple[str, str]:
     published = (started + timedelta(days=3)).date()
     text = update_frontmatter(text, {"status": "Published", "published": published.isoformat()})
     return f"postmortems/{started:%Y-%m-%d}-incident-{number}.md", text
+
+
+def example() -> str:
+    """The README's example: four post-mortems (three published by the action, one hand-written)."""
+
+    def doc(number: int, title: str, day: str, severity: str, detect: int, resolve: int, services: str,
+            rows: list[tuple[str, str]], signed: int) -> str:  # fmt: skip
+        started = datetime.fromisoformat(day).replace(hour=10, tzinfo=UTC)
+        incident = Incident(
+            number=number, title=title, created_at=started, severity=severity,  # type: ignore[arg-type]
+            started_at=started, detected_at=started + timedelta(minutes=detect),
+            resolved_at=started + timedelta(minutes=resolve), services_impacted=services,
+        )  # fmt: skip
+        text = render_document(incident, Config()).replace(
+            "| 1 | | | | | 🔴 Not Started | |",
+            "\n".join(
+                f"| {i} | {what} | @a | 2026-04-01 | {state} | |" for i, (what, state) in enumerate(rows, 1)
+            ),
+        )
+        published = started.date() + timedelta(days=3)
+        roles = ["incident-commander", "cto", "lead-engineer", "devops-lead"][:signed]
+        return update_frontmatter(
+            text,
+            {
+                "status": "Published",
+                "published": published.isoformat(),
+                "signoff": {role: {"login": "a", "date": published.isoformat()} for role in roles},
+                "follow_up": (published + timedelta(days=30)).isoformat(),
+            },
+        )
+
+    docs = {
+        "postmortems/2026-03-02-checkout-down.md": doc(
+            41, "Checkout down", "2026-03-02", "P0", 10, 95, "checkout, payments",
+            [("Alert on pool saturation", "P0 | 🟢 Done"), ("Cap retries", "P1 | 🔴 Not Started")], 4,
+        ),
+        "postmortems/2026-02-11-search-slow.md": doc(37, "Search slow", "2026-02-11", "P2", 10, 240, "search", [], 3),
+        "postmortems/2026-01-20-login-errors.md": doc(
+            30, "Login errors", "2026-01-20", "P1", 25, 130, "auth, checkout",
+            [("Rotate certificates automatically", "P1 | 🟢 Done")], 4,
+        ),
+        "postmortems/2019-outage.md": "# 2019 outage\n\nA hand-written report.\n",
+    }  # fmt: skip
+    entries = [entry_from_document(path, sha(text), text) for path, text in docs.items()]
+    lines = render_region(entries).splitlines()
+    # the hidden record is one long line; the README shows what GitHub renders
+    return "\n".join(line for line in lines if not line.startswith("<!-- postmortem:catalogue"))
 
 
 def sha(text: str) -> str:
@@ -104,4 +154,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    print(example()) if "--example" in sys.argv else main()

@@ -35,13 +35,22 @@ def test_new_readme_lists_newest_first_with_links_and_notes() -> None:
         "| 2026-01-10 | [Search slow](2026-01-10-search.md) | P2 | 3 h 20 min | Published | 4/4 | — |"
     )
     assert rows[2].startswith("| — | [Old outage](old%20notes.md) ⚠️ | — |")
-    assert "- [Old outage](old%20notes.md): Not written by postmortem-action" in readme
+    assert (
+        "- [Old outage](old%20notes.md): Not written by postmortem-action, so read from its text; no date"
+        in readme
+    )
     assert "xychart-beta" in readme and "    bar [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]" not in readme
     assert "    bar [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]" in readme  # all: 2026-01 and 2026-03
     assert "    bar [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]" in readme  # P0+P1 and P0
     assert "🟥 red = P0" in readme
     assert "    line [3.3, 1]" in readme  # median hours to resolve, 2026-01 and 2026-03
     assert "| checkout | 2 |" in readme
+    assert (
+        "- Completion: 1 of 2 committed items done (50%; proposed and won't-do items are not counted)."
+        in readme
+    )
+    assert "- Median days to close: — (no item records a closing date yet)." in readme
+    assert "| P0 | 1 |" in readme  # open items by priority
 
 
 def test_text_above_and_below_survives_and_rendering_twice_gives_the_same_bytes() -> None:

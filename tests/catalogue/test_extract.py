@@ -133,7 +133,7 @@ def test_done_items_of_a_real_document_are_counted() -> None:
     [
         ("---\n: [\n---\n# Title\n", "Its frontmatter was ignored: its frontmatter is not valid YAML."),
         ("---\n- a\n- b\n---\n# Title\n", "Its frontmatter was ignored: its frontmatter is not a mapping of keys."),
-        ("", "Not written by postmortem-action: no title, date, severity found; times and durations are read from frontmatter only."),
+        ("", "Not written by postmortem-action, so read from its text; no title, date, severity found."),
     ],
 )  # fmt: skip
 def test_unreadable_parts_are_noted(text: str, note: str) -> None:

@@ -602,9 +602,8 @@ def _entry(path: str, blob_sha: str, text: str) -> CatalogueEntry:
     ]
     if not generated:
         notes.append(
-            "Not written by postmortem-action: "
-            + (f"no {', '.join(missing)} found; " if missing else "")
-            + "times and durations are read from frontmatter only."
+            "Not written by postmortem-action, so read from its text"
+            + (f"; no {', '.join(missing)} found." if missing else ".")
         )
     elif missing:
         notes.append(f"No {', '.join(missing)} found.")

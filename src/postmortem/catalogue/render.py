@@ -305,22 +305,19 @@ def _metrics(metrics: Metrics, count: int) -> list[str]:
 
     lines += ["", "#### Action items", ""]
     rate = metrics.completion_rate
-    if rate is None:
-        lines.append("No committed action items yet.")
-    else:
-        lines.append(
-            f"Completion: {metrics.items_done} of {metrics.items_committed} committed items done "
-            f"({rate:.0%}; proposed and won't-do items are not counted)."
-        )
     close = metrics.days_to_close
     lines.append(
-        ""
+        "- Completion: no committed action items yet."
+        if rate is None
+        else f"- Completion: {metrics.items_done} of {metrics.items_committed} committed items done ({rate:.0%}; "
+        "proposed and won't-do items are not counted)."
+    )
+    lines.append(
+        "- Median days to close: — (no item records a closing date yet)."
         if close.median is None
-        else f"Median days to close: {close.median:g} (p90 {close.p90:g}, over {close.count} items with a "
+        else f"- Median days to close: {close.median:g} (p90 {close.p90:g}, over {close.count} items with a "
         "closing date; counted from publication)."
     )
-    if close.median is None:
-        lines[-1] = "Median days to close: — (no item records a closing date yet)."
     if metrics.open_by_priority:
         lines += ["", "| Open items by priority | Count |", "|---|---|"]
         lines += [f"| {name} | {count} |" for name, count in metrics.open_by_priority.items()]
