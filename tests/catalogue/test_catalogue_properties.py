@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -68,3 +69,22 @@ def test_hostile_text_never_breaks_the_table_the_mermaid_or_the_record(
 def test_mermaid_labels_hold_no_quote_or_line_break(text: str) -> None:
     label = mermaid_label(text)
     assert '"' not in label and "\n" not in label and label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Root Cause\n\n" + "[" * 100_000 + "\n",  # was quadratic: each "[" scanned to the line's end
+        "**Root Cause**: " + "[a" * 50_000 + "\n",
+        "- **Services Impacted**: " + "[" * 100_000 + "\n",
+        "*" * 100_000 + ":\n",
+        "Jan 12" + " " * 100_000 + "x\n",
+        ">" * 100_000 + "\n",
+        "# " + "#" * 50_000 + " x " + "#" * 50_000 + "\n",
+    ],
+    ids=["brackets-section", "brackets-field", "brackets-services", "stars", "spaces", "quotes", "hashes"],
+)
+def test_hostile_documents_are_read_in_linear_time(text: str) -> None:
+    # not timed (no wall-clock asserts): a quadratic pattern makes this test hang instead of finishing in ms
+    entry = entry_from_document("postmortems/x.md", "sha", text)
+    assert entry.title

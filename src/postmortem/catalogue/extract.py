@@ -48,7 +48,8 @@ _SEVERITY = re.compile(r"\b(?:P[0-4]|SEV[ -]?[0-5]|S[0-4])\b", re.IGNORECASE)
 _CHECKBOX = re.compile(r"[ \t]*[-*+][ \t]+\[([ xX])\]")
 _FOLLOW_UP = re.compile(r"\*\*30-Day Follow-Up\*\*[ \t]*\(scheduled for[ \t]*([^)\r\n]*)\)", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:['’-][a-z0-9]+)?")
-_PLACEHOLDER = re.compile(r"\[[^\]\r\n]*\]")
+_PLACEHOLDER = re.compile(r"\[[^[\]\r\n]*\]")
+"""A bracketed prompt; no ``[`` inside, so scanning from each ``[`` stops at the next one (linear time)."""
 _MONTHS = {
     name: number
     for number, names in enumerate(
