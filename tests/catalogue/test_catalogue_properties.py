@@ -88,3 +88,26 @@ def test_hostile_documents_are_read_in_linear_time(text: str) -> None:
     # not timed (no wall-clock asserts): a quadratic pattern makes this test hang instead of finishing in ms
     entry = entry_from_document("postmortems/x.md", "sha", text)
     assert entry.title
+
+
+@settings(max_examples=150, deadline=None)
+@given(document=_ANY, services=_ANY, cause=_ANY, title=_ANY)
+def test_related_incidents_and_the_appendix_never_raise(
+    document: str, services: str, cause: str, title: str
+) -> None:
+    from postmortem.catalogue import CatalogueMarker, fill_related_section, related_incidents
+
+    marker = CatalogueMarker(
+        entries=[
+            CatalogueEntry(
+                path="postmortems/a.md", title=title, services=[services], root_cause_words=["pool"]
+            )
+        ]
+    )
+    found = related_incidents(services, cause + " pool", marker)
+    assert len(found) == 1
+    draft = f"{document}\n### Related Incidents\n\n*Links to earlier incidents.*\n\n### References\n"
+    filled = fill_related_section(draft, found, "postmortems/new.md")
+    assert filled.startswith(document) and filled.endswith("### References\n")
+    if "`" not in document and "~" not in document:  # else the heading may sit inside an open code fence
+        assert "\n- undated — [" in filled

@@ -148,3 +148,24 @@ def test_format_minutes(minutes: float | None, text: str) -> None:
 )
 def test_relative_links(path: str, readme: str, link: str) -> None:
     assert relative_link(path, readme) == link
+
+
+def test_a_catalogue_of_every_real_postmortem_lists_each_once() -> None:
+    from test_extract import FIXTURE_POSTMORTEMS, SHARED_POSTMORTEMS
+
+    folder = FIXTURE_POSTMORTEMS if FIXTURE_POSTMORTEMS.exists() else SHARED_POSTMORTEMS
+    files = sorted(path for path in folder.glob("*.md") if path.name != "SOURCES.md")
+    if not files:
+        pytest.skip("no real post-mortems available")
+    entries = [
+        entry_from_document(f"postmortems/{path.name}", str(index), path.read_text(encoding="utf-8"))
+        for index, path in enumerate(files)
+    ]
+    readme = render_catalogue(entries, None)
+    for path in files:
+        assert (
+            readme.count(f"]({relative_link('postmortems/' + path.name, 'postmortems/README.md')})") == 2
+        )  # row + note
+    assert render_catalogue(list(reversed(entries)), readme) == readme
+    recorded = read_catalogue(readme)
+    assert recorded is not None and len(recorded.entries) == len(files)
