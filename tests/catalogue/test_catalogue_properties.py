@@ -111,3 +111,13 @@ def test_related_incidents_and_the_appendix_never_raise(
     assert filled.startswith(document) and filled.endswith("### References\n")
     if "`" not in document and "~" not in document:  # else the heading may sit inside an open code fence
         assert "\n- undated — [" in filled
+
+
+def test_a_yaml_alias_bomb_in_the_frontmatter_is_never_printed() -> None:
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    for key in ("severity", "labels", "services", "status", "title", "follow_up"):
+        text = "---\n" + "\n".join(levels) + f"\n{key}: *a8\n---\n# Bomb\n"  # 10^9 leaves if printed
+        entry = entry_from_document("postmortems/bomb.md", "sha", text)
+        assert entry.title == "Bomb"
+        assert entry.severity is None and entry.labels == [] and entry.services == []

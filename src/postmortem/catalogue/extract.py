@@ -93,6 +93,19 @@ def _clean_inline(text: str) -> str:
     return text.strip("*_`~ \t").strip()
 
 
+def _scalar(value: Any) -> str | None:
+    """A frontmatter scalar as text; None for mappings and lists.
+
+    Never ``str()`` of a container: YAML aliases let a few lines of frontmatter nest exponentially many
+    references, which only turn into exponential text when printed.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str | int | float | date):
+        return str(value)
+    return None
+
+
 def _to_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -259,9 +272,10 @@ _SECTIONS = frozenset(
 
 
 def _severity(value: Any) -> str | None:
-    if value is None or isinstance(value, bool):
+    raw = _scalar(value)
+    if raw is None:
         return None
-    text = _clean_inline(str(value))
+    text = _clean_inline(raw)
     if not text or _PLACEHOLDER.fullmatch(text):
         return None
     if match := _SEVERITY.search(text):
@@ -434,7 +448,7 @@ def _services(meta: Mapping[str, Any], lines: _Lines) -> list[str]:
     for key in ("services", "services_impacted", "components"):
         value = meta.get(key)
         if isinstance(value, list):
-            return service_names(",".join(str(part) for part in value if part is not None))
+            return service_names(",".join(text for part in value[:50] if (text := _scalar(part)) is not None))
         if isinstance(value, str) and value.strip():
             return service_names(value)
     for index, line in enumerate(lines.lines):
@@ -528,8 +542,9 @@ def _labels(meta: Mapping[str, Any]) -> list[str]:
     for key in ("labels", "tags"):
         value = meta.get(key)
         values = value if isinstance(value, list) else str(value).split(",") if isinstance(value, str) else []
-        for label in values:
-            text = _clip(_clean_inline(str(label)), _MAX_LABEL)
+        for label in values[:50]:
+            raw = _scalar(label)
+            text = _clip(_clean_inline(raw), _MAX_LABEL) if raw is not None else ""
             if text and text not in labels:
                 labels.append(text)
     return labels[:20]
