@@ -278,6 +278,7 @@ class Config(_Strict):
     completeness: CompletenessConfig = Field(default_factory=CompletenessConfig)
     reminders: RemindersConfig = Field(default_factory=lambda: RemindersConfig())
     follow_up: FollowUpConfig = Field(default_factory=lambda: FollowUpConfig())
+    catalogue: CatalogueConfig = Field(default_factory=lambda: CatalogueConfig())
 
     @field_validator("bot_login")
     @classmethod
@@ -493,6 +494,38 @@ class FollowUpConfig(_Strict):
         True, description="Record a follow-up date on publication and open the review issue."
     )
     days: int = Field(30, ge=1, le=3650, description="Days from publication to the follow-up review.")
+
+
+class CatalogueConfig(_Strict):
+    """The catalogue README: every post-mortem with metrics and charts, refreshed on each change."""
+
+    enabled: bool = Field(True, description="Keep the catalogue README current on the default branch.")
+    path: str | None = Field(
+        None,
+        description="Where the catalogue is written (a Markdown file in the repository); default "
+        "`<directory>/README.md`. Text above and below its marked region is kept.",
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _check_path(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        cleaned = value.strip().strip("/")
+        parts = cleaned.split("/")
+        if (
+            not cleaned.casefold().endswith(".md")
+            or ".." in parts
+            or "\\" in cleaned
+            or cleaned.startswith(".")
+        ):
+            raise ValueError("use a Markdown file inside the repository, e.g. postmortems/README.md")
+        return cleaned
+
+
+def catalogue_path(config: Config) -> str:
+    """The catalogue's path: ``catalogue.path``, else ``<directory>/README.md``."""
+    return config.catalogue.path or f"{config.directory}/README.md"
 
 
 Config.model_rebuild()
