@@ -9,7 +9,7 @@ runs on the same ``pull_request`` events, is left out of the action-items rows s
 own cost; likewise the action-items sync is left out of the sign-off rows (ready for review, a review event
 when it makes the k-th of four required approvals, the merge that publishes). The last row is the whole life of
 one incident with every handler, 14 events through ``postmortem run``
-(``tests/integration/test_whole_incident.py``), and a rerun of each of them. Prints a Markdown table.
+(``tests/runner/test_whole_incident.py``), and a rerun of each of them. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -189,7 +189,7 @@ def merged(fake: FakeGitHub) -> dict[str, int]:
 
 
 def whole_incident(fake: FakeGitHub) -> dict[str, int]:
-    """The 14 events of tests/integration/test_whole_incident.py through ``postmortem run``, then their reruns."""
+    """The 14 events of tests/runner/test_whole_incident.py through ``postmortem run``, then their reruns."""
     from tests.runner import test_whole_incident as life_test
 
     with tempfile.TemporaryDirectory() as folder:

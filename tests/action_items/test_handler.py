@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,6 @@ import pytest
 from postmortem.action_items import handler
 from postmortem.action_items.table import read_action_items
 from postmortem.action_items.tracking import read_link
-from postmortem.cli import main
 from postmortem.errors import RateLimited
 from postmortem.github import client as gateway_module
 from postmortem.markdown.markers import marker
@@ -23,17 +20,18 @@ from tests.fake_github import FakeGitHub
 from tests.harness import (
     close_issue,
     dispatch_payload,
-    issue_body,
-    issue_payload,
     merge_pull,
     pull_payload,
     pull_request_payload,
     push_payload,
     reopen_issue,
-    review_payload,
     run,
     tracking_issue_payload,
 )
+from tests.scenario import PATH as PATH_SEQ
+from tests.scenario import PR, approve, cli, open_incident, people, rows_of, texts, with_rows, writes_of
+from tests.scenario import ready as ready_seq
+from tests.scenario import tracking as tracking_seq
 
 PATH = "postmortems/2025-11-17-checkout-api-outage.md"
 BRANCH = "postmortem/incident-1"
@@ -1289,110 +1287,6 @@ def test_merge_while_the_branch_has_rows_without_issues(fake: FakeGitHub) -> Non
 
 # ====================================================================================================
 # Unusual but realistic event sequences, run whole (every handler)
-
-
-TITLE = "[Incident]: Umbrella API outage after migration"
-
-
-PATH_SEQ = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"
-
-
-INCIDENT, PR = 1, 2
-
-
-CONFIG = """\
-signoff:
-  roles:
-    - {id: incident-commander, title: Incident Commander, users: [alice]}
-    - {id: cto, title: CTO, users: [bob]}
-  required: [incident-commander, cto]
-"""
-
-
-ROWS_SEQ = (
-    "| 1 | Require backward-compatible migrations | @alice | 2025-12-01 | P0 | 🔴 Not Started | |",
-    "| 2 | Add a pre-deployment migration check | @bob | 2025-12-08 | P1 | 🔴 Not Started | |",
-)
-
-
-PLACEHOLDER_ROW = "| 1 | | | | | 🔴 Not Started | |"
-
-
-# ------------------------------------------------------------------------------------------------ helpers
-
-
-def cli(fake: FakeGitHub, tmp_path: Path, name: str, payload: dict[str, Any]) -> tuple[int, str]:
-    """``postmortem run`` exactly as the workflow runs it; returns the exit code and the log."""
-    index = len(list(tmp_path.glob("event-*.json")))
-    event = tmp_path / f"event-{index}.json"
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    env = {
-        "GITHUB_EVENT_NAME": name,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": fake.repository,
-        "GITHUB_TOKEN": "test-token",
-        "GITHUB_OUTPUT": str(tmp_path / f"output-{index}"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / f"summary-{index}"),
-    }
-    out = io.StringIO()
-    code = main(["run"], env=env, out=out, pace=False)
-    return code, out.getvalue()
-
-
-def people(fake: FakeGitHub, config: str = CONFIG) -> None:
-    for login in ("mona", "alice", "bob", "carol"):
-        fake.set_permission(login, "write")
-    fake.add_file("main", ".github/postmortem.yml", config, message="Configure")
-
-
-def open_incident(fake: FakeGitHub, title: str = TITLE, body: str | None = None, user: str = "mona") -> int:
-    item = fake.add_issue(
-        title, issue_body("full.md") if body is None else body, labels=["incident"], user=user
-    )
-    run(fake, "issues", issue_payload(fake, item.number))
-    return item.number
-
-
-def edit_doc(fake: FakeGitHub, old: str, new: str, branch: str = BRANCH, path: str = PATH_SEQ) -> str:
-    text = fake.file_text(branch, path) or ""
-    assert old in text, old
-    fake.add_file(branch, path, text.replace(old, new, 1), message="Human edit")
-    return text.replace(old, new, 1)
-
-
-def with_rows(fake: FakeGitHub, rows: tuple[str, ...] = ROWS_SEQ, branch: str = BRANCH) -> None:
-    edit_doc(fake, PLACEHOLDER_ROW, "\n".join(rows), branch)
-
-
-def ready_seq(fake: FakeGitHub, pr: int = PR) -> Any:
-    fake.items[pr].draft = False
-    return run(fake, "pull_request", pull_payload(fake, pr, action="ready_for_review"), raise_errors=False)
-
-
-def texts(report: Any) -> str:
-    return (
-        "\n".join(f"{m.level}: {m.text}" for m in report.messages)
-        + "\n"
-        + "\n".join(f"ERROR: {e}" for e in report.errors)
-    )
-
-
-def tracking_seq(fake: FakeGitHub) -> list[Any]:
-    return [i for i in fake.issues_only() if read_link(i.body) is not None]
-
-
-def approve(fake: FakeGitHub, *logins: str, pr: int = PR) -> None:
-    for login in logins:
-        review = fake.add_review(pr, login, "APPROVED")
-        run(fake, "pull_request_review", review_payload(fake, review))
-
-
-def rows_of(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.startswith(("| 1 ", "| 2 "))]
-
-
-def writes_of(fake: FakeGitHub, before: int) -> list[str]:
-    return [f"{e.method} {e.path}" for e in fake.log[before:] if e.method != "GET"]
 
 
 @pytest.mark.with_sign_off

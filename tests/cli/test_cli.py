@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from postmortem.cli import main
+from tests.adopter import (
+    EVERY_VARIABLE_AND_FILTER,
+    ROOT,
+    cli_env,
+    one_clear_error,
+    open_incident,
+    readme_yaml,
+    run_cli,
+)
 from tests.fake_github import FakeGitHub
 from tests.harness import issue_body, issue_payload, pull_request_payload
 
@@ -168,117 +175,18 @@ def test_schema_prints_the_config_schema() -> None:
 # An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
 
 
-ROOT = Path(__file__).parents[2]
-
-
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-def _readme_section(heading: str) -> str:
-    start = README.index(heading)
-    following = re.search(r"^#{2,3} ", README[start + len(heading) :], re.MULTILINE)
-    return README[start : start + len(heading) + (following.start() if following else len(README))]
-
-
-def _readme_yaml(heading: str) -> str:
-    match = re.search(r"```yaml\n(.*?)```", _readme_section(heading), re.DOTALL)
-    assert match, heading
-    return match.group(1)
-
-
-def _env_adoption(
-    tmp_path: Path, fake: FakeGitHub, name: str, payload: dict[str, Any], **extra: str
-) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    for file in ("output", "summary"):
-        (tmp_path / file).write_text("", encoding="utf-8")
-    env = {
-        "GITHUB_EVENT_NAME": name,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": fake.repository,
-        "GITHUB_API_URL": "https://api.github.com",
-        "GITHUB_TOKEN": "test-token",
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-    }
-    env.update(extra)
-    return env
-
-
-def _run_adoption(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, env=env or {}, out=out, pace=False)
-    return code, out.getvalue()
-
-
-def _errors(log: str) -> list[str]:
-    return [line for line in log.splitlines() if line.startswith("::error")]
-
-
-def _one_clear_error(code: int, log: str) -> str:
-    """Exit 1, exactly one ``::error::`` line, no traceback; returns that line."""
-    assert code == 1, log
-    assert "Traceback" not in log and "Unexpected error" not in log, log
-    errors = _errors(log)
-    assert len(errors) == 1, errors
-    return errors[0]
-
-
-def _open_incident(
-    fake: FakeGitHub, tmp_path: Path, *, labels: tuple[str, ...] = ("incident",), **extra: str
-) -> tuple[int, str]:
-    fake.set_permission("mona", "write")
-    item = fake.add_issue(TITLE, issue_body("full.md"), labels=list(labels), user="mona")
-    return _run_adoption(
-        ["run"], _env_adoption(tmp_path, fake, "issues", issue_payload(fake, item.number), **extra)
-    )
-
-
-# --------------------------------------------------------------------------------------------------------------
-# 1. README honesty
-
-
-EVERY_VARIABLE_AND_FILTER = """\
-N={{ number }} T={{ title | inline }} U={{ url }} A={{ author }} D={{ date }}
-S={{ severity }} ST={{ severity_text | inline }} STATUS={{ status }}
-STARTED={{ started }} DETECTED={{ detected }} RESOLVED={{ resolved }}
-DUR={{ duration }} MIN={{ duration_minutes }}
-{% for e in timeline %}TL {{ e.time | cell }} | {{ e.text | cell }} | {{ e.at | utc }}
-{% endfor %}
-{% for r in roles %}ROLE {{ r.id }} {{ r.title | inline }}
-{% endfor %}
-ANS={{ answers.summary | inline }}
-FM={{ frontmatter.incident }} {{ frontmatter.status }}
-I={{ incident.number }} {{ incident.title | inline }} {{ incident.url }} {{ incident.author }}
-I.created={{ incident.created_at | utc }} I.sev={{ incident.severity }} {{ incident.severity_text | inline }}
-I.times={{ incident.started_at | utc }} / {{ incident.detected_at | utc }} / {{ incident.resolved_at | utc }}
-I.ua={{ incident.users_affected | nested("[users]") }}
-I.si={{ incident.services_impacted | nested("[services]") }}
-I.ux={{ incident.user_experience | inline }} I.dl={{ incident.data_loss | inline }}
-{% for e in incident.timeline %}ITL {{ e.time_text | inline }} {{ e.text | cell }} {{ e.at | utc }}
-{% endfor %}
-I.rc:
-{{ incident.root_cause | quote }}
-I.res:
-{{ incident.resolution | block }}
-I.ans={{ incident.answers | length }} I.problems={{ incident.problems | length }}
-I.dur={{ incident.duration_minutes | duration }}
-"""
-
-
 # --------------------------------------------------------------------------------------------------------------
 # 2. First-run failure modes
 
 
 def test_actions_may_not_create_pull_requests_names_the_setting(tmp_path: Path, fake: FakeGitHub) -> None:
     fake.actions_can_create_pull_requests = False
-    code, log = _open_incident(fake, tmp_path)
-    error = _one_clear_error(code, log)
+    code, log = open_incident(fake, tmp_path)
+    error = one_clear_error(code, log)
     assert "Allow GitHub Actions to create and approve pull requests" in error
     # once the setting is on, the rerun finishes the job without duplicates
     fake.actions_can_create_pull_requests = True
-    code, log = _run_adoption(["run"], _env_adoption(tmp_path, fake, "issues", issue_payload(fake, 1)))
+    code, log = run_cli(["run"], cli_env(tmp_path, fake, "issues", issue_payload(fake, 1)))
     assert code == 0, log
     assert len(fake.pulls()) == 1
 
@@ -288,19 +196,19 @@ def test_a_missing_scope_on_the_incident_flow_is_one_error_naming_it(
     tmp_path: Path, fake: FakeGitHub, scope: str
 ) -> None:
     fake.revoke(scope)
-    code, log = _open_incident(fake, tmp_path)
-    error = _one_clear_error(code, log)
+    code, log = open_incident(fake, tmp_path)
+    error = one_clear_error(code, log)
     assert f"`{scope}: write`" in error
 
 
 def test_a_missing_statuses_scope_is_one_error_naming_it(tmp_path: Path, fake: FakeGitHub) -> None:
-    assert _open_incident(fake, tmp_path)[0] == 0
+    assert open_incident(fake, tmp_path)[0] == 0
     (pull,) = fake.pulls()
     pull.draft = False
     fake.revoke("statuses")
     payload = pull_request_payload(fake, pull.number, action="ready_for_review")
-    code, log = _run_adoption(["run"], _env_adoption(tmp_path, fake, "pull_request", payload))
-    error = _one_clear_error(code, log)
+    code, log = run_cli(["run"], cli_env(tmp_path, fake, "pull_request", payload))
+    error = one_clear_error(code, log)
     assert "`statuses: write`" in error
 
 
@@ -312,12 +220,12 @@ def test_preview_with_the_users_form_config_and_template(tmp_path: Path) -> None
     form = tmp_path / "incident.yml"
     form.write_text((ROOT / "templates" / "incident.yml").read_text(encoding="utf-8"), encoding="utf-8")
     config = tmp_path / "postmortem.yml"
-    config.write_text(_readme_yaml("### Configuration"), encoding="utf-8")
+    config.write_text(readme_yaml("### Configuration"), encoding="utf-8")
     template = tmp_path / "postmortem.md.j2"
     template.write_text(EVERY_VARIABLE_AND_FILTER, encoding="utf-8")
     issue = tmp_path / "issue.md"
     issue.write_text(issue_body("full.md"), encoding="utf-8")
-    code, out = _run_adoption(
+    code, out = run_cli(
         [
             "preview",
             "--form",
@@ -350,15 +258,15 @@ def test_preview_reports_a_bad_user_file_as_one_error(
 ) -> None:
     path = tmp_path / "file"
     path.write_text(text, encoding="utf-8")
-    code, out = _run_adoption(["preview", flag, str(path)])
-    error = _one_clear_error(code, out)
+    code, out = run_cli(["preview", flag, str(path)])
+    error = one_clear_error(code, out)
     assert must_say in error and str(path) in error
 
 
 @pytest.mark.parametrize("flag", ["--form", "--config", "--template", "--issue"])
 def test_preview_of_a_missing_user_file_is_one_error(tmp_path: Path, flag: str) -> None:
-    code, out = _run_adoption(["preview", flag, str(tmp_path / "missing")])
-    error = _one_clear_error(code, out)
+    code, out = run_cli(["preview", flag, str(tmp_path / "missing")])
+    error = one_clear_error(code, out)
     assert "missing" in error
 
 
@@ -369,7 +277,7 @@ def test_preview_uses_the_template_the_config_names(tmp_path: Path, monkeypatch:
     (tmp_path / ".github" / "postmortem.yml").write_text(
         "template: .github/postmortem.md.j2\n", encoding="utf-8"
     )
-    code, out = _run_adoption(["preview", "--config", ".github/postmortem.yml"])
+    code, out = run_cli(["preview", "--config", ".github/postmortem.yml"])
     assert code == 0, out
     assert "CUSTOM 42" in out
 
@@ -379,7 +287,7 @@ def test_preview_of_a_non_utf8_file_is_one_error(tmp_path: Path, flag: str) -> N
     path = tmp_path / "latin1"
     path.write_bytes("directory: déjà\n".encode("latin-1"))
     try:
-        code, out = _run_adoption(["preview", flag, str(path)])
+        code, out = run_cli(["preview", flag, str(path)])
     except UnicodeDecodeError as error:
         raise AssertionError(f"traceback: {error}") from error
-    _one_clear_error(code, out)
+    one_clear_error(code, out)

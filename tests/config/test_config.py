@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
-from postmortem.cli import main
 from postmortem.config import DEFAULT_ROLES, Config, config_json_schema, parse_config
 from postmortem.errors import ConfigError
+from tests.adopter import one_clear_error, open_incident, readme_yaml
 from tests.fake_github import FakeGitHub
-from tests.harness import issue_body, issue_payload
 
 ROOT = Path(__file__).parents[2]
 
@@ -94,71 +90,6 @@ def test_the_schema_accepts_the_example_and_rejects_typos() -> None:
 # An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
 
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-TITLE = "[Incident]: Umbrella API outage after migration"
-
-
-def _readme_section(heading: str) -> str:
-    start = README.index(heading)
-    following = re.search(r"^#{2,3} ", README[start + len(heading) :], re.MULTILINE)
-    return README[start : start + len(heading) + (following.start() if following else len(README))]
-
-
-def _readme_yaml(heading: str) -> str:
-    match = re.search(r"```yaml\n(.*?)```", _readme_section(heading), re.DOTALL)
-    assert match, heading
-    return match.group(1)
-
-
-def _env(
-    tmp_path: Path, fake: FakeGitHub, name: str, payload: dict[str, Any], **extra: str
-) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    for file in ("output", "summary"):
-        (tmp_path / file).write_text("", encoding="utf-8")
-    env = {
-        "GITHUB_EVENT_NAME": name,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": fake.repository,
-        "GITHUB_API_URL": "https://api.github.com",
-        "GITHUB_TOKEN": "test-token",
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-    }
-    env.update(extra)
-    return env
-
-
-def _run(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, env=env or {}, out=out, pace=False)
-    return code, out.getvalue()
-
-
-def _errors(log: str) -> list[str]:
-    return [line for line in log.splitlines() if line.startswith("::error")]
-
-
-def _one_clear_error(code: int, log: str) -> str:
-    """Exit 1, exactly one ``::error::`` line, no traceback; returns that line."""
-    assert code == 1, log
-    assert "Traceback" not in log and "Unexpected error" not in log, log
-    errors = _errors(log)
-    assert len(errors) == 1, errors
-    return errors[0]
-
-
-def _open_incident(
-    fake: FakeGitHub, tmp_path: Path, *, labels: tuple[str, ...] = ("incident",), **extra: str
-) -> tuple[int, str]:
-    fake.set_permission("mona", "write")
-    item = fake.add_issue(TITLE, issue_body("full.md"), labels=list(labels), user="mona")
-    return _run(["run"], _env(tmp_path, fake, "issues", issue_payload(fake, item.number), **extra))
-
-
 @pytest.mark.parametrize(
     ("text", "must_name"),
     [
@@ -176,8 +107,8 @@ def test_a_bad_config_is_one_error_naming_the_key(
     tmp_path: Path, fake: FakeGitHub, text: str, must_name: str
 ) -> None:
     fake.add_file("main", ".github/postmortem.yml", text)
-    code, log = _open_incident(fake, tmp_path)
-    error = _one_clear_error(code, log)
+    code, log = open_incident(fake, tmp_path)
+    error = one_clear_error(code, log)
     assert must_name in error and ".github/postmortem.yml" in error
     assert fake.writes == []
 
@@ -188,16 +119,16 @@ def test_a_bad_config_is_one_error_naming_the_key(
 
 def test_a_non_utf8_config_in_the_repository_is_one_error(tmp_path: Path, fake: FakeGitHub) -> None:
     fake.add_file("main", ".github/postmortem.yml", "directory: déjà\n".encode("latin-1"))
-    code, log = _open_incident(fake, tmp_path)
-    error = _one_clear_error(code, log)
+    code, log = open_incident(fake, tmp_path)
+    error = one_clear_error(code, log)
     assert ".github/postmortem.yml" in error
 
 
 def test_the_readme_config_copied_verbatim_works_without_a_template(tmp_path: Path, fake: FakeGitHub) -> None:
     """The Configuration example leaves `template:` commented out: copied as it is, without committing a
     template, the run opens the draft."""
-    fake.add_file("main", ".github/postmortem.yml", _readme_yaml("### Configuration"))
-    code, log = _open_incident(fake, tmp_path)
+    fake.add_file("main", ".github/postmortem.yml", readme_yaml("### Configuration"))
+    code, log = open_incident(fake, tmp_path)
     assert code == 0, log
     assert len(fake.pulls()) == 1
 
@@ -210,7 +141,7 @@ def test_the_committed_schema_is_the_generated_one() -> None:
 
 
 def test_a_config_input_naming_a_missing_file_is_reported(tmp_path: Path, fake: FakeGitHub) -> None:
-    _code, log = _open_incident(fake, tmp_path, POSTMORTEM_CONFIG="ops/postmortem.yml")
+    _code, log = open_incident(fake, tmp_path, POSTMORTEM_CONFIG="ops/postmortem.yml")
     assert any(
         line.startswith(("::warning", "::error")) and "ops/postmortem.yml" in line
         for line in log.splitlines()

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import BaseModel
 
-from postmortem.cli import main
 from postmortem.config import Config, parse_config
 from postmortem.incident.model import Incident
 from postmortem.incident.render import template_variables
+from tests.adopter import (
+    DOC,
+    EVERY_VARIABLE_AND_FILTER,
+    TITLE,
+    cli_env,
+    one_clear_error,
+    open_incident,
+    readme_section,
+    readme_yaml,
+    run_cli,
+)
 from tests.fake_github import FakeGitHub
 from tests.harness import issue_body, issue_payload
 
@@ -67,112 +74,15 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second() -> None:
 # An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
 
 
-TITLE = "[Incident]: Umbrella API outage after migration"
-
-
-DOC = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"
-
-
-def _readme_section(heading: str) -> str:
-    start = README.index(heading)
-    following = re.search(r"^#{2,3} ", README[start + len(heading) :], re.MULTILINE)
-    return README[start : start + len(heading) + (following.start() if following else len(README))]
-
-
-def _readme_yaml(heading: str) -> str:
-    match = re.search(r"```yaml\n(.*?)```", _readme_section(heading), re.DOTALL)
-    assert match, heading
-    return match.group(1)
-
-
-def _env(
-    tmp_path: Path, fake: FakeGitHub, name: str, payload: dict[str, Any], **extra: str
-) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    for file in ("output", "summary"):
-        (tmp_path / file).write_text("", encoding="utf-8")
-    env = {
-        "GITHUB_EVENT_NAME": name,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": fake.repository,
-        "GITHUB_API_URL": "https://api.github.com",
-        "GITHUB_TOKEN": "test-token",
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-    }
-    env.update(extra)
-    return env
-
-
-def _run(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, env=env or {}, out=out, pace=False)
-    return code, out.getvalue()
-
-
-def _errors(log: str) -> list[str]:
-    return [line for line in log.splitlines() if line.startswith("::error")]
-
-
-def _one_clear_error(code: int, log: str) -> str:
-    """Exit 1, exactly one ``::error::`` line, no traceback; returns that line."""
-    assert code == 1, log
-    assert "Traceback" not in log and "Unexpected error" not in log, log
-    errors = _errors(log)
-    assert len(errors) == 1, errors
-    return errors[0]
-
-
-def _open_incident(
-    fake: FakeGitHub, tmp_path: Path, *, labels: tuple[str, ...] = ("incident",), **extra: str
-) -> tuple[int, str]:
-    fake.set_permission("mona", "write")
-    item = fake.add_issue(TITLE, issue_body("full.md"), labels=list(labels), user="mona")
-    return _run(["run"], _env(tmp_path, fake, "issues", issue_payload(fake, item.number), **extra))
-
-
-# --------------------------------------------------------------------------------------------------------------
-# 1. README honesty
-
-
-EVERY_VARIABLE_AND_FILTER = """\
-N={{ number }} T={{ title | inline }} U={{ url }} A={{ author }} D={{ date }}
-S={{ severity }} ST={{ severity_text | inline }} STATUS={{ status }}
-STARTED={{ started }} DETECTED={{ detected }} RESOLVED={{ resolved }}
-DUR={{ duration }} MIN={{ duration_minutes }}
-{% for e in timeline %}TL {{ e.time | cell }} | {{ e.text | cell }} | {{ e.at | utc }}
-{% endfor %}
-{% for r in roles %}ROLE {{ r.id }} {{ r.title | inline }}
-{% endfor %}
-ANS={{ answers.summary | inline }}
-FM={{ frontmatter.incident }} {{ frontmatter.status }}
-I={{ incident.number }} {{ incident.title | inline }} {{ incident.url }} {{ incident.author }}
-I.created={{ incident.created_at | utc }} I.sev={{ incident.severity }} {{ incident.severity_text | inline }}
-I.times={{ incident.started_at | utc }} / {{ incident.detected_at | utc }} / {{ incident.resolved_at | utc }}
-I.ua={{ incident.users_affected | nested("[users]") }}
-I.si={{ incident.services_impacted | nested("[services]") }}
-I.ux={{ incident.user_experience | inline }} I.dl={{ incident.data_loss | inline }}
-{% for e in incident.timeline %}ITL {{ e.time_text | inline }} {{ e.text | cell }} {{ e.at | utc }}
-{% endfor %}
-I.rc:
-{{ incident.root_cause | quote }}
-I.res:
-{{ incident.resolution | block }}
-I.ans={{ incident.answers | length }} I.problems={{ incident.problems | length }}
-I.dur={{ incident.duration_minutes | duration }}
-"""
-
-
 def test_readme_config_example_renders_a_working_run(tmp_path: Path, fake: FakeGitHub) -> None:
     """The Configuration example copied verbatim: valid, and a first run with it opens the draft PR."""
-    config = _readme_yaml("### Configuration")
+    config = readme_yaml("### Configuration")
     fake.add_file("main", ".github/postmortem.yml", config)
     fake.add_file("main", ".github/postmortem.md.j2", "# {{ title | inline }}\n")
     fake.set_permission("alice", "write")
     fake.set_permission("bob", "write")
     fake.add_team("org/sre", ["dave"], readable=False)
-    code, log = _open_incident(fake, tmp_path)
+    code, log = open_incident(fake, tmp_path)
     assert code == 0, log
     (pull,) = fake.pulls()
     assert pull.labels == ["postmortem"] and pull.draft
@@ -183,8 +93,8 @@ def test_readme_config_error_format_is_what_the_run_prints(tmp_path: Path, fake:
     fake.add_file(
         "main", ".github/postmortem.yml", 'signoff:\n  roles:\n    - {id: cto, title: CTO, user: ["x"]}\n'
     )
-    code, log = _open_incident(fake, tmp_path)
-    error = _one_clear_error(code, log)
+    code, log = open_incident(fake, tmp_path)
+    error = one_clear_error(code, log)
     documented = re.search(r"\(`(signoff\.roles\[0\]\.user = .*?)`\)", README)
     assert documented is not None
     assert documented.group(1) in error
@@ -194,7 +104,7 @@ def test_readme_config_error_format_is_what_the_run_prints(tmp_path: Path, fake:
 def test_custom_template_with_every_documented_variable_and_filter(tmp_path: Path, fake: FakeGitHub) -> None:
     fake.add_file("main", ".github/postmortem.yml", "template: .github/postmortem.md.j2\n")
     fake.add_file("main", ".github/postmortem.md.j2", EVERY_VARIABLE_AND_FILTER)
-    code, log = _open_incident(fake, tmp_path)
+    code, log = open_incident(fake, tmp_path)
     assert code == 0, log
     text = fake.file_text("postmortem/incident-1", DOC)
     assert text is not None and text.startswith("---\nincident: 1\n")
@@ -208,7 +118,7 @@ def test_custom_template_with_every_documented_variable_and_filter(tmp_path: Pat
 def test_readme_documents_every_variable_the_template_gets_and_vice_versa() -> None:
     from postmortem.incident.render import _VARIABLE_NAMES, FILTERS
 
-    table = _readme_section("### Custom templates")
+    table = readme_section("### Custom templates")
     for name in _VARIABLE_NAMES:
         assert f"`{name}`" in table, name
     for name in FILTERS:
@@ -219,17 +129,17 @@ def test_documented_request_budget_of_the_incident_flow(tmp_path: Path, fake: Fa
     """README Cost: 15 requests (10 reads, 5 writes); a rerun makes 7 reads and no write."""
     fake.set_permission("mona", "write")
     item = fake.add_issue(TITLE, issue_body("full.md"), labels=["incident"], user="mona")
-    env = _env(tmp_path, fake, "issues", issue_payload(fake, item.number))
-    assert _run(["run"], env)[0] == 0
+    env = cli_env(tmp_path, fake, "issues", issue_payload(fake, item.number))
+    assert run_cli(["run"], env)[0] == 0
     assert (fake.count(), len(fake.writes)) == (15, 5)
     fake.reset_counts()
-    assert _run(["run"], env)[0] == 0
+    assert run_cli(["run"], env)[0] == 0
     assert (fake.count(), len(fake.writes)) == (7, 0)
 
 
 def test_inputs_and_outputs_in_the_readme_match_action_yml() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
-    table = _readme_section("### Inputs and outputs")
+    table = readme_section("### Inputs and outputs")
     for name in [*action["inputs"], *action["outputs"]]:
         assert f"| `{name}` |" in table, name
     assert action["inputs"]["config"]["default"] == ".github/postmortem.yml"
@@ -243,5 +153,5 @@ def test_readme_copies_exist_and_match_what_the_action_embeds() -> None:
 
 
 def test_readme_set_up_says_to_create_the_incident_label() -> None:
-    setup = _readme_section("## Set up in a repository")
+    setup = readme_section("## Set up in a repository")
     assert re.search(r"(create|add)[^.]*`incident`[^.]*label|label[^.]*`incident`[^.]*(exist|create)", setup)

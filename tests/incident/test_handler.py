@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from postmortem.action_items.tracking import read_link
-from postmortem.cli import main
 from postmortem.errors import Conflict, GitHubError, PermissionDenied
 from postmortem.github.models import git_blob_sha
 from postmortem.incident.render import split_frontmatter
 from postmortem.markdown.markers import read_marker
+from tests.adopter import DOC, cli_env, one_clear_error, run_cli
+from tests.adopter import open_incident as open_incident_adoption
 from tests.fake_github import FakeGitHub
 from tests.harness import (
     close_issue,
@@ -24,6 +21,22 @@ from tests.harness import (
     pull_payload,
     run,
     tracking_issue_payload,
+)
+from tests.scenario import (
+    INCIDENT,
+    PLACEHOLDER_ROW,
+    PR,
+    ROWS,
+    cli,
+    edit_doc,
+    edit_issue,
+    open_incident,
+    people,
+    pull_of,
+    ready,
+    texts,
+    tracking,
+    writes_of,
 )
 
 TITLE = "[Incident]: Umbrella API outage after migration"
@@ -410,102 +423,6 @@ def test_a_title_the_action_set_follows_the_issue(fake: FakeGitHub, writer: str)
 # Unusual but realistic event sequences, run whole (every handler)
 
 
-INCIDENT, PR = 1, 2
-
-
-CONFIG = """\
-signoff:
-  roles:
-    - {id: incident-commander, title: Incident Commander, users: [alice]}
-    - {id: cto, title: CTO, users: [bob]}
-  required: [incident-commander, cto]
-"""
-
-
-ROWS = (
-    "| 1 | Require backward-compatible migrations | @alice | 2025-12-01 | P0 | 🔴 Not Started | |",
-    "| 2 | Add a pre-deployment migration check | @bob | 2025-12-08 | P1 | 🔴 Not Started | |",
-)
-
-
-PLACEHOLDER_ROW = "| 1 | | | | | 🔴 Not Started | |"
-
-
-# ------------------------------------------------------------------------------------------------ helpers
-
-
-def cli(fake: FakeGitHub, tmp_path: Path, name: str, payload: dict[str, Any]) -> tuple[int, str]:
-    """``postmortem run`` exactly as the workflow runs it; returns the exit code and the log."""
-    index = len(list(tmp_path.glob("event-*.json")))
-    event = tmp_path / f"event-{index}.json"
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    env = {
-        "GITHUB_EVENT_NAME": name,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": fake.repository,
-        "GITHUB_TOKEN": "test-token",
-        "GITHUB_OUTPUT": str(tmp_path / f"output-{index}"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / f"summary-{index}"),
-    }
-    out = io.StringIO()
-    code = main(["run"], env=env, out=out, pace=False)
-    return code, out.getvalue()
-
-
-def people(fake: FakeGitHub, config: str = CONFIG) -> None:
-    for login in ("mona", "alice", "bob", "carol"):
-        fake.set_permission(login, "write")
-    fake.add_file("main", ".github/postmortem.yml", config, message="Configure")
-
-
-def open_incident(fake: FakeGitHub, title: str = TITLE, body: str | None = None, user: str = "mona") -> int:
-    item = fake.add_issue(
-        title, issue_body("full.md") if body is None else body, labels=["incident"], user=user
-    )
-    run(fake, "issues", issue_payload(fake, item.number))
-    return item.number
-
-
-def pull_of(fake: FakeGitHub, incident: int) -> Any:
-    (pull,) = [p for p in fake.pulls() if p.head == f"postmortem/incident-{incident}"]
-    return pull
-
-
-def edit_issue(fake: FakeGitHub, number: int, old: str, new: str) -> dict[str, Any]:
-    before = fake.items[number].body or ""
-    assert old in before
-    fake.items[number].body = before.replace(old, new)
-    return issue_payload(fake, number, action="edited", changes={"body": {"from": before}})
-
-
-def edit_doc(fake: FakeGitHub, old: str, new: str, branch: str = BRANCH, path: str = PATH) -> str:
-    text = fake.file_text(branch, path) or ""
-    assert old in text, old
-    fake.add_file(branch, path, text.replace(old, new, 1), message="Human edit")
-    return text.replace(old, new, 1)
-
-
-def ready(fake: FakeGitHub, pr: int = PR) -> Any:
-    fake.items[pr].draft = False
-    return run(fake, "pull_request", pull_payload(fake, pr, action="ready_for_review"), raise_errors=False)
-
-
-def texts(report: Any) -> str:
-    return (
-        "\n".join(f"{m.level}: {m.text}" for m in report.messages)
-        + "\n"
-        + "\n".join(f"ERROR: {e}" for e in report.errors)
-    )
-
-
-def tracking(fake: FakeGitHub) -> list[Any]:
-    return [i for i in fake.issues_only() if read_link(i.body) is not None]
-
-
-def writes_of(fake: FakeGitHub, before: int) -> list[str]:
-    return [f"{e.method} {e.path}" for e in fake.log[before:] if e.method != "GET"]
-
-
 # ====================================================================================== sequences that work
 
 
@@ -649,60 +566,10 @@ def test_rerun_of_an_older_issue_edit_does_not_revert_the_document(fake: FakeGit
 # An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
 
 
-DOC = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"
-
-
-def _env(
-    tmp_path: Path, fake: FakeGitHub, name: str, payload: dict[str, Any], **extra: str
-) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    for file in ("output", "summary"):
-        (tmp_path / file).write_text("", encoding="utf-8")
-    env = {
-        "GITHUB_EVENT_NAME": name,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": fake.repository,
-        "GITHUB_API_URL": "https://api.github.com",
-        "GITHUB_TOKEN": "test-token",
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-    }
-    env.update(extra)
-    return env
-
-
-def _run(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, env=env or {}, out=out, pace=False)
-    return code, out.getvalue()
-
-
-def _errors(log: str) -> list[str]:
-    return [line for line in log.splitlines() if line.startswith("::error")]
-
-
-def _one_clear_error(code: int, log: str) -> str:
-    """Exit 1, exactly one ``::error::`` line, no traceback; returns that line."""
-    assert code == 1, log
-    assert "Traceback" not in log and "Unexpected error" not in log, log
-    errors = _errors(log)
-    assert len(errors) == 1, errors
-    return errors[0]
-
-
-def _open_incident_adoption(
-    fake: FakeGitHub, tmp_path: Path, *, labels: tuple[str, ...] = ("incident",), **extra: str
-) -> tuple[int, str]:
-    fake.set_permission("mona", "write")
-    item = fake.add_issue(TITLE, issue_body("full.md"), labels=list(labels), user="mona")
-    return _run(["run"], _env(tmp_path, fake, "issues", issue_payload(fake, item.number), **extra))
-
-
 def test_no_form_file_in_the_repository_falls_back_to_the_built_in_form(
     tmp_path: Path, fake: FakeGitHub
 ) -> None:
-    code, log = _open_incident_adoption(fake, tmp_path)
+    code, log = open_incident_adoption(fake, tmp_path)
     assert code == 0, log
     text = fake.file_text("postmortem/incident-1", DOC) or ""
     assert "## Executive Summary" in text and "*2-3 sentence summary" not in text
@@ -710,7 +577,7 @@ def test_no_form_file_in_the_repository_falls_back_to_the_built_in_form(
 
 def test_a_broken_form_file_warns_and_falls_back(tmp_path: Path, fake: FakeGitHub) -> None:
     fake.add_file("main", ".github/ISSUE_TEMPLATE/incident.yml", "name: Incident\nbody: [\n")
-    code, log = _open_incident_adoption(fake, tmp_path)
+    code, log = open_incident_adoption(fake, tmp_path)
     assert code == 0, log
     assert any(line.startswith("::warning") and "incident.yml" in line for line in log.splitlines())
 
@@ -731,8 +598,8 @@ def test_a_broken_custom_template_is_one_error_naming_the_file(
     fake.add_file("main", ".github/postmortem.yml", "template: .github/postmortem.md.j2\n")
     if template is not None:
         fake.add_file("main", ".github/postmortem.md.j2", template)
-    code, log = _open_incident_adoption(fake, tmp_path)
-    error = _one_clear_error(code, log)
+    code, log = open_incident_adoption(fake, tmp_path)
+    error = one_clear_error(code, log)
     assert ".github/postmortem.md.j2" in error and must_say in error
     assert fake.writes == []
 
@@ -743,7 +610,7 @@ def test_a_default_branch_that_is_not_main(tmp_path: Path) -> None:
     fake = FakeGitHub(default_branch="trunk")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         fake.register(mock)
-        code, log = _open_incident_adoption(fake, tmp_path)
+        code, log = open_incident_adoption(fake, tmp_path)
         assert code == 0, log
         (pull,) = fake.pulls()
         assert pull.base == "trunk"
@@ -759,28 +626,28 @@ def test_a_default_branch_that_is_not_main_without_it_in_the_payload(tmp_path: P
         item = fake.add_issue(TITLE, issue_body("full.md"), labels=["incident"], user="mona")
         payload = issue_payload(fake, item.number)
         del payload["repository"]["default_branch"]
-        code, log = _run(["run"], _env(tmp_path, fake, "issues", payload))
+        code, log = run_cli(["run"], cli_env(tmp_path, fake, "issues", payload))
         assert code == 0, log
         assert fake.pulls()[0].base == "trunk"
 
 
 def test_an_empty_repository_is_one_error_naming_the_fix(tmp_path: Path, fake: FakeGitHub) -> None:
     del fake.branches["main"]
-    code, log = _open_incident_adoption(fake, tmp_path)
-    error = _one_clear_error(code, log)
+    code, log = open_incident_adoption(fake, tmp_path)
+    error = one_clear_error(code, log)
     assert "commit" in error and re.search(r"push|add|create", error.split("branch from")[-1], re.IGNORECASE)
 
 
 def test_an_incident_label_with_other_case_drafts_the_post_mortem(tmp_path: Path, fake: FakeGitHub) -> None:
     fake.add_label("Incident")
-    code, log = _open_incident_adoption(fake, tmp_path, labels=("Incident",))
+    code, log = open_incident_adoption(fake, tmp_path, labels=("Incident",))
     assert code == 0, log
     assert len(fake.pulls()) == 1, log
 
 
 def test_a_configured_form_path_that_does_not_exist_is_warned_about(tmp_path: Path, fake: FakeGitHub) -> None:
     fake.add_file("main", ".github/postmortem.yml", "form: .github/ISSUE_TEMPLATE/incidnet.yml\n")
-    code, log = _open_incident_adoption(fake, tmp_path)
+    code, log = open_incident_adoption(fake, tmp_path)
     assert code == 0, log
     assert any(line.startswith("::warning") and "incidnet.yml" in line for line in log.splitlines())
 
@@ -790,6 +657,6 @@ def test_an_incident_filed_by_another_app_is_not_dropped_as_the_bots_own(
 ) -> None:
     item = fake.add_issue(TITLE, issue_body("full.md"), labels=["incident"], user="alerts[bot]")
     payload = issue_payload(fake, item.number, sender="alerts[bot]")
-    code, log = _run(["run"], _env(tmp_path, fake, "issues", payload))
+    code, log = run_cli(["run"], cli_env(tmp_path, fake, "issues", payload))
     assert code == 0, log
     assert "the bot's own change" not in log

@@ -9,13 +9,12 @@ pin its fix; the others pin attack paths that were verified to be closed from th
 from __future__ import annotations
 
 import io
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from postmortem.action_items.table import read_action_items
-from postmortem.cli import Console, main
+from postmortem.cli import Console
 from postmortem.config import parse_config
 from postmortem.incident.form import default_form, parse_incident
 from postmortem.incident.render import document_path, document_sections, render_document
@@ -23,12 +22,14 @@ from postmortem.markdown.markers import marker
 from postmortem.plan import Message
 from postmortem.signoff.compute import hand_ticked_roles, has_signoff_section
 from postmortem.workflow_commands import output_lines, plain_lines
+from tests.adopter import cli_env, run_cli
 from tests.fake_github import FakeGitHub
 from tests.harness import (
     dispatch_payload,
     issue_body,
     issue_payload,
     pull_payload,
+    push_payload,
     run,
     tracking_issue_payload,
 )
@@ -210,7 +211,6 @@ def test_stranger_issue_is_not_relinked_as_a_tracking_issue(fake: FakeGitHub) ->
 
 
 def _push(fake: FakeGitHub, path: str) -> dict[str, Any]:
-    from tests.harness import push_payload
 
     return push_payload(fake, added=[path])
 
@@ -392,36 +392,10 @@ def test_a_fork_pull_request_named_like_a_post_mortem_branch_is_not_one(fake: Fa
 # An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
 
 
-def _env(
-    tmp_path: Path, fake: FakeGitHub, name: str, payload: dict[str, Any], **extra: str
-) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    for file in ("output", "summary"):
-        (tmp_path / file).write_text("", encoding="utf-8")
-    env = {
-        "GITHUB_EVENT_NAME": name,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": fake.repository,
-        "GITHUB_API_URL": "https://api.github.com",
-        "GITHUB_TOKEN": "test-token",
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-    }
-    env.update(extra)
-    return env
-
-
-def _run(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, env=env or {}, out=out, pace=False)
-    return code, out.getvalue()
-
-
 def test_user_text_is_data_not_template_source(tmp_path: Path, fake: FakeGitHub) -> None:
     fake.set_permission("mona", "write")
     item = fake.add_issue("[Incident]: {{ 7*7 }}", issue_body("full.md"), labels=["incident"], user="mona")
-    code, log = _run(["run"], _env(tmp_path, fake, "issues", issue_payload(fake, item.number)))
+    code, log = run_cli(["run"], cli_env(tmp_path, fake, "issues", issue_payload(fake, item.number)))
     assert code == 0, log
     (path,) = [p for p in fake.files("postmortem/incident-1") if p.startswith("postmortems/")]
     text = fake.file_text("postmortem/incident-1", path) or ""

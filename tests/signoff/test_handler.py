@@ -7,7 +7,6 @@ merged flags, head ref and sha, user; the review's id, lower-case state and auth
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +15,6 @@ from typing import Any
 import pytest
 import responses
 
-from postmortem.action_items.tracking import read_link
-from postmortem.cli import main
 from postmortem.github.models import git_blob_sha
 from postmortem.incident.render import split_frontmatter
 from postmortem.markdown.markers import has_marker, read_marker
@@ -36,6 +33,20 @@ from tests.harness import (
     run,
     webhook,
 )
+from tests.scenario import CONFIG as CONFIG_SEQ
+from tests.scenario import (
+    approve,
+    cli,
+    edit_doc,
+    edit_issue,
+    open_incident,
+    people,
+    replace_tree,
+    texts,
+    tracking,
+    with_rows,
+)
+from tests.scenario import ready as ready_seq
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"
@@ -1163,121 +1174,12 @@ def test_a_role_title_ending_in_emphasis_is_published_once(fake: FakeGitHub) -> 
 # Unusual but realistic event sequences, run whole (every handler)
 
 
-INCIDENT_SEQ, PR_SEQ = 1, 2
-
-
-CONFIG_SEQ = """\
-signoff:
-  roles:
-    - {id: incident-commander, title: Incident Commander, users: [alice]}
-    - {id: cto, title: CTO, users: [bob]}
-  required: [incident-commander, cto]
-"""
-
-
-ROWS = (
-    "| 1 | Require backward-compatible migrations | @alice | 2025-12-01 | P0 | 🔴 Not Started | |",
-    "| 2 | Add a pre-deployment migration check | @bob | 2025-12-08 | P1 | 🔴 Not Started | |",
-)
-
-
-PLACEHOLDER_ROW = "| 1 | | | | | 🔴 Not Started | |"
-
-
-# ------------------------------------------------------------------------------------------------ helpers
-
-
-def cli(fake: FakeGitHub, tmp_path: Path, name: str, payload: dict[str, Any]) -> tuple[int, str]:
-    """``postmortem run`` exactly as the workflow runs it; returns the exit code and the log."""
-    index = len(list(tmp_path.glob("event-*.json")))
-    event = tmp_path / f"event-{index}.json"
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    env = {
-        "GITHUB_EVENT_NAME": name,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": fake.repository,
-        "GITHUB_TOKEN": "test-token",
-        "GITHUB_OUTPUT": str(tmp_path / f"output-{index}"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / f"summary-{index}"),
-    }
-    out = io.StringIO()
-    code = main(["run"], env=env, out=out, pace=False)
-    return code, out.getvalue()
-
-
-def people(fake: FakeGitHub, config: str = CONFIG_SEQ) -> None:
-    for login in ("mona", "alice", "bob", "carol"):
-        fake.set_permission(login, "write")
-    fake.add_file("main", ".github/postmortem.yml", config, message="Configure")
-
-
-def open_incident(fake: FakeGitHub, title: str = TITLE, body: str | None = None, user: str = "mona") -> int:
-    item = fake.add_issue(
-        title, issue_body("full.md") if body is None else body, labels=["incident"], user=user
-    )
-    run(fake, "issues", issue_payload(fake, item.number))
-    return item.number
-
-
-def edit_issue(fake: FakeGitHub, number: int, old: str, new: str) -> dict[str, Any]:
-    before = fake.items[number].body or ""
-    assert old in before
-    fake.items[number].body = before.replace(old, new)
-    return issue_payload(fake, number, action="edited", changes={"body": {"from": before}})
-
-
-def edit_doc(fake: FakeGitHub, old: str, new: str, branch: str = BRANCH, path: str = PATH) -> str:
-    text = fake.file_text(branch, path) or ""
-    assert old in text, old
-    fake.add_file(branch, path, text.replace(old, new, 1), message="Human edit")
-    return text.replace(old, new, 1)
-
-
-def with_rows(fake: FakeGitHub, rows: tuple[str, ...] = ROWS, branch: str = BRANCH) -> None:
-    edit_doc(fake, PLACEHOLDER_ROW, "\n".join(rows), branch)
-
-
-def ready_seq(fake: FakeGitHub, pr: int = PR_SEQ) -> Any:
-    fake.items[pr].draft = False
-    return run(fake, "pull_request", pull_payload(fake, pr, action="ready_for_review"), raise_errors=False)
-
-
-def texts(report: Any) -> str:
-    return (
-        "\n".join(f"{m.level}: {m.text}" for m in report.messages)
-        + "\n"
-        + "\n".join(f"ERROR: {e}" for e in report.errors)
-    )
-
-
-def tracking(fake: FakeGitHub) -> list[Any]:
-    return [i for i in fake.issues_only() if read_link(i.body) is not None]
-
-
-def approve(fake: FakeGitHub, *logins: str, pr: int = PR_SEQ) -> None:
-    for login in logins:
-        review = fake.add_review(pr, login, "APPROVED")
-        run(fake, "pull_request_review", review_payload(fake, review))
-
-
-def replace_tree(fake: FakeGitHub, branch: str, change: dict[str, str | None]) -> None:
-    """One commit on ``branch`` adding (text) or deleting (None) paths: a rename is a delete plus an add."""
-    head = fake.commits[fake.branches[branch]]
-    tree = dict(head.tree)
-    for path, text in change.items():
-        if text is None:
-            tree.pop(path, None)
-        else:
-            tree[path] = text.encode()
-    fake.branches[branch] = fake._commit(head.sha, tree, "Human change", "mona")
-
-
 def test_invalid_frontmatter_on_the_branch_warns_and_signoff_still_works(fake: FakeGitHub) -> None:
     people(fake)
     open_incident(fake)
     edit_doc(fake, "status: Draft", "status: [Draft")
     with_rows(fake)
-    edited = edit_issue(fake, INCIDENT_SEQ, "~15,000 active users", "~16,500 active users")
+    edited = edit_issue(fake, INCIDENT, "~15,000 active users", "~16,500 active users")
     run(fake, "issues", edited)
     assert "status: [Draft" in (fake.file_text(BRANCH, PATH) or ""), "the human's text is not overwritten"
 
@@ -1286,7 +1188,7 @@ def test_invalid_frontmatter_on_the_branch_warns_and_signoff_still_works(fake: F
     assert "unreadable frontmatter" in texts(report)
     assert len(tracking(fake)) == 2
     approve(fake, "alice", "bob")
-    status = next(s for s in fake.statuses_for(fake.head_sha(PR_SEQ)) if s.context == STATUS_CONTEXT)
+    status = next(s for s in fake.statuses_for(fake.head_sha(PR)) if s.context == STATUS_CONTEXT)
     assert (status.state, status.description) == ("success", "2/2 signed")
 
 
@@ -1301,8 +1203,8 @@ def test_deleted_signoff_and_action_items_sections_publish_without_crash(
     fake.add_file(BRANCH, PATH, text, message="Drop two sections")
     assert not ready_seq(fake).errors
     approve(fake, "alice", "bob")
-    merge_pull(fake, PR_SEQ)
-    code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR_SEQ, action="closed"))
+    merge_pull(fake, PR)
+    code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR, action="closed"))
     assert code == 0 and "::error" not in log, log
     meta, body = split_frontmatter(fake.file_text("main", PATH) or "")
     assert meta["status"] == "Published" and set(meta["signoff"]) == {"incident-commander", "cto"}
@@ -1315,15 +1217,15 @@ def test_409_on_the_publish_commit_then_rerun(fake: FakeGitHub, tmp_path: Path) 
     open_incident(fake)
     ready_seq(fake)
     approve(fake, "alice", "bob")
-    merge_pull(fake, PR_SEQ)
+    merge_pull(fake, PR)
     fake.fail_next("PUT", r"/contents/postmortems/", 409, {"message": f"{PATH} does not match 0000"})
-    code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR_SEQ, action="closed"))
+    code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR, action="closed"))
     assert code == 1 and "changed since it was read" in log and "Traceback" not in log, log
     assert split_frontmatter(fake.file_text("main", PATH) or "")[0]["status"] != "Published"
-    code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR_SEQ, action="closed"))
+    code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR, action="closed"))
     assert code == 0, log
     assert split_frontmatter(fake.file_text("main", PATH) or "")[0]["status"] == "Published"
-    assert len([c for c in fake.comments_on(INCIDENT_SEQ) if "is published" in c.body]) == 1
+    assert len([c for c in fake.comments_on(INCIDENT) if "is published" in c.body]) == 1
 
 
 def test_approval_then_the_reviewer_loses_write_access(fake: FakeGitHub) -> None:
@@ -1332,8 +1234,8 @@ def test_approval_then_the_reviewer_loses_write_access(fake: FakeGitHub) -> None
     ready_seq(fake)
     approve(fake, "alice", "bob")
     fake.set_permission("bob", "read")
-    merge_pull(fake, PR_SEQ)
-    report = run(fake, "pull_request", pull_payload(fake, PR_SEQ, action="closed"))
+    merge_pull(fake, PR)
+    report = run(fake, "pull_request", pull_payload(fake, PR, action="closed"))
     assert "merged without the sign-off of: CTO" in texts(report)
     meta, _ = split_frontmatter(fake.file_text("main", PATH) or "")
     assert set(meta["signoff"]) == {"incident-commander"}
@@ -1343,12 +1245,12 @@ def test_a_review_on_an_older_commit_still_signs(fake: FakeGitHub) -> None:
     people(fake)
     open_incident(fake)
     ready_seq(fake)
-    old_head = fake.head_sha(PR_SEQ)
+    old_head = fake.head_sha(PR)
     edit_doc(fake, "*Detailed technical explanation of what went wrong.*", "A NOT NULL column.")
-    run(fake, "pull_request", pull_payload(fake, PR_SEQ, action="synchronize"))
-    review = fake.add_review(PR_SEQ, "alice", "APPROVED", commit_id=old_head)
+    run(fake, "pull_request", pull_payload(fake, PR, action="synchronize"))
+    review = fake.add_review(PR, "alice", "APPROVED", commit_id=old_head)
     run(fake, "pull_request_review", review_payload(fake, review))
-    status = next(s for s in fake.statuses_for(fake.head_sha(PR_SEQ)) if s.context == STATUS_CONTEXT)
+    status = next(s for s in fake.statuses_for(fake.head_sha(PR)) if s.context == STATUS_CONTEXT)
     assert status.description == "1/2 signed: missing CTO"
 
 
@@ -1357,10 +1259,10 @@ def test_roles_renamed_before_the_merge(fake: FakeGitHub) -> None:
     open_incident(fake)
     ready_seq(fake)
     approve(fake, "alice", "bob")
-    merge_pull(fake, PR_SEQ)
+    merge_pull(fake, PR)
     renamed = CONFIG_SEQ.replace("{id: cto, title: CTO,", "{id: chief, title: Chief Technology Officer,")
     fake.add_file("main", ".github/postmortem.yml", renamed.replace("cto]", "chief]"))
-    run(fake, "pull_request", pull_payload(fake, PR_SEQ, action="closed"))
+    run(fake, "pull_request", pull_payload(fake, PR, action="closed"))
     text = fake.file_text("main", PATH) or ""
     meta, _ = split_frontmatter(text)
     assert set(meta["signoff"]) == {"incident-commander", "chief"}
@@ -1379,7 +1281,7 @@ def test_one_non_collaborator_role_holder_does_not_block_the_other_review_reques
     )
     assert "former-employee" in texts(report_open)
     ready_seq(fake)
-    assert sorted(fake.items[PR_SEQ].requested_reviewers) == ["alice", "bob"]
+    assert sorted(fake.items[PR].requested_reviewers) == ["alice", "bob"]
 
 
 @pytest.fixture
@@ -1396,7 +1298,7 @@ def test_bot_login_holding_a_role_does_not_block_the_draft_review_request(pat_fa
     fake = pat_fake_seq
     people(fake, "bot_login: alice\n" + CONFIG_SEQ)
     open_incident(fake)
-    assert fake.items[PR_SEQ].requested_reviewers == ["bob"]
+    assert fake.items[PR].requested_reviewers == ["bob"]
 
 
 def test_document_renamed_on_the_branch_is_still_synced_and_published(fake: FakeGitHub) -> None:
@@ -1405,11 +1307,11 @@ def test_document_renamed_on_the_branch_is_still_synced_and_published(fake: Fake
     with_rows(fake)
     renamed = "postmortems/2025-11-17-umbrella-outage.md"
     replace_tree(fake, BRANCH, {PATH: None, renamed: fake.file_text(BRANCH, PATH)})
-    run(fake, "pull_request", pull_payload(fake, PR_SEQ, action="synchronize"))
+    run(fake, "pull_request", pull_payload(fake, PR, action="synchronize"))
     ready_seq(fake)
     approve(fake, "alice", "bob")
-    merge_pull(fake, PR_SEQ)
-    report = run(fake, "pull_request", pull_payload(fake, PR_SEQ, action="closed"), raise_errors=False)
+    merge_pull(fake, PR)
+    report = run(fake, "pull_request", pull_payload(fake, PR, action="closed"), raise_errors=False)
     assert "nothing was published" not in texts(report)
     assert split_frontmatter(fake.file_text("main", renamed) or "")[0].get("status") == "Published"
     assert len(tracking(fake)) == 2
@@ -1421,9 +1323,9 @@ def test_directory_changed_while_a_post_mortem_is_open(fake: FakeGitHub) -> None
     with_rows(fake)
     ready_seq(fake)
     approve(fake, "alice", "bob")
-    merge_pull(fake, PR_SEQ)
+    merge_pull(fake, PR)
     fake.add_file("main", ".github/postmortem.yml", "directory: docs/postmortems\n" + CONFIG_SEQ)
-    report = run(fake, "pull_request", pull_payload(fake, PR_SEQ, action="closed"), raise_errors=False)
+    report = run(fake, "pull_request", pull_payload(fake, PR, action="closed"), raise_errors=False)
     assert "nothing was published" not in texts(report)
     assert split_frontmatter(fake.file_text("main", PATH) or "")[0]["status"] == "Published"
 
@@ -1433,9 +1335,9 @@ def test_a_deleted_incident_issue_at_merge_is_a_warning(fake: FakeGitHub, tmp_pa
     open_incident(fake)
     ready_seq(fake)
     approve(fake, "alice", "bob")
-    merge_pull(fake, PR_SEQ)
+    merge_pull(fake, PR)
     fake.fail_next("GET", r"/issues/1$", 410, {"message": "This issue was deleted"}, times=20)
-    code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR_SEQ, action="closed"))
+    code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR, action="closed"))
     assert split_frontmatter(fake.file_text("main", PATH) or "")[0]["status"] == "Published"
     assert code == 0, log
 
@@ -1446,8 +1348,8 @@ def test_unpublishable_document_at_merge_fails_the_run(fake: FakeGitHub, tmp_pat
     ready_seq(fake)
     approve(fake, "alice", "bob")
     edit_doc(fake, "status: In Review", "status: [In Review")
-    merge_pull(fake, PR_SEQ)
-    code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR_SEQ, action="closed"))
+    merge_pull(fake, PR)
+    code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR, action="closed"))
     assert "::error" in log and "cannot be published" in log
     assert code == 1, "an ::error:: must fail the step (README: exit 1 with an ::error::)"
 

@@ -6,7 +6,6 @@ SchemaStore copies in ../shared/real/schemas are used as a second opinion when t
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from postmortem.cli import main
+from tests.adopter import WORKFLOW_TEXT, cli_env, readme_section, run_cli, workflow
 from tests.fake_github import FakeGitHub
 from tests.harness import push_payload
 
@@ -307,60 +306,13 @@ def test_ci_script_is_valid_bash() -> None:
 # An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
 
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-WORKFLOW_TEXT = (ROOT / "examples" / "workflows" / "postmortem.yml").read_text(encoding="utf-8")
-
-
-def _readme_section(heading: str) -> str:
-    start = README.index(heading)
-    following = re.search(r"^#{2,3} ", README[start + len(heading) :], re.MULTILINE)
-    return README[start : start + len(heading) + (following.start() if following else len(README))]
-
-
-def _env(
-    tmp_path: Path, fake: FakeGitHub, name: str, payload: dict[str, Any], **extra: str
-) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    for file in ("output", "summary"):
-        (tmp_path / file).write_text("", encoding="utf-8")
-    env = {
-        "GITHUB_EVENT_NAME": name,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": fake.repository,
-        "GITHUB_API_URL": "https://api.github.com",
-        "GITHUB_TOKEN": "test-token",
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-    }
-    env.update(extra)
-    return env
-
-
-def _run(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, env=env or {}, out=out, pace=False)
-    return code, out.getvalue()
-
-
-# --------------------------------------------------------------------------------------------------------------
-# 3. The example workflow
-
-
-def _workflow() -> dict[Any, Any]:
-    data: dict[Any, Any] = yaml.safe_load(WORKFLOW_TEXT)
-    return data
-
-
 def test_the_workflow_triggers_cover_every_handled_event() -> None:
-    on = _workflow()[True]  # YAML 1.1 reads `on` as True
+    on = workflow()[True]  # YAML 1.1 reads `on` as True
     assert {"opened", "edited", "labeled", "reopened", "closed"} <= set(on["issues"]["types"])
     assert {"ready_for_review", "synchronize", "closed"} <= set(on["pull_request"]["types"])
     assert {"submitted", "dismissed"} <= set(on["pull_request_review"]["types"])
     assert "schedule" in on and "workflow_dispatch" in on
-    condition = _workflow()["jobs"]["postmortem"]["if"]
+    condition = workflow()["jobs"]["postmortem"]["if"]
     assert "'action-item'" in condition  # a tracking issue's closed / reopened reaches the job
     assert "github.event.action == 'dismissed'" in condition
 
@@ -377,7 +329,7 @@ def test_a_tracking_issue_closed_event_carries_the_label_the_if_tests(
     )
     fake.add_file("main", "postmortems/2025-11-17-x.md", "---\nincident: 9\n---\n## Action Items\n\n" + body)
     payload = push_payload(fake, added=["postmortems/2025-11-17-x.md"])
-    code, log = _run(["run"], _env(tmp_path, fake, "push", payload))
+    code, log = run_cli(["run"], cli_env(tmp_path, fake, "push", payload))
     assert code == 0, log
     (tracking,) = fake.issues_only()
     assert "action-item" in tracking.labels
@@ -385,20 +337,20 @@ def test_a_tracking_issue_closed_event_carries_the_label_the_if_tests(
 
 def test_workflow_or_readme_says_to_change_the_push_branch() -> None:
     branch_line = next(line for line in WORKFLOW_TEXT.splitlines() if "branches:" in line)
-    setup = _readme_section("## Set up in a repository")
+    setup = readme_section("## Set up in a repository")
     assert "#" in branch_line or re.search(r"branches|default branch", setup)
 
 
 def test_readme_says_directory_and_labels_must_also_change_in_the_workflow() -> None:
-    section = _readme_section("### Configuration") + _readme_section("## Set up in a repository")
+    section = readme_section("### Configuration") + readme_section("## Set up in a repository")
     assert re.search(r"paths", section) and re.search(r"`if:`[^.]*label|label[^.]*`if:`", section)
 
 
 def test_a_push_outside_the_configured_directory_is_a_no_op(tmp_path: Path, fake: FakeGitHub) -> None:
     fake.add_file("main", ".github/postmortem.yml", "directory: docs/postmortems\n")
     fake.add_file("main", "postmortems/2025-11-17-x.md", "---\nincident: 9\n---\n")
-    code, log = _run(
-        ["run"], _env(tmp_path, fake, "push", push_payload(fake, added=["postmortems/2025-11-17-x.md"]))
+    code, log = run_cli(
+        ["run"], cli_env(tmp_path, fake, "push", push_payload(fake, added=["postmortems/2025-11-17-x.md"]))
     )
     assert code == 0 and fake.writes == []
     assert "docs/postmortems/" in log
