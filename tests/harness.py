@@ -12,7 +12,7 @@ from postmortem.context import Context, load_config
 from postmortem.events import Event
 from postmortem.github.client import Gateway
 from postmortem.runner import RunReport, run_event
-from tests.fake_github import FakeGitHub, LabelRecord
+from tests.fake_github import FakeGitHub, LabelRecord, shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBHOOKS = FIXTURES / "webhooks"
@@ -42,12 +42,12 @@ def _label(fake: FakeGitHub, name: str) -> dict[str, Any]:
     record = fake.labels.get(name.lower()) or LabelRecord(
         zlib.crc32(name.lower().encode()) % 10_000_000, name
     )
-    return fake._label_json(record)
+    return shapes.label(fake, record)
 
 
 def _team(fake: FakeGitHub, slug: str) -> dict[str, Any]:
     """A team as webhooks carry it (the REST "team-simple" shape without ``type``)."""
-    return {k: v for k, v in fake._team_json(slug).items() if k != "type"}
+    return {k: v for k, v in shapes.team(fake, slug).items() if k != "type"}
 
 
 def issue_payload(
@@ -124,7 +124,7 @@ def _pull_request_json(fake: FakeGitHub, number: int, base: dict[str, Any]) -> d
         merged_at=item.merged_at,
         closed_at=item.closed_at,
         html_url=f"https://github.com/{fake.repository}/pull/{item.number}",
-        requested_reviewers=[fake._user(login) for login in item.requested_reviewers],
+        requested_reviewers=[shapes.user(fake, login) for login in item.requested_reviewers],
         requested_teams=[_team(fake, slug) for slug in item.requested_teams],
         labels=_labels(fake, item.labels),
     )
@@ -248,7 +248,7 @@ def push_payload(
         "head_commit": commit,
         "repository": _example_repository(fake),
         "pusher": {"name": sender, "email": person["email"]},
-        "sender": fake._user(sender),
+        "sender": shapes.user(fake, sender),
     }
 
 
@@ -273,7 +273,7 @@ def dispatch_payload(fake: FakeGitHub) -> dict[str, Any]:
         "inputs": {},
         "ref": f"refs/heads/{fake.default_branch}",
         "repository": _example_repository(fake),
-        "sender": fake._user("mona"),
+        "sender": shapes.user(fake, "mona"),
         "workflow": ".github/workflows/postmortem.yml",
     }
 
