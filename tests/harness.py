@@ -213,7 +213,8 @@ def repository_json(fake: FakeGitHub) -> dict[str, Any]:
     """GitHub's example webhook ``repository`` object, renamed to the fake's repository."""
     payload = {"repository": copy.deepcopy(webhook("issues.opened")["repository"])}
     rename_repository(payload, fake)
-    return payload["repository"]
+    repository: dict[str, Any] = payload["repository"]
+    return repository
 
 
 def pull_request_payload(

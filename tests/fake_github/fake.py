@@ -62,7 +62,7 @@ class FakeGitHub(GitHubState):
 
     def handle(self, request: requests.PreparedRequest) -> Answer:
         """Answer one HTTP request (the ``responses`` callback): hooks, injected failures, then the route."""
-        url = urlsplit(request.url)
+        url = urlsplit(request.url or "")
         path, query = unquote(url.path), url.query
         method = (request.method or "GET").upper()
         for hook in list(self.hooks):
@@ -87,7 +87,7 @@ class FakeGitHub(GitHubState):
     ) -> Answer:
         body: Any = None
         if request.body:
-            raw = request.body.decode() if isinstance(request.body, bytes) else request.body
+            raw = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
             body = json.loads(raw)
         failure = self._take(self.failures, method, path)
         if failure is not None and not failure.after:

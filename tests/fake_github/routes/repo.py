@@ -21,7 +21,7 @@ def get_permission(gh: FakeGitHub, m: Match, q: Any, body: Any, path: str) -> Ro
         raise Reply(404, f"{login} is not a user")
     role = gh.permissions[login]
     legacy = {"maintain": "write", "triage": "read"}.get(role, role)
-    user = {**shapes.user(gh, login), "role_name": role}  # the "nullable-collaborator" schema
+    user = {**(shapes.user(gh, login) or {}), "role_name": role}  # the "nullable-collaborator" schema
     return 200, {"permission": legacy, "role_name": role, "user": user}, {}
 
 
