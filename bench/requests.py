@@ -1,6 +1,8 @@
 """GitHub API requests per event, measured against the stateful fake GitHub (no network).
 
-Usage (from the repository root):  .venv/bin/python bench/requests.py
+Usage (from the repository root):  .venv/bin/python -m bench.requests
+
+(Run as a module: ``bench`` and ``tests`` are packages of the repository, imported from its root.)
 
 Scenarios: the incident-opened flow (issue → draft post-mortem PR), and the action-items sync of a post-mortem
 pull request with 3, 30 and 300 rows: the first sync (``ready_for_review``; 300 rows need several runs because
@@ -9,29 +11,24 @@ runs on the same ``pull_request`` events, is left out of the action-items rows s
 own cost; likewise the action-items sync is left out of the sign-off rows (ready for review, a review event
 when it makes the k-th of four required approvals, the merge that publishes). The last row is the whole life of
 one incident with every handler, 14 events through ``postmortem run``
-(``tests/integration/test_whole_incident.py``), and a rerun of each of them. Prints a Markdown table.
+(``tests/runner/test_whole_incident.py``), and a rerun of each of them. Prints a Markdown table.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# this file is named like the `requests` library: keep its folder off the import path
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "src")]
+import responses
 
-sys.path.insert(2, str(ROOT / "tests" / "integration"))
-
-import tempfile  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
-
-import responses  # noqa: E402
-from fake_github import FakeGitHub  # noqa: E402
-from harness import (  # noqa: E402
+from postmortem.action_items import handler as action_items
+from postmortem.markdown.markers import marker
+from postmortem.plan import Plan
+from postmortem.signoff import handler as signoff
+from tests.fake_github import FakeGitHub
+from tests.harness import (
     issue_body,
     issue_payload,
     merge_pull,
@@ -40,11 +37,7 @@ from harness import (  # noqa: E402
     review_payload,
     run,
 )
-
-from postmortem.action_items import handler as action_items  # noqa: E402
-from postmortem.markdown.markers import marker  # noqa: E402
-from postmortem.plan import Plan  # noqa: E402
-from postmortem.signoff import handler as signoff  # noqa: E402
+from tests.runner.life import live
 
 PATH = "postmortems/2025-11-17-bench.md"
 BRANCH = "postmortem/incident-1"
@@ -190,11 +183,9 @@ def merged(fake: FakeGitHub) -> dict[str, int]:
 
 
 def whole_incident(fake: FakeGitHub) -> dict[str, int]:
-    """The 14 events of tests/integration/test_whole_incident.py through ``postmortem run``, then their reruns."""
-    import test_whole_incident as life_test
-
+    """The 14 events of tests/runner/test_whole_incident.py through ``postmortem run``, then their reruns."""
     with tempfile.TemporaryDirectory() as folder:
-        life = life_test._live(fake, Path(folder))  # main(pace=False) reaches the gateway: no sleeping
+        life = live(fake, Path(folder))  # main(pace=False) reaches the gateway: no sleeping
     return {
         "runs": len(life.deliveries),
         "requests": sum(d.requests for d in life.deliveries),

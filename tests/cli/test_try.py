@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import responses
-from fake_github import FakeGitHub
-from harness import issue_body
 
 from postmortem.cli import main
 from postmortem.markdown.markers import marker
+from tests.fake_github import FakeGitHub
+from tests.harness import issue_body
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-checkout-api-outage.md"

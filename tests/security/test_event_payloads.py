@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_github import FakeGitHub
-from harness import issue_body, issue_payload
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postmortem.cli import main
 from postmortem.errors import EventError
 from postmortem.events import Event
+from tests.fake_github import FakeGitHub
+from tests.harness import issue_body, issue_payload
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "webhooks" / "real"
 

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
-from fake_github import FakeGitHub
-from harness import dispatch_payload
 
 from postmortem import runner
 from postmortem.cli import main
 from postmortem.events import Event
 from postmortem.setup_check.handler import handle_check, is_check_task
+from tests.fake_github import FakeGitHub
+from tests.harness import dispatch_payload
+from tests.material import ROOT
 
 EXAMPLE = (ROOT / "examples/workflows/postmortem.yml").read_text(encoding="utf-8")
 WORKFLOW = EXAMPLE.replace(

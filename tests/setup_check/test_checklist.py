@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import ROOT, shared_path
 
 from postmortem.config import Config, parse_config
 from postmortem.github.models import Label, WorkflowSettings
@@ -13,6 +12,7 @@ from postmortem.plan import CreateLabel
 from postmortem.setup_check.check import decide
 from postmortem.setup_check.model import ConfigFacts, FileFacts, SetupFacts, WorkflowFacts
 from postmortem.setup_check.render import render_checklist
+from tests.material import ROOT, material
 
 EXAMPLE = (ROOT / "examples/workflows/postmortem.yml").read_text(encoding="utf-8")
 OWN = (ROOT / ".github/workflows/postmortem.yml").read_text(encoding="utf-8")
@@ -437,7 +437,7 @@ def test_a_form_without_the_incident_label_starts_nothing() -> None:
 
 
 def test_a_real_postmortem_form_lacks_the_known_ids() -> None:
-    text = shared_path("real", "issue-forms", "portefaix__portefaix-postmortems__postmortem.yml").read_text()
+    text = material("issue_forms", "portefaix__portefaix-postmortems__postmortem.yml").read_text()
     item = decide(facts(form=text, config=parse_config("incident_label: kind/postmortem\n"))).item("form")
     assert item.state == "failed"
     for field_id in ("`severity`", "`started_at`", "`resolved_at`", "`timeline`"):
