@@ -17,12 +17,7 @@ from tests.fake_github import FakeGitHub
 from tests.harness import dispatch_payload
 from tests.material import ROOT
 
-EXAMPLE = (ROOT / "examples/workflows/postmortem.yml").read_text(encoding="utf-8")
-WORKFLOW = EXAMPLE.replace(
-    "  workflow_dispatch:\n",
-    "  workflow_dispatch:\n    inputs:\n      task:\n        type: choice\n        options: [reconcile, remind, check]\n"
-    "  issue_comment:\n    types: [created, edited, deleted]\n",
-)
+WORKFLOW = (ROOT / "examples/workflows/postmortem.yml").read_text(encoding="utf-8")
 WORKFLOW_PATH = ".github/workflows/postmortem.yml"
 FORM = (ROOT / "templates/incident.yml").read_text(encoding="utf-8")
 SETTINGS = r"/actions/permissions/workflow$"
@@ -174,6 +169,23 @@ def test_a_workflow_missing_triggers(tmp_path: Path, repo: FakeGitHub) -> None:
     code, _, summary = check(tmp_path, repo)
     assert code == 1
     assert "- ❌ **Trigger `pull_request_review`**" in summary
+
+
+@pytest.mark.parametrize(
+    ("name", "inputs", "expected"),
+    [
+        ("workflow_dispatch", {"task": "check"}, True),
+        ("workflow_dispatch", {"task": "reconcile"}, False),
+        ("workflow_dispatch", {"task": "remind"}, False),
+        ("workflow_dispatch", {}, False),
+        ("repository_dispatch", {"task": "check"}, False),
+    ],
+)
+def test_the_check_task_is_read_from_the_validated_event(
+    name: str, inputs: dict[str, str], expected: bool
+) -> None:
+    event = Event.from_payload(name, {"inputs": inputs, "repository": {"full_name": "acme/shop"}})
+    assert is_check_task(event) is expected
 
 
 @pytest.mark.xfail(strict=True, reason="the lead adds the check task to runner.select_handler when merging")

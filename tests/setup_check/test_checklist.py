@@ -5,38 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from postmortem.config import Config, parse_config
+from postmortem.events import WORKFLOW_TRIGGERS
 from postmortem.github.models import Label, WorkflowSettings
 from postmortem.plan import CreateLabel
 from postmortem.setup_check.check import decide
 from postmortem.setup_check.model import ConfigFacts, FileFacts, SetupFacts, WorkflowFacts
 from postmortem.setup_check.render import render_checklist
+from postmortem.setup_check.workflow import load_workflow
 from tests.material import ROOT, material
 
 EXAMPLE = (ROOT / "examples/workflows/postmortem.yml").read_text(encoding="utf-8")
 OWN = (ROOT / ".github/workflows/postmortem.yml").read_text(encoding="utf-8")
-CI = (ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+SELF_TEST = (ROOT / ".github/workflows/self-test.yml").read_text(encoding="utf-8")
 FORM = (ROOT / "templates/incident.yml").read_text(encoding="utf-8")
 TEMPLATE = (ROOT / "templates/postmortem.md.j2").read_text(encoding="utf-8")
 FORM_PATH = ".github/ISSUE_TEMPLATE/incident.yml"
 ALL_LABELS = (Label(name="incident"), Label(name="postmortem"), Label(name="action-item"))
-TASK_INPUT = """  workflow_dispatch:
-    inputs:
-      task:
-        type: choice
-        default: reconcile
-        options: [reconcile, remind, check]
-  issue_comment:
-    types: [created, edited, deleted]
-"""
-COMPLETE = EXAMPLE.replace("  workflow_dispatch:\n", TASK_INPUT)
-"""The example with the triggers issue #10 adds (the `task` input, `issue_comment`), whatever its current state."""
+
+
+def edit(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` (which must occur exactly once) replaced: a variant that silently stays the
+    example, after the example changed, would test nothing."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
 
 
 def facts(
-    workflow: str | None = COMPLETE,
+    workflow: str | None = EXAMPLE,
     *,
+    default_branch: str = "main",
     config: Config | None = None,
     config_file: ConfigFacts | None = None,
     labels: tuple[Label, ...] = ALL_LABELS,
@@ -47,7 +47,7 @@ def facts(
 ) -> SetupFacts:
     return SetupFacts(
         repository="acme/shop",
-        default_branch="main",
+        default_branch=default_branch,
         config=config or Config(),
         config_file=config_file or ConfigFacts(path=".github/postmortem.yml", exists=False),
         labels=labels,
@@ -67,33 +67,35 @@ def states(checklist: Any) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------- whole files
 
 
-def test_the_complete_example_passes_everything_it_can_know() -> None:
-    checklist = decide(facts())
+@pytest.mark.parametrize("branch", ["main", "master", "trunk"])
+def test_the_example_passes_everything_it_can_know(branch: str) -> None:
+    # Whatever the default branch is called: the example has no `branches:` filter (issue #10, item 3).
+    checklist = decide(facts(default_branch=branch))
     assert checklist.problems == ()
     assert checklist.writes == ()
     assert {k: s for k, s in states(checklist).items() if s != "ok"} == {"pull-request-setting": "unknown"}
 
 
-def test_the_example_as_shipped_fails_at_most_on_the_triggers_issue_10_adds() -> None:
-    # The adopter's half of #10 adds the `task` input and `issue_comment` to the example; until both are merged,
-    # these two (and only these) may fail.
-    failing = {item.key for item in decide(facts(EXAMPLE)).problems}
-    assert failing <= {"trigger:workflow_dispatch", "trigger:issue_comment"}
+def test_the_triggers_checked_are_the_ones_the_package_declares() -> None:
+    keys = {item.key for item in decide(facts()).items if item.key.startswith("trigger:")}
+    assert keys == {f"trigger:{event}" for event in WORKFLOW_TRIGGERS}
 
 
 def test_this_repositorys_own_workflow_uses_the_action_as_dollar_slash() -> None:
-    item = decide(facts(OWN)).item("permissions")
-    assert item.state == "ok"
-    assert "`postmortem`" in item.detail
+    checklist = decide(facts(OWN))
+    assert checklist.item("permissions").state == "ok"
+    assert "`postmortem`" in checklist.item("permissions").detail
+    assert checklist.problems == ()
 
 
-def test_the_ci_smoke_test_job_has_read_only_contents() -> None:
-    # ci.yml runs the action (`uses: $/`, dry run) in a job with `contents: read` only: a real run there would fail.
-    item = decide(facts(CI)).item("permissions")
+def test_the_self_test_dry_run_job_is_read_only() -> None:
+    # self-test.yml runs the action (`uses: ./`, after a checkout) with `dry-run: true` in a job that may only
+    # read: run from there, the check finds the local action and says, scope by scope, that a real run would fail.
+    item = decide(facts(SELF_TEST)).item("permissions")
     assert item.state == "failed"
     for scope in ("contents", "pull-requests", "issues", "statuses"):
         assert f"`{scope}: write`" in item.detail
-    assert "job `action`" in item.fix
+    assert "job `dry-run`" in item.fix
 
 
 # ---------------------------------------------------------------------------------------------- permissions
@@ -115,8 +117,10 @@ PERMISSION_CASES = [
     # (name, workflow text, settings, expected state, words in detail)
     (
         "statuses dropped",
-        COMPLETE.replace(
-            "      statuses: write # the sign-off commit status on the pull request's head commit\n", ""
+        edit(
+            EXAMPLE,
+            "      statuses: write # the sign-off commit status on the pull request's head commit\n",
+            "",
         ),
         None,
         "failed",
@@ -124,49 +128,49 @@ PERMISSION_CASES = [
     ),
     (
         "statuses read",
-        COMPLETE.replace("      statuses: write", "      statuses: read"),
+        edit(EXAMPLE, "      statuses: write", "      statuses: read"),
         None,
         "failed",
         ["`statuses: write`"],
     ),
     (
         "job read-all",
-        COMPLETE.replace(JOB_PERMISSIONS, "    permissions: read-all\n"),
+        edit(EXAMPLE, JOB_PERMISSIONS, "    permissions: read-all\n"),
         None,
         "failed",
         ["`contents: write`", "`issues: write`"],
     ),
     (
         "workflow write-all, none on the job",
-        _without_job_permissions(COMPLETE).replace("permissions: {}", "permissions: write-all"),
+        edit(_without_job_permissions(EXAMPLE), "permissions: {}", "permissions: write-all"),
         None,
         "ok",
         [],
     ),
     (
         "workflow {} and none on the job",
-        _without_job_permissions(COMPLETE),
+        _without_job_permissions(EXAMPLE),
         None,
         "failed",
         ["the workflow (used by job `postmortem`)", "`contents: write`"],
     ),
     (
         "none anywhere, default unknown",
-        _without_job_permissions(COMPLETE).replace("permissions: {}\n", ""),
+        edit(_without_job_permissions(EXAMPLE), "permissions: {}\n", ""),
         None,
         "unknown",
         ["Administration: read"],
     ),
     (
         "none anywhere, default write",
-        _without_job_permissions(COMPLETE).replace("permissions: {}\n", ""),
+        edit(_without_job_permissions(EXAMPLE), "permissions: {}\n", ""),
         WorkflowSettings(default_workflow_permissions="write", can_approve_pull_request_reviews=True),
         "ok",
         [],
     ),
     (
         "none anywhere, default read",
-        _without_job_permissions(COMPLETE).replace("permissions: {}\n", ""),
+        edit(_without_job_permissions(EXAMPLE), "permissions: {}\n", ""),
         WorkflowSettings(default_workflow_permissions="read", can_approve_pull_request_reviews=True),
         "failed",
         ["read-only"],
@@ -180,7 +184,7 @@ PERMISSION_CASES = [
     ),
     (
         "a fork of the action under the same name",
-        COMPLETE.replace("your-org/postmortem-action@", "acme-forks/postmortem-action@"),
+        edit(EXAMPLE, "your-org/postmortem-action@", "acme-forks/postmortem-action@"),
         None,
         "ok",
         [],
@@ -203,8 +207,10 @@ def test_job_permissions(text: str, settings: WorkflowSettings | None, state: st
 
 
 def test_the_fix_lists_exactly_the_missing_scopes_as_yaml() -> None:
-    text = COMPLETE.replace("      issues: write", "      issues: read").replace(
-        "      statuses: write", "      statuses: none"
+    text = edit(
+        edit(EXAMPLE, "      issues: write", "      issues: read"),
+        "      statuses: write",
+        "      statuses: none",
     )
     fix = decide(facts(text)).item("permissions").fix
     assert "```yaml\nissues: write\nstatuses: write\n```" in fix
@@ -229,121 +235,230 @@ def test_a_workflow_that_is_not_yaml_is_unknown_not_a_crash() -> None:
 
 # ---------------------------------------------------------------------------------------------- triggers
 
+PUSH = '  push:\n    paths: ["postmortems/**"]'
+SCHEDULE = '  schedule:\n    - cron: "17 6 * * *" # daily catch-up and follow-through reminders\n'
+TASK_OPTIONS = "        options: [reconcile, remind, check]\n"
+DISPATCH_INPUTS = (
+    "    inputs:\n      task:\n"
+    '        description: "reconcile: sync every post-mortem (the daily run); remind: the follow-through '
+    'reminders; check: check this installation and report a checklist"\n'
+    f"        type: choice\n{TASK_OPTIONS}        default: reconcile\n"
+)
+ISSUE_COMMENT = (
+    "  issue_comment: # zizmor: ignore[dangerous-triggers]\n    types: [created, edited, deleted]\n"
+)
+
 TRIGGER_CASES = [
-    # (name, workflow text, config, key, expected state, words in detail)
+    # (name, workflow text, config, default branch, key, expected state, words in detail)
     (
         "pull_request without types runs only for opened, synchronize, reopened",
-        COMPLETE.replace(
+        edit(
+            EXAMPLE,
             "  pull_request:\n    types: [opened, ready_for_review, synchronize, closed, reopened, converted_to_draft]\n",
             "  pull_request:\n",
         ),
         None,
+        "main",
         "trigger:pull_request",
         "failed",
         ["ready_for_review, closed, converted_to_draft"],
     ),
     (
         "issues without labeled",
-        COMPLETE.replace("types: [opened, edited, labeled, closed, reopened]", "types: [opened, edited]"),
+        edit(EXAMPLE, "types: [opened, edited, labeled, closed, reopened]", "types: [opened, edited]"),
         None,
+        "main",
         "trigger:issues",
         "failed",
         ["labeled, closed, reopened"],
     ),
     (
         "issues without types runs for every type",
-        COMPLETE.replace(
-            "  issues:\n    types: [opened, edited, labeled, closed, reopened]\n", "  issues:\n"
-        ),
+        edit(EXAMPLE, "  issues:\n    types: [opened, edited, labeled, closed, reopened]\n", "  issues:\n"),
         None,
+        "main",
         "trigger:issues",
         "ok",
         [],
     ),
     (
-        "review trigger missing",
-        COMPLETE.replace("  pull_request_review:\n    types: [submitted, dismissed]\n", ""),
+        "issue_comment without deleted",
+        edit(EXAMPLE, ISSUE_COMMENT, "  issue_comment:\n    types: [created, edited]\n"),
         None,
+        "main",
+        "trigger:issue_comment",
+        "failed",
+        ["not for deleted", "timeline"],
+    ),
+    (
+        "review trigger missing",
+        edit(EXAMPLE, "  pull_request_review:\n    types: [submitted, dismissed]\n", ""),
+        None,
+        "main",
         "trigger:pull_request_review",
         "failed",
         ["does not run on `pull_request_review`", "sign-off"],
     ),
+    ("push as shipped on a default branch named master", EXAMPLE, None, "master", "trigger:push", "ok", []),
     (
-        "push on master only while the default branch is main",
-        COMPLETE.replace("branches: [main]", "branches: [master]"),
+        "push on main only while the default branch is master",
+        edit(EXAMPLE, PUSH, "  push:\n    branches: [main]\n" + PUSH[len("  push:\n") :]),
         None,
+        "master",
         "trigger:push",
         "failed",
-        ["leaves out the default branch main"],
+        ["leaves out the default branch master"],
     ),
     (
-        "push on every branch",
-        COMPLETE.replace("    branches: [main] # your default branch\n", ""),
+        "push on main while the default branch is main",
+        edit(EXAMPLE, PUSH, "  push:\n    branches: [main]\n" + PUSH[len("  push:\n") :]),
         None,
+        "main",
         "trigger:push",
         "ok",
         [],
     ),
     (
         "push on a glob that covers main",
-        COMPLETE.replace("branches: [main]", "branches: ['**']"),
+        edit(EXAMPLE, PUSH, "  push:\n    branches: ['**']\n" + PUSH[len("  push:\n") :]),
         None,
+        "main",
         "trigger:push",
         "ok",
         [],
     ),
     (
         "push with main excluded again",
-        COMPLETE.replace("branches: [main]", "branches: ['*', '!main']"),
+        edit(EXAMPLE, PUSH, "  push:\n    branches: ['*', '!main']\n" + PUSH[len("  push:\n") :]),
         None,
+        "main",
         "trigger:push",
         "failed",
-        ["leaves out the default branch"],
+        ["`branches:` filter leaves out the default branch main"],
+    ),
+    (
+        "push ignoring the default branch",
+        edit(EXAMPLE, PUSH, "  push:\n    branches-ignore: [master]\n" + PUSH[len("  push:\n") :]),
+        None,
+        "master",
+        "trigger:push",
+        "failed",
+        ["`branches-ignore:` filter leaves out the default branch master"],
+    ),
+    (
+        "push filtering only tags runs for no branch",
+        edit(EXAMPLE, PUSH, "  push:\n    tags: ['v*']\n" + PUSH[len("  push:\n") :]),
+        None,
+        "main",
+        "trigger:push",
+        "failed",
+        ["filters only tags", "not even to main"],
+    ),
+    (
+        "push filtering tags and branches",
+        edit(EXAMPLE, PUSH, "  push:\n    tags: ['v*']\n    branches: ['**']\n" + PUSH[len("  push:\n") :]),
+        None,
+        "main",
+        "trigger:push",
+        "ok",
+        [],
     ),
     (
         "push paths not following a changed directory",
-        COMPLETE,
+        EXAMPLE,
         parse_config("directory: docs/incidents\n"),
+        "main",
         "trigger:push",
         "failed",
         ["`paths:` filter leaves out `docs/incidents/`"],
     ),
     (
         "push paths following the directory",
-        COMPLETE.replace('paths: ["postmortems/**"]', 'paths: ["docs/incidents/*.md"]'),
+        edit(EXAMPLE, 'paths: ["postmortems/**"]', 'paths: ["docs/incidents/*.md"]'),
         parse_config("directory: docs/incidents\n"),
+        "main",
         "trigger:push",
         "ok",
         [],
     ),
     (
         "push ignoring the post-mortems",
-        COMPLETE.replace('paths: ["postmortems/**"]', 'paths-ignore: ["**.md"]'),
+        edit(EXAMPLE, 'paths: ["postmortems/**"]', 'paths-ignore: ["**.md"]'),
         None,
+        "main",
         "trigger:push",
         "failed",
         ["`paths-ignore:`"],
     ),
+    # GitHub's parser accepts each of these schedules and runs none of them: only `- cron:` entries are scheduled.
     (
-        "schedule without a cron",
-        COMPLETE.replace('  schedule:\n    - cron: "17 6 * * *" # daily catch-up\n', "  schedule:\n"),
+        "schedule with no value",
+        edit(EXAMPLE, SCHEDULE, "  schedule:\n"),
         None,
+        "main",
+        "trigger:schedule",
+        "failed",
+        ["no `cron:`", "never schedules"],
+    ),
+    (
+        "schedule as an empty list",
+        edit(EXAMPLE, SCHEDULE, "  schedule: []\n"),
+        None,
+        "main",
         "trigger:schedule",
         "failed",
         ["no `cron:`"],
     ),
     (
-        "workflow_dispatch without the task input",
-        COMPLETE.replace(TASK_INPUT, "  workflow_dispatch:\n  issue_comment:\n"),
+        "schedule with an empty cron",
+        edit(EXAMPLE, SCHEDULE, '  schedule:\n    - cron: ""\n'),
         None,
+        "main",
+        "trigger:schedule",
+        "failed",
+        ["no `cron:`"],
+    ),
+    (
+        "schedule named in a list of events",
+        "on: [schedule]\njobs: {}\n",
+        None,
+        "main",
+        "trigger:schedule",
+        "failed",
+        ["no `cron:`"],
+    ),
+    (
+        "schedule with two crons",
+        edit(EXAMPLE, SCHEDULE, '  schedule:\n    - cron: "0 6 * * 1"\n    - cron: "0 6 * * 4"\n'),
+        None,
+        "main",
+        "trigger:schedule",
+        "ok",
+        [],
+    ),
+    (
+        "workflow_dispatch without the task input",
+        edit(EXAMPLE, DISPATCH_INPUTS, ""),
+        None,
+        "main",
         "trigger:workflow_dispatch",
         "failed",
         ["lacks reconcile, remind, check"],
     ),
     (
+        "a task input without check",
+        edit(EXAMPLE, TASK_OPTIONS, "        options: [reconcile, remind]\n"),
+        None,
+        "main",
+        "trigger:workflow_dispatch",
+        "failed",
+        ["lacks check"],
+    ),
+    (
         "on as a list",
         "on: [issues, pull_request, workflow_dispatch]\njobs: {}\n",
         None,
+        "main",
         "trigger:pull_request",
         "failed",
         ["runs only for opened, synchronize, reopened"],
@@ -352,6 +467,7 @@ TRIGGER_CASES = [
         "on as one string",
         "on: workflow_dispatch\njobs: {}\n",
         None,
+        "main",
         "trigger:issues",
         "failed",
         ["does not run on `issues`"],
@@ -360,12 +476,14 @@ TRIGGER_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("text", "config", "key", "state", "words"),
+    ("text", "config", "branch", "key", "state", "words"),
     [case[1:] for case in TRIGGER_CASES],
     ids=[case[0] for case in TRIGGER_CASES],
 )
-def test_triggers(text: str, config: Config | None, key: str, state: str, words: list[str]) -> None:
-    item = decide(facts(text, config=config)).item(key)
+def test_triggers(
+    text: str, config: Config | None, branch: str, key: str, state: str, words: list[str]
+) -> None:
+    item = decide(facts(text, config=config, default_branch=branch)).item(key)
     assert item.state == state, item
     for word in words:
         assert word in item.detail
@@ -374,10 +492,26 @@ def test_triggers(text: str, config: Config | None, key: str, state: str, words:
 
 
 def test_a_missing_trigger_gets_the_yaml_to_add() -> None:
-    text = COMPLETE.replace("  issue_comment:\n    types: [created, edited, deleted]\n", "")
-    item = decide(facts(text)).item("trigger:issue_comment")
+    item = decide(facts(edit(EXAMPLE, ISSUE_COMMENT, ""))).item("trigger:issue_comment")
     assert item.state == "failed"
     assert "issue_comment:\n    types: [created, edited, deleted]" in item.fix
+
+
+@pytest.mark.parametrize("event", list(WORKFLOW_TRIGGERS))
+@pytest.mark.parametrize("directory", ["postmortems", "docs/incidents"])
+def test_the_yaml_a_missing_trigger_gets_is_what_the_check_wants(event: str, directory: str) -> None:
+    # Each trigger dropped from the example, then the fix's YAML pasted under `on:`: the trigger passes.
+    config = parse_config(f"directory: {directory}\n")
+    workflow = load_workflow(EXAMPLE)
+    workflow["on"]["push"]["paths"] = [f"{directory}/**"]  # as the example's comment says to
+    del workflow["on"][event]
+    item = decide(facts(yaml.safe_dump(workflow), config=config)).item(f"trigger:{event}")
+    assert item.state == "failed"
+    snippet = item.fix.split("```yaml\n", 1)[1].split("```", 1)[0]
+    workflow["on"].update(yaml.safe_load(snippet))
+    fixed = decide(facts(yaml.safe_dump(workflow), config=config))
+    assert fixed.item(f"trigger:{event}").state == "ok", fixed.item(f"trigger:{event}")
+    assert fixed.problems == ()
 
 
 # ---------------------------------------------------------------------------------------------- labels
@@ -523,7 +657,7 @@ def test_pull_request_setting(settings: WorkflowSettings | None, state: str, wor
 
 
 def test_the_markdown_checklist_has_an_icon_and_a_fix_per_item() -> None:
-    text = COMPLETE.replace("      statuses: write", "      statuses: read")
+    text = edit(EXAMPLE, "      statuses: write", "      statuses: read")
     markdown = render_checklist(decide(facts(text, labels=())), "acme/shop")
     assert markdown.startswith("### Post-mortem set-up check for acme/shop: 1 problem(s) to fix\n")
     assert "- ❌ **Job permissions**:" in markdown

@@ -15,6 +15,7 @@ from importlib.resources import files
 from typing import Any
 
 from postmortem.errors import FormError, TemplateError
+from postmortem.events import DEFAULT_TASK, TASKS, WORKFLOW_TRIGGERS
 from postmortem.incident.form import (
     DEFAULT_FORM_PATH,
     FormDefinition,
@@ -55,41 +56,18 @@ SCOPES: dict[str, str] = {
 }
 """The ``permissions:`` the action needs (all ``write``), with what each one is for."""
 
-TRIGGERS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "issues": (
-        ("opened", "edited", "labeled", "closed", "reopened"),
-        "incident issues open and update the draft; closing an action-item issue updates its row",
-        "issues:\n    types: [opened, edited, labeled, closed, reopened]",
-    ),
-    "pull_request": (
-        ("opened", "ready_for_review", "synchronize", "closed", "reopened", "converted_to_draft"),
-        "ready for review creates the action-item issues; the merge publishes",
-        "pull_request:\n    types: [opened, ready_for_review, synchronize, closed, reopened, converted_to_draft]",
-    ),
-    "pull_request_review": (
-        ("submitted", "dismissed"),
-        "approvals become sign-off",
-        "pull_request_review:\n    types: [submitted, dismissed]",
-    ),
-    "push": (
-        (),
-        "edits of a published post-mortem sync its action items",
-        'push:\n    paths: ["postmortems/**"]',
-    ),
-    "schedule": ((), "the daily catch-up and reminders", 'schedule:\n    - cron: "17 6 * * *"'),
-    "workflow_dispatch": (
-        (),
-        "runs by hand: reconcile, remind, check",
-        "workflow_dispatch:\n    inputs:\n      task:\n        type: choice\n        options: [reconcile, remind, check]",
-    ),
-    "issue_comment": (
-        ("created", "edited", "deleted"),
-        "timed comments on an incident issue become timeline events",
-        "issue_comment:\n    types: [created, edited, deleted]",
-    ),
+PURPOSES: dict[str, str] = {
+    "issues": "incident issues open and update the draft; closing an action-item issue updates its row",
+    "issue_comment": "timed comments on an incident issue become timeline events",
+    "pull_request": "ready for review creates the action-item issues; the merge publishes",
+    "pull_request_review": "approvals become sign-off",
+    "push": "edits of a published post-mortem sync its action items",
+    "schedule": "the daily catch-up and reminders",
+    "workflow_dispatch": "runs by hand: " + ", ".join(TASKS),
 }
-"""The example workflow's triggers: the activity types each needs, what it is for, and the YAML to add."""
-TASKS = ("reconcile", "remind", "check")
+"""What each trigger is for, in the checklist. Which triggers (and activity types) are needed is
+:data:`postmortem.events.WORKFLOW_TRIGGERS` alone, which a test keeps equal to the example workflow."""
+DAILY_CRON = "17 6 * * *"
 
 
 def decide(facts: SetupFacts) -> Checklist:
@@ -431,11 +409,29 @@ def _triggers(facts: SetupFacts, workflow: dict[str, Any] | None, problem: str |
             )
         ]
     on = triggers(workflow)
-    return [_trigger(facts, event, event in on, on.get(event)) for event in TRIGGERS]
+    return [_trigger(facts, event, event in on, on.get(event)) for event in WORKFLOW_TRIGGERS]
+
+
+def _snippet(facts: SetupFacts, event: str) -> str:
+    """The YAML that adds ``event`` under ``on:``, as the example has it (for ``push``, with the config's
+    ``directory:``)."""
+    types = WORKFLOW_TRIGGERS[event]
+    if types:
+        return f"{event}:\n    types: [{', '.join(types)}]"
+    if event == "push":
+        return f'push:\n    paths: ["{facts.config.directory}/**"]'
+    if event == "schedule":
+        return f'schedule:\n    - cron: "{DAILY_CRON}"'
+    if event == "workflow_dispatch":
+        return (
+            "workflow_dispatch:\n    inputs:\n      task:\n        type: choice\n"
+            f"        options: [{', '.join(TASKS)}]\n        default: {DEFAULT_TASK}"
+        )
+    return f"{event}:"
 
 
 def _trigger(facts: SetupFacts, event: str, present: bool, value: Any) -> CheckItem:
-    types, purpose, snippet = TRIGGERS[event]
+    types, purpose = WORKFLOW_TRIGGERS[event], PURPOSES.get(event, "the example workflow runs on it")
     key, title, path = f"trigger:{event}", f"Trigger `{event}`", facts.workflow.path
     settings: dict[str, Any] = value if isinstance(value, dict) else {}
     if not present:
@@ -444,7 +440,7 @@ def _trigger(facts: SetupFacts, event: str, present: bool, value: Any) -> CheckI
             title=title,
             state="failed",
             detail=f"`{path}` does not run on `{event}`, which the action needs: {purpose}.",
-            fix=f"Add under `on:` (as in `{EXAMPLE}`):\n\n```yaml\n  {snippet}\n```",
+            fix=f"Add under `on:` (as in `{EXAMPLE}`):\n\n```yaml\n  {_snippet(facts, event)}\n```",
         )
     problems: list[str] = []
     fixes: list[str] = []
@@ -459,6 +455,14 @@ def _trigger(facts: SetupFacts, event: str, present: bool, value: Any) -> CheckI
     if event == "push":
         sample = f"{facts.config.directory}/2026-01-01-example.md"
         branch = facts.default_branch
+        # GitHub: a `push` that filters only tags runs for no branch at all (the undefined ref is left out).
+        if ("tags" in settings or "tags-ignore" in settings) and not (
+            "branches" in settings or "branches-ignore" in settings
+        ):
+            problems.append(
+                f"it filters only tags, so GitHub runs it for no branch push, not even to {branch}"
+            )
+            fixes.append(f"add `branches: [{branch}]` next to the tag filter (or remove the tag filter)")
         if "branches" in settings and not filter_matches(settings["branches"], branch):
             problems.append(f"its `branches:` filter leaves out the default branch {branch}")
             fixes.append(f"add {branch} to `branches:` (or remove the filter)")
@@ -472,8 +476,10 @@ def _trigger(facts: SetupFacts, event: str, present: bool, value: Any) -> CheckI
             problems.append(f"its `paths-ignore:` filter leaves out `{facts.config.directory}/`")
             fixes.append("remove that pattern from `paths-ignore:`")
     if event == "schedule" and not _crons(value):
-        problems.append("it has no `cron:`")
-        fixes.append('add `- cron: "17 6 * * *"`')
+        # GitHub's workflow parser (actions/languageservices, convertOn) accepts `on: schedule`, `schedule:` with
+        # no value and `schedule: []`, and schedules nothing for them: only `- cron:` entries ever run.
+        problems.append("it has no `cron:`, so GitHub never schedules a run")
+        fixes.append(f'add `- cron: "{DAILY_CRON}"`')
     if event == "workflow_dispatch":
         options = _task_options(settings)
         absent_tasks = [t for t in TASKS if t not in options]

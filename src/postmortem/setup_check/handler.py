@@ -12,7 +12,7 @@ from typing import Any, Literal
 from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
 from postmortem.context import Context
 from postmortem.errors import ConfigError, NotText
-from postmortem.events import Event
+from postmortem.events import Event, Task
 from postmortem.github.client import Gateway
 from postmortem.plan import Plan
 from postmortem.setup_check.check import decide
@@ -26,15 +26,13 @@ CONFIG_FACTS = "setup-check-config"
 """``Context.cache`` key under which the CLI leaves the :class:`ConfigFacts` of the config it loaded."""
 WORKFLOW_REF = "setup-check-workflow-ref"
 """``Context.cache`` key under which the CLI leaves ``GITHUB_WORKFLOW_REF``."""
-TASK_CHECK = "check"
+TASK_CHECK: Task = "check"
 
 
 def is_check_task(event: Event) -> bool:
-    """Whether the event asks for the set-up check: ``workflow_dispatch`` with the input ``task: check``."""
-    if event.name != "workflow_dispatch":
-        return False
-    inputs = event.payload.get("inputs")
-    return isinstance(inputs, dict) and str(inputs.get("task") or "").strip() == TASK_CHECK
+    """Whether the event asks for the set-up check: ``workflow_dispatch`` with the input ``task: check``
+    (:attr:`Event.task`, validated when the payload is read)."""
+    return event.name == "workflow_dispatch" and event.task == TASK_CHECK
 
 
 def load_config_for_check(gateway: Gateway, default_branch: str, path: str) -> tuple[Config, ConfigFacts]:
