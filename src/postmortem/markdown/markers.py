@@ -7,10 +7,49 @@ no search index (which lags behind writes), so reruns find what an earlier run c
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterator
 from typing import Any
 
-_MARKER = re.compile(r"<!--\s*postmortem:(?P<kind>[a-z0-9-]+)(?:\s+(?P<data>\{.*?\}))?\s*-->", re.DOTALL)
+__all__ = ["find_marker", "has_marker", "marker", "markers", "read_marker"]
+
+_PREFIX = "postmortem:"
+_KIND_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def markers(body: str) -> Iterator[tuple[str, str, int, int]]:
+    """``(kind, data, start, end)`` of every marker in ``body``, in order; ``data`` is the raw JSON or "".
+
+    One left-to-right pass: an HTML comment ends at its first ``-->`` (as GitHub renders it), and a comment
+    left open makes every later ``<!--`` part of it, so scanning stops there.
+    """
+    position = 0
+    while (start := body.find("<!--", position)) != -1:
+        close = body.find("-->", start + 4)
+        if close == -1:
+            return
+        end = close + 3
+        inside = body[start + 4 : close].strip()
+        position = end
+        if not inside.startswith(_PREFIX):
+            continue
+        rest = inside[len(_PREFIX) :]
+        cut = 0
+        while cut < len(rest) and rest[cut] in _KIND_CHARS:
+            cut += 1
+        kind, data = rest[:cut], rest[cut:]
+        if not kind:
+            continue
+        if data and not data[0].isspace():
+            continue
+        data = data.strip()
+        if data and not (data.startswith("{") and data.endswith("}")):
+            continue
+        yield kind, data, start, end
+
+
+def find_marker(body: str, kind: str) -> tuple[int, int] | None:
+    """``(start, end)`` of the first marker of ``kind`` in ``body``, or None."""
+    return next(((start, end) for k, _, start, end in markers(body) if k == kind), None)
 
 
 def marker(kind: str, **data: Any) -> str:
@@ -28,10 +67,9 @@ def has_marker(body: str | None, kind: str) -> bool:
 
 def read_marker(body: str | None, kind: str) -> dict[str, Any] | None:
     """The data of the first marker of ``kind`` in ``body`` ({} for a bare marker), or None."""
-    for match in _MARKER.finditer(body or ""):
-        if match.group("kind") != kind:
+    for found, raw, _, _ in markers(body or ""):
+        if found != kind:
             continue
-        raw = match.group("data")
         if not raw:
             return {}
         try:

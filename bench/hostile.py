@@ -1,0 +1,183 @@
+"""Hostile issue bodies: does `postmortem preview`'s path (form parse + render) stay linear?
+
+Each family is a 65 KB incident issue body that any issue author could send. It is parsed by the default
+issue form and rendered with the default template, exactly as ``postmortem preview`` does, and timed against a
+plain body of the same size. A second table times reading and editing an action-items table of 250 … 2,000
+rows. Run from the repository root:
+
+    .venv/bin/python bench/hostile.py            # prints both markdown tables
+    .venv/bin/python bench/hostile.py --size 131072 --timeout 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from types import FrameType
+
+# bench/requests.py would shadow the requests package that postmortem.github imports.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from postmortem.action_items.table import CellEdit, read_action_items, set_cells  # noqa: E402
+from postmortem.config import parse_config  # noqa: E402
+from postmortem.incident.form import default_form  # noqa: E402
+from postmortem.incident.handler import incident_from_payload  # noqa: E402
+from postmortem.incident.render import render_document  # noqa: E402
+
+SIZE = 65 * 1024
+
+
+def _sample() -> tuple[dict[str, object], str]:
+    folder = resources.files("postmortem").joinpath("defaults")
+    meta = json.loads(folder.joinpath("sample-issue.json").read_text(encoding="utf-8"))
+    body = folder.joinpath("sample-issue.md").read_text(encoding="utf-8")
+    return meta, body
+
+
+def _fill(unit: str, size: int, prefix: str = "") -> str:
+    return (prefix + unit * (size // len(unit) + 1))[:size]
+
+
+FAMILIES: dict[str, Callable[[int], str]] = {
+    "plain prose": lambda n: _fill("The checkout API returned errors after the migration. ", n),
+    "`<` then backticks": lambda n: _fill("`", n, prefix="<"),
+    "`[` flood": lambda n: _fill("[", n),
+    "`](` flood": lambda n: _fill("](", n),
+    "`<!--` flood": lambda n: _fill("<!--", n),
+    "setext `=` underlines": lambda n: _fill("a\n=\n", n),
+    "setext `-` underlines": lambda n: _fill("a\n-\n", n),
+    "ATX headings": lambda n: _fill("# h\n", n),
+    "quoted headings": lambda n: _fill("> # h\n", n),
+    "nested quoted headings": lambda n: _fill("> > - # h\n", n),
+    "`<h2>` tags": lambda n: _fill("<h2>x</h2>\n", n),
+    "unclosed fences": lambda n: _fill("```\n~~~\n", n),
+    "pipes and backslashes": lambda n: _fill("\\|", n),
+    "emphasis flood": lambda n: _fill("*_", n),
+    "CR line endings": lambda n: _fill("# h\r", n),
+}
+
+
+def _body(payload: str) -> str:
+    """The sample issue with its Summary replaced by ``payload`` (so every other field still parses)."""
+    _, body = _sample()
+    head, _, rest = body.partition("### Summary\n\n")
+    _, _, tail = rest.partition("\n\n###")
+    return f"{head}### Summary\n\n{payload}\n\n###{tail}"
+
+
+class _Timeout(BaseException):  # not an Exception: render_document must not wrap it
+    pass
+
+
+def _alarm(signum: int, frame: FrameType | None) -> None:
+    raise _Timeout
+
+
+def preview_path(body: str) -> str:
+    """What ``postmortem preview --issue`` computes: the Incident from the body, then the document."""
+    meta, _ = _sample()
+    issue = {
+        "number": meta["number"],
+        "title": meta["title"],
+        "body": body,
+        "created_at": "2026-03-14T12:00:00Z",
+        "html_url": "",
+        "user": {"login": "mona"},
+    }
+    incident = incident_from_payload(issue, default_form())
+    return render_document(incident, parse_config(None))
+
+
+def _time(action: Callable[[], object], reps: int, timeout: float) -> float | None:
+    times = []
+    for _ in range(reps):
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            start = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - start)
+        except _Timeout:
+            return None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    return statistics.median(times)
+
+
+def hostile_table(size: int, reps: int, timeout: float) -> list[str]:
+    rows = [
+        f"| family | body (bytes) | median (s) | × plain |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    plain = None
+    for name, make in FAMILIES.items():
+        body = _body(make(size))
+        seconds = _time(lambda: preview_path(body), reps, timeout)
+        if plain is None:
+            plain = seconds
+        shown = f"{seconds:.3f}" if seconds is not None else f"> {timeout:.0f}"
+        ratio = f"{seconds / plain:.2f}" if seconds is not None and plain else "—"
+        rows.append(f"| {name} | {len(body.encode())} | {shown} | {ratio} |")
+    return rows
+
+
+def _document(rows: int) -> str:
+    lines = [
+        "---",
+        "status: Draft",
+        "---",
+        "",
+        "## Action Items",
+        "",
+        "| # | Action | Owner | Due | Issue | Status |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for index in range(1, rows + 1):
+        lines.append(f"| {index} | Fix thing number {index} \\| part | @mona | 2026-04-{index % 28 + 1:02d} |  | Open |")
+    lines += ["", "## Lessons", "", "Text."]
+    return "\n".join(lines) + "\n"
+
+
+def table_table(reps: int, timeout: float) -> list[str]:
+    out = [
+        "| rows | document (bytes) | read (s) | edit every Issue cell (s) | read per row (µs) | edit per row (µs) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for rows in (250, 500, 1000, 2000):
+        text = _document(rows)
+        report = read_action_items(text)
+        assert len(report.items) == rows, len(report.items)
+        edits = [CellEdit(line=item.line, column="issue", value=f"#{1000 + item.number}") for item in report.items]
+        read = _time(lambda: read_action_items(text), reps, timeout)
+        edit = _time(lambda: set_cells(text, edits), reps, timeout)
+        fmt = lambda s: f"{s:.3f}" if s is not None else f"> {timeout:.0f}"  # noqa: E731
+        per = lambda s: f"{s / rows * 1e6:.0f}" if s is not None else "—"  # noqa: E731
+        out.append(f"| {rows} | {len(text.encode())} | {fmt(read)} | {fmt(edit)} | {per(read)} | {per(edit)} |")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--size", type=int, default=SIZE, help="bytes of hostile text per body")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a case counts as hung")
+    parser.add_argument("--only", choices=("hostile", "table"), default=None)
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGALRM, _alarm)
+    preview_path(_body("warm-up"))
+    if args.only != "table":
+        print("\n".join(hostile_table(args.size, args.reps, args.timeout)))
+        print()
+    if args.only != "hostile":
+        print("\n".join(table_table(args.reps, args.timeout)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

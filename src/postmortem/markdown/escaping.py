@@ -1,0 +1,186 @@
+"""One escaper per context in which user text lands in a document the action writes.
+
+- :func:`inline`: one line of text inside a paragraph or list item (whitespace collapsed, raw ``<h1>``…
+  ``<h6>`` tags made text).
+- :func:`table_cell`: literal text shown in a table cell: :func:`inline`, then backslashes before a pipe made
+  literal and every pipe escaped, so the cell shows exactly the text.
+- :func:`cell_source`: Markdown *source* put into a cell (an issue reference, a cell read from another table):
+  only pipes escaped, the exact inverse of :func:`postmortem.markdown.tables.unescape_cell`.
+- :func:`block`: multi-line text as a block of its own: headings cannot escape into the document's structure
+  and unterminated blocks (a fence, ``<pre>``, ``<!--``) are closed or fenced.
+
+Every function is linear in its input: a bounded number of markdown-it *block* parses (no inline rules) and
+scans that look at each character a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postmortem.markdown.fences import block_tokens, code_lines, code_spans, fence_for
+
+__all__ = ["block", "cell_source", "inline", "one_line", "table_cell"]
+
+_SETEXT_LIKE = re.compile(r"^([ \t>]*)([=-])([=-]*[ \t]*)$")
+_ATX_LIKE = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
+# Only a tag name follows the "<": no quantifier can overlap, whatever the text.
+_HTML_HEADING = re.compile(r"<(?=/?h[1-6](?:[\s/>]|$))", re.IGNORECASE)
+_SENTINEL = "postmortem-sentinel-4f1c9e"
+# Escaping one heading can (rarely) turn a neighbouring line into one; after this many block parses the text is
+# fenced as a whole instead, so hostile text cannot buy one parse per line.
+_MAX_HEADING_PASSES = 3
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (line breaks included) made one space, trimmed."""
+    return " ".join(text.split())
+
+
+def escape_html_headings(line: str) -> str:
+    """``line`` with the ``<`` of raw ``<h1>``…``<h6>`` tags outside code spans made ``&lt;``."""
+    if "<" not in line:
+        return line
+    parts: list[str] = []
+    position = 0
+    for start, end in code_spans(line):
+        parts.append(_HTML_HEADING.sub("&lt;", line[position:start]))
+        parts.append(line[start:end])
+        position = end
+    parts.append(_HTML_HEADING.sub("&lt;", line[position:]))
+    return "".join(parts)
+
+
+def inline(text: str) -> str:
+    """One line of user text: whitespace collapsed to single spaces, trimmed, raw heading tags made text."""
+    return escape_html_headings(one_line(text))
+
+
+def cell_source(markdown: str) -> str:
+    """Markdown source for a table cell: trimmed, every ``|`` escaped as ``\\|``.
+
+    The inverse of reading a cell (:func:`postmortem.markdown.tables.unescape_cell`): what is written reads back
+    as ``markdown``. Raises ValueError on a line break, which no cell can hold.
+    """
+    if "\n" in markdown or "\r" in markdown:
+        raise ValueError(f"a table cell cannot hold a line break: {markdown!r}")
+    return markdown.strip().replace("|", "\\|")
+
+
+def table_cell(text: str) -> str:
+    """Literal user text for a table cell: one line; a pipe and the backslashes right before it show as typed.
+
+    Backslashes right before a pipe are doubled and the pipe escaped (``a\\|b`` → ``a\\\\\\|b``), so neither
+    the table's column split nor Markdown's backslash escapes eat a character.
+    """
+    out: list[str] = []
+    backslashes = 0
+    for char in inline(text):
+        if char == "\\":
+            backslashes += 1
+            continue
+        if char == "|":
+            out.append("\\" * (2 * backslashes) + "\\|")
+        else:
+            out.append("\\" * backslashes + char)
+        backslashes = 0
+    out.append("\\" * backslashes)
+    return "".join(out)
+
+
+def _escape_headings(text: str) -> str:
+    lines = text.split("\n")
+    code = code_lines(block_tokens(text))
+    # Setext underlines (and lines that would become one next to template text): escape the first = or -.
+    # Heading-like lines markdown-it does not report (inside an HTML block or comment) are escaped too, so no
+    # text search for the document's sections (the Sign-Off section) can be misled.
+    for index, line in enumerate(lines):
+        if index in code:
+            continue
+        if match := _SETEXT_LIKE.match(line):
+            lines[index] = f"{match.group(1)}\\{match.group(2)}{match.group(3)}"
+        elif match := _ATX_LIKE.match(line):
+            lines[index] = f"{match.group(1)}\\{line[len(match.group(1)) :]}"
+    # ATX headings at any nesting (blockquote, list item): escape the first # of each one markdown-it reports.
+    # All of one parse at once; escaping can uncover another heading only in rare layouts, hence the bound.
+    for _ in range(_MAX_HEADING_PASSES):
+        tokens = block_tokens("\n".join(lines))
+        rows = [t.map[0] for t in tokens if t.type == "heading_open" and t.map and t.markup[:1] == "#"]
+        if not rows:
+            break
+        for row in rows:
+            lines[row] = lines[row].replace("#", "\\#", 1)
+    else:
+        tokens = block_tokens("\n".join(lines))
+        if any(t.type == "heading_open" for t in tokens):
+            fence = fence_for(text)
+            return f"{fence}text\n{text}\n{fence}"
+    # Raw HTML headings (<h2>…</h2>) outside code: make the tag literal text.
+    code = code_lines(tokens)
+    for index, line in enumerate(lines):
+        if index not in code:
+            lines[index] = escape_html_headings(line)
+    return "\n".join(lines)
+
+
+def _is_contained(text: str) -> bool:
+    """True when Markdown that follows ``text`` (after a blank line) is still parsed as its own block."""
+    tokens = block_tokens(f"{text}\n\n## {_SENTINEL}\n")
+    return any(
+        t.type == "inline" and t.content == _SENTINEL and i > 0 and tokens[i - 1].type == "heading_open"
+        for i, t in enumerate(tokens)
+    )
+
+
+def _contain(text: str) -> str:
+    """Close what user text left open (a code fence, ``<pre>``, ``<!--``) so it cannot swallow the document."""
+    if _is_contained(text):
+        return text
+    fences = [t for t in block_tokens(text) if t.type == "fence"]
+    if fences:
+        closed = f"{text}\n{fences[-1].markup}"
+        if _is_contained(closed):
+            return closed
+    fence = fence_for(text)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def block(text: str) -> str:
+    """Multi-line user text (``\\n`` line endings, trimmed) placed as its own block inside a section.
+
+    ATX headings (``#`` … ``######``, also inside quotes and lists) get their first ``#`` escaped, setext
+    underlines (``---`` / ``===`` lines) their first character, raw ``<h1>``…``<h6>`` tags become text; code
+    blocks are left alone. An unclosed code fence is closed; other unterminated blocks are wrapped in a fence.
+    At most eight block parses, whatever the text.
+    """
+    if not text:
+        return ""
+    return _contain(_escape_headings(text))
+
+
+def link_texts(text: str) -> str:
+    """``text`` with every ``[label](target)`` and ``![alt](src)`` reduced to its label.
+
+    Pairs the brackets as ``!?\\[([^\\]]*)\\]\\([^)]*\\)`` would, left to right, but in one pass: the next ``]``
+    and the next ``)`` after each position are looked up in tables built from the end, where the regular
+    expression scanned to the end of the text once per ``[`` (quadratic on a flood of ``[``).
+    """
+    length = len(text)
+    next_close = [length] * (length + 1)
+    next_paren = [length] * (length + 1)
+    for index in range(length - 1, -1, -1):
+        next_close[index] = index if text[index] == "]" else next_close[index + 1]
+        next_paren[index] = index if text[index] == ")" else next_paren[index + 1]
+    out: list[str] = []
+    position = index = 0
+    while index < length:
+        if text[index] == "[":
+            close = next_close[index + 1]
+            if close + 1 < length and text[close + 1] == "(" and next_paren[close + 2] < length:
+                start = index - 1 if index > 0 and text[index - 1] == "!" and index - 1 >= position else index
+                out.append(text[position:start])
+                out.append(text[index + 1 : close])
+                position = index = next_paren[close + 2] + 1
+                continue
+        index += 1
+    out.append(text[position:])
+    return "".join(out)
