@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from markdown_it.token import Token
+
 from postmortem.markdown.fences import block_tokens, code_lines, code_spans, fence_for
 
 __all__ = ["block", "cell_source", "inline", "one_line", "table_cell"]
@@ -87,58 +89,105 @@ def table_cell(text: str) -> str:
     return "".join(out)
 
 
-def _escape_headings(text: str) -> str:
+def _content_start(line: str) -> int:
+    """Where a line's content starts after any container markers: indentation, ``>``, ``-``/``*``/``+`` and
+    ``1.``/``1)`` list markers, in any order and nesting. A superset of what CommonMark strips (it ignores
+    indentation limits), so every line that can hold a heading is found; one pass over the prefix."""
+    index, length = 0, len(line)
+    while index < length:
+        char = line[index]
+        if char in " \t>" or (char in "-*+" and (index + 1 == length or line[index + 1] in " \t")):
+            index += 1
+        elif char.isdigit():
+            end = index
+            while end < length and end - index < 9 and line[end].isdigit():
+                end += 1
+            if end < length and line[end] in ".)" and (end + 1 == length or line[end + 1] in " \t"):
+                index = end + 1
+            else:
+                break
+        else:
+            break
+    return index
+
+
+def _escape_line(line: str) -> str:
+    """A line with its setext underline or ATX ``#`` made literal and raw heading tags made text."""
+    if match := _SETEXT_LIKE.match(line):
+        return f"{match.group(1)}\\{match.group(2)}{match.group(3)}"
+    start = _content_start(line)
+    hashes = 0
+    while start + hashes < len(line) and line[start + hashes] == "#" and hashes < 7:
+        hashes += 1
+    if 1 <= hashes <= 6 and (start + hashes == len(line) or line[start + hashes] in " \t"):
+        line = f"{line[:start]}\\{line[start:]}"
+    return escape_html_headings(line)
+
+
+def _force_escape(line: str) -> str:
+    """``line`` escaped by :func:`_escape_line`, or else its first ``#``, ``=`` or ``-`` made literal."""
+    escaped = _escape_line(line)
+    if escaped != line:
+        return escaped
+    for index, char in enumerate(line):
+        if char in "#=-":
+            return f"{line[:index]}\\{line[index:]}"
+    return line
+
+
+def _escape_headings(text: str) -> tuple[str, list[Token]]:
+    """``text`` with no line that can be a heading, and the block tokens of the result followed by a blank line
+    and a ``## sentinel`` heading (for :func:`_contain`).
+
+    Every line outside code is escaped by :func:`_escape_line`, which finds heading-like lines at any nesting
+    (quotes, lists, HTML blocks) by their prefix. One parse finds the code lines, one more checks the result;
+    only if that still shows a heading (escaping can turn a code block into paragraph text) are those headings
+    escaped and the check repeated, a bounded number of times, before the whole text is fenced instead.
+    """
     lines = text.split("\n")
     code = code_lines(block_tokens(text))
-    # Setext underlines (and lines that would become one next to template text): escape the first = or -.
-    # Heading-like lines markdown-it does not report (inside an HTML block or comment) are escaped too, so no
-    # text search for the document's sections (the Sign-Off section) can be misled.
-    for index, line in enumerate(lines):
-        if index in code:
-            continue
-        if match := _SETEXT_LIKE.match(line):
-            lines[index] = f"{match.group(1)}\\{match.group(2)}{match.group(3)}"
-        elif match := _ATX_LIKE.match(line):
-            lines[index] = f"{match.group(1)}\\{line[len(match.group(1)) :]}"
-    # ATX headings at any nesting (blockquote, list item): escape the first # of each one markdown-it reports.
-    # All of one parse at once; escaping can uncover another heading only in rare layouts, hence the bound.
-    for _ in range(_MAX_HEADING_PASSES):
-        tokens = block_tokens("\n".join(lines))
-        rows = [t.map[0] for t in tokens if t.type == "heading_open" and t.map and t.markup[:1] == "#"]
-        if not rows:
-            break
-        for row in rows:
-            lines[row] = lines[row].replace("#", "\\#", 1)
-    else:
-        tokens = block_tokens("\n".join(lines))
-        if any(t.type == "heading_open" for t in tokens):
-            fence = fence_for(text)
-            return f"{fence}text\n{text}\n{fence}"
-    # Raw HTML headings (<h2>…</h2>) outside code: make the tag literal text.
-    code = code_lines(tokens)
     for index, line in enumerate(lines):
         if index not in code:
-            lines[index] = escape_html_headings(line)
-    return "\n".join(lines)
+            lines[index] = _escape_line(line)
+    for _ in range(_MAX_HEADING_PASSES):
+        escaped = "\n".join(lines)
+        tokens = block_tokens(f"{escaped}\n\n## {_SENTINEL}\n")
+        # A setext heading's underline is its last line; an ATX heading is its one line.
+        rows = [
+            t.map[0] if t.markup[:1] == "#" else t.map[1] - 1
+            for t in tokens
+            if t.type == "heading_open" and t.map is not None and t.map[0] < len(lines)
+        ]
+        now_code = code_lines(tokens)
+        rows += [
+            i for i in code if i not in now_code and i < len(lines) and _escape_line(lines[i]) != lines[i]
+        ]
+        if not rows:
+            return escaped, tokens
+        for row in rows:
+            lines[row] = _force_escape(lines[row])
+        code = now_code
+    fence = fence_for(text)
+    fenced = f"{fence}text\n{text}\n{fence}"
+    return fenced, block_tokens(f"{fenced}\n\n## {_SENTINEL}\n")
 
 
-def _is_contained(text: str) -> bool:
-    """True when Markdown that follows ``text`` (after a blank line) is still parsed as its own block."""
-    tokens = block_tokens(f"{text}\n\n## {_SENTINEL}\n")
+def _is_contained(tokens: list[Token]) -> bool:
+    """True when the sentinel heading after the text (see :func:`_escape_headings`) is still its own block."""
     return any(
         t.type == "inline" and t.content == _SENTINEL and i > 0 and tokens[i - 1].type == "heading_open"
         for i, t in enumerate(tokens)
     )
 
 
-def _contain(text: str) -> str:
+def _contain(text: str, tokens: list[Token]) -> str:
     """Close what user text left open (a code fence, ``<pre>``, ``<!--``) so it cannot swallow the document."""
-    if _is_contained(text):
+    if _is_contained(tokens):
         return text
-    fences = [t for t in block_tokens(text) if t.type == "fence"]
+    fences = [t for t in tokens if t.type == "fence"]
     if fences:
         closed = f"{text}\n{fences[-1].markup}"
-        if _is_contained(closed):
+        if _is_contained(block_tokens(f"{closed}\n\n## {_SENTINEL}\n")):
             return closed
     fence = fence_for(text)
     return f"{fence}text\n{text}\n{fence}"
@@ -150,11 +199,11 @@ def block(text: str) -> str:
     ATX headings (``#`` … ``######``, also inside quotes and lists) get their first ``#`` escaped, setext
     underlines (``---`` / ``===`` lines) their first character, raw ``<h1>``…``<h6>`` tags become text; code
     blocks are left alone. An unclosed code fence is closed; other unterminated blocks are wrapped in a fence.
-    At most eight block parses, whatever the text.
+    At most six block parses, whatever the text (two for almost every text).
     """
     if not text:
         return ""
-    return _contain(_escape_headings(text))
+    return _contain(*_escape_headings(text))
 
 
 def link_texts(text: str) -> str:

@@ -74,7 +74,9 @@ def sections_from_tokens(
         while open_ and found[open_[-1]][1] >= level:
             ends[open_.pop()] = line
         open_.append(position)
-    return [Section(line, ends[i], level, title, inside) for i, (line, level, title, inside) in enumerate(found)]
+    return [
+        Section(line, ends[i], level, title, inside) for i, (line, level, title, inside) in enumerate(found)
+    ]
 
 
 def sections(text: str, *, nested: bool = False) -> list[Section]:
@@ -83,6 +85,8 @@ def sections(text: str, *, nested: bool = False) -> list[Section]:
     return sections_from_tokens(tokens, line_count, offset=offset, nested=nested)
 
 
-def find_section(text: str, title: Callable[[str], bool], *, levels: tuple[int, ...] = (2,)) -> Section | None:
+def find_section(
+    text: str, title: Callable[[str], bool], *, levels: tuple[int, ...] = (2,)
+) -> Section | None:
     """The first top-level section whose level is in ``levels`` and whose title satisfies ``title``."""
     return next((s for s in sections(text) if s.level in levels and title(s.title)), None)
