@@ -135,7 +135,25 @@ def _force_escape(line: str) -> str:
     return line
 
 
-def _escape_headings(text: str) -> tuple[str, list[Token]]:
+def _may_open_code(line: str) -> bool:
+    """Whether ``line`` could open or be code: a fence run, or four columns of indentation before content."""
+    if "```" in line or "~~~" in line:
+        return True
+    prefix = line[: _content_start(line)]
+    return "\t" in prefix or "    " in prefix
+
+
+_OPEN_HTML = ("<!", "<?", "<script", "<pre", "<style", "<textarea")
+
+
+def _may_stay_open(text: str) -> bool:
+    """Whether ``text`` holds the start of a block that only an end marker closes (a fence, ``<pre>``, ``<!--``,
+    …); any other block ends at the blank line the document puts after user text."""
+    lower = text.lower()
+    return "```" in text or "~~~" in text or any(opener in lower for opener in _OPEN_HTML)
+
+
+def _escape_headings(text: str) -> tuple[str, list[Token] | None]:
     """``text`` with no line that can be a heading, and the block tokens of the result followed by a blank line
     and a ``## sentinel`` heading (for :func:`_contain`).
 
@@ -145,10 +163,16 @@ def _escape_headings(text: str) -> tuple[str, list[Token]]:
     escaped and the check repeated, a bounded number of times, before the whole text is fenced instead.
     """
     lines = text.split("\n")
-    code = code_lines(block_tokens(text))
+    # Without a fence or an indented line no line can be code, and the first parse is not needed.
+    may_hold_code = any(_may_open_code(line) for line in lines)
+    code = code_lines(block_tokens(text)) if may_hold_code else set()
     for index, line in enumerate(lines):
         if index not in code:
             lines[index] = _escape_line(line)
+    if not may_hold_code and not _may_stay_open(text):
+        # No code, so every heading-like line was escaped above (the prefix scan is a superset of CommonMark's
+        # containers), and nothing can stay open: no parse is needed to know the result is safe.
+        return "\n".join(lines), None
     for _ in range(_MAX_HEADING_PASSES):
         escaped = "\n".join(lines)
         tokens = block_tokens(f"{escaped}\n\n## {_SENTINEL}\n")
@@ -180,9 +204,11 @@ def _is_contained(tokens: list[Token]) -> bool:
     )
 
 
-def _contain(text: str, tokens: list[Token]) -> str:
-    """Close what user text left open (a code fence, ``<pre>``, ``<!--``) so it cannot swallow the document."""
-    if _is_contained(tokens):
+def _contain(text: str, tokens: list[Token] | None) -> str:
+    """Close what user text left open (a code fence, ``<pre>``, ``<!--``) so it cannot swallow the document.
+
+    ``tokens`` None: :func:`_escape_headings` found that nothing can stay open."""
+    if tokens is None or _is_contained(tokens):
         return text
     fences = [t for t in tokens if t.type == "fence"]
     if fences:
@@ -199,7 +225,8 @@ def block(text: str) -> str:
     ATX headings (``#`` … ``######``, also inside quotes and lists) get their first ``#`` escaped, setext
     underlines (``---`` / ``===`` lines) their first character, raw ``<h1>``…``<h6>`` tags become text; code
     blocks are left alone. An unclosed code fence is closed; other unterminated blocks are wrapped in a fence.
-    At most six block parses, whatever the text (two for almost every text).
+    At most six block parses, whatever the text; none when it holds no fence, indented line or raw HTML
+    block opener, two for almost every other text.
     """
     if not text:
         return ""
