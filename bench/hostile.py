@@ -15,7 +15,9 @@ import argparse
 import json
 import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -45,8 +47,16 @@ def _fill(unit: str, size: int, prefix: str = "") -> str:
     return (prefix + unit * (size // len(unit) + 1))[:size]
 
 
+# Paragraphs of five 80-character lines: what a long, ordinary Summary looks like.
+_PROSE = (
+    "\n".join(["For 50 minutes the checkout API returned 500 errors for about 40% of requests after the"] * 5)
+    + "\n\n"
+)
+
 FAMILIES: dict[str, Callable[[int], str]] = {
-    "plain prose": lambda n: _fill("The checkout API returned errors after the migration. ", n),
+    "plain prose (baseline)": lambda n: _fill(_PROSE, n),
+    "plain short lines": lambda n: _fill("a line\n", n),
+    "one long line": lambda n: _fill("The checkout API returned errors after the migration. ", n),
     "`<` then backticks": lambda n: _fill("`", n, prefix="<"),
     "`[` flood": lambda n: _fill("[", n),
     "`](` flood": lambda n: _fill("](", n),
@@ -110,21 +120,47 @@ def _time(action: Callable[[], object], reps: int, timeout: float) -> float | No
     return statistics.median(times)
 
 
-def hostile_table(size: int, reps: int, timeout: float) -> list[str]:
+def _cli(body: str, timeout: float) -> float | None:
+    """Seconds for ``postmortem preview --issue FILE`` in a new process (start-up included), as a user runs it."""
+    with tempfile.NamedTemporaryFile("w", suffix=".md", encoding="utf-8", delete=False) as handle:
+        handle.write(body)
+    command = [sys.executable, "-m", "postmortem.cli", "preview", "--issue", handle.name]
+    try:
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, timeout=timeout, check=True)
+        return time.perf_counter() - start
+    except subprocess.TimeoutExpired:
+        return None
+    finally:
+        Path(handle.name).unlink()
+
+
+def hostile_table(size: int, reps: int, timeout: float, cli: bool) -> list[str]:
     rows = [
-        f"| family | body (bytes) | median (s) | × plain |",
-        "| --- | ---: | ---: | ---: |",
+        "| family | body (bytes) | parse + render (s) | × plain | `postmortem preview` (s) | × plain |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    plain = None
+    plain: float | None = None
+    plain_cli: float | None = None
     for name, make in FAMILIES.items():
         body = _body(make(size))
-        seconds = _time(lambda: preview_path(body), reps, timeout)
+        seconds = _time(lambda: preview_path(body), reps, timeout)  # noqa: B023
+        whole = _cli(body, timeout) if cli else None
         if plain is None:
-            plain = seconds
-        shown = f"{seconds:.3f}" if seconds is not None else f"> {timeout:.0f}"
-        ratio = f"{seconds / plain:.2f}" if seconds is not None and plain else "—"
-        rows.append(f"| {name} | {len(body.encode())} | {shown} | {ratio} |")
+            plain, plain_cli = seconds, whole
+        rows.append(
+            f"| {name} | {len(body.encode())} | {_fmt(seconds, timeout)} | {_ratio(seconds, plain)} "
+            f"| {_fmt(whole, timeout) if cli else '—'} | {_ratio(whole, plain_cli)} |"
+        )
     return rows
+
+
+def _fmt(seconds: float | None, timeout: float) -> str:
+    return f"{seconds:.3f}" if seconds is not None else f"> {timeout:.0f}"
+
+
+def _ratio(seconds: float | None, plain: float | None) -> str:
+    return f"{seconds / plain:.2f}" if seconds is not None and plain else "—"
 
 
 def _document(rows: int) -> str:
@@ -139,7 +175,9 @@ def _document(rows: int) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for index in range(1, rows + 1):
-        lines.append(f"| {index} | Fix thing number {index} \\| part | @mona | 2026-04-{index % 28 + 1:02d} |  | Open |")
+        lines.append(
+            f"| {index} | Fix thing number {index} \\| part | @mona | 2026-04-{index % 28 + 1:02d} |  | Open |"
+        )
     lines += ["", "## Lessons", "", "Text."]
     return "\n".join(lines) + "\n"
 
@@ -153,13 +191,20 @@ def table_table(reps: int, timeout: float) -> list[str]:
         text = _document(rows)
         report = read_action_items(text)
         assert len(report.items) == rows, len(report.items)
-        edits = [CellEdit(line=item.line, column="issue", value=f"#{1000 + item.number}") for item in report.items]
-        read = _time(lambda: read_action_items(text), reps, timeout)
-        edit = _time(lambda: set_cells(text, edits), reps, timeout)
-        fmt = lambda s: f"{s:.3f}" if s is not None else f"> {timeout:.0f}"  # noqa: E731
-        per = lambda s: f"{s / rows * 1e6:.0f}" if s is not None else "—"  # noqa: E731
-        out.append(f"| {rows} | {len(text.encode())} | {fmt(read)} | {fmt(edit)} | {per(read)} | {per(edit)} |")
+        edits = [
+            CellEdit(line=item.line, column="issue", value=f"#{1000 + item.number}") for item in report.items
+        ]
+        read = _time(lambda: read_action_items(text), reps, timeout)  # noqa: B023
+        edit = _time(lambda: set_cells(text, edits), reps, timeout)  # noqa: B023
+        out.append(
+            f"| {rows} | {len(text.encode())} | {_fmt(read, timeout)} | {_fmt(edit, timeout)} "
+            f"| {_per(read, rows)} | {_per(edit, rows)} |"
+        )
     return out
+
+
+def _per(seconds: float | None, rows: int) -> str:
+    return f"{seconds / rows * 1e6:.0f}" if seconds is not None else "—"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,11 +213,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds before a case counts as hung")
     parser.add_argument("--only", choices=("hostile", "table"), default=None)
+    parser.add_argument(
+        "--no-cli", action="store_true", help="skip the new-process `postmortem preview` column"
+    )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGALRM, _alarm)
     preview_path(_body("warm-up"))
     if args.only != "table":
-        print("\n".join(hostile_table(args.size, args.reps, args.timeout)))
+        print("\n".join(hostile_table(args.size, args.reps, args.timeout, not args.no_cli)))
         print()
     if args.only != "hostile":
         print("\n".join(table_table(args.reps, args.timeout)))

@@ -263,8 +263,6 @@ def default_form() -> FormDefinition:
 # --------------------------------------------------------------------------------------------------------------
 # Issue body → answers by id
 
-_HEADING = re.compile(r"^ {0,3}###(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
-_HEADING_NO_SPACE = re.compile(r"^ {0,3}###(?P<text>[^#\s].*?)[ \t]*$")
 _FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _CHECKBOX = re.compile(r"^(?P<indent>[ \t]*)[-*+][ \t]*\[(?P<mark>[ xX]?)\][ \t]*(?P<text>.*)$")
 
@@ -308,6 +306,28 @@ def _closes(line: str, fence: str) -> bool:
     )
 
 
+def _field_heading(line: str) -> str | None:
+    """The text of a ``### Label`` line (the headings GitHub writes for form fields), else None.
+
+    Up to three spaces, ``###``, then the text after spaces with a closing ``#`` sequence dropped; ``###Label``
+    (no space, as some tools write it) counts too, ``####`` does not. A scan, not a regular expression: the
+    lazy ``(.*?)`` before optional ``[ \t]+#+`` and ``[ \t]*$`` was quadratic on a line of spaces.
+    """
+    start = len(line) - len(line.lstrip(" "))
+    if start > 3 or not line.startswith("###", start):
+        return None
+    rest = line[start + 3 :].rstrip(" \t")
+    if not rest:
+        return ""
+    if rest[0] not in " \t":
+        return None if rest[0] == "#" or rest[0].isspace() else rest
+    text = rest.strip(" \t")
+    closing = text.rstrip("#")
+    if closing != text and closing[-1:] in (" ", "\t"):
+        text = closing.rstrip(" \t")
+    return text
+
+
 def _split_sections(
     lines: list[str], index: _LabelIndex, ignored: set[int]
 ) -> tuple[dict[str, list[str]], int | None]:
@@ -332,9 +352,9 @@ def _split_sections(
             if current is not None:
                 current.append(line)
             continue
-        heading = _HEADING.match(line) or _HEADING_NO_SPACE.match(line)
-        if heading:
-            found = index.find(heading["text"] or "")
+        heading = _field_heading(line)
+        if heading is not None:
+            found = index.find(heading)
             if found is not None and found.id not in sections:
                 current = sections[found.id] = []
                 continue

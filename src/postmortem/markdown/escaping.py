@@ -212,7 +212,12 @@ def _contain(text: str, tokens: list[Token] | None) -> str:
         return text
     fences = [t for t in tokens if t.type == "fence"]
     if fences:
-        closed = f"{text}\n{fences[-1].markup}"
+        last = fences[-1]
+        closed = f"{text}\n{last.markup}"
+        # A fence at the top level that runs to the end (over the sentinel) is certainly closed by its own
+        # markup on a line of its own, and nothing before it is open: no second parse needed.
+        if last.level == 0 and last.map is not None and last.map[1] > text.count("\n") + 1:
+            return closed
         if _is_contained(block_tokens(f"{closed}\n\n## {_SENTINEL}\n")):
             return closed
     fence = fence_for(text)
