@@ -23,7 +23,7 @@ from postmortem.errors import PostmortemError
 from postmortem.markdown.escaping import cell_source, link_texts
 from postmortem.markdown.frontmatter import split_frontmatter
 from postmortem.markdown.lines import line_contents
-from postmortem.markdown.markers import find_marker, marker, read_marker
+from postmortem.markdown.markers import ACTION_ITEM, ACTION_ITEM_END, find_marker, marker, read_marker
 from postmortem.markdown.sections import find_section, sections
 
 __all__ = [
@@ -43,8 +43,8 @@ __all__ = [
     "replace_managed",
 ]
 
-ITEM_MARKER = "action-item"
-END_MARKER = "action-item-end"
+ITEM_MARKER = ACTION_ITEM
+END_MARKER = ACTION_ITEM_END
 TITLE_LIMIT = 256
 SUMMARY_LIMIT = 700
 PRIORITY_COLORS: dict[str, tuple[str, str]] = {

@@ -45,9 +45,9 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.errors import FormError
 from postmortem.incident.model import FormProblem, Incident, Severity, TimelineEvent
+from postmortem.markdown.markers import FORM_PROBLEMS, marker
 
 DEFAULT_FORM_PATH = ".github/ISSUE_TEMPLATE/incident.yml"
-PROBLEMS_MARKER = "<!-- postmortem:form-problems -->"
 NO_RESPONSE = "_No response_"
 TIME_FORMAT_HINT = "YYYY-MM-DD HH:MM in UTC, e.g. 2026-03-14 10:15"
 
@@ -756,16 +756,16 @@ def parse_incident(
 def problems_comment(incident: Incident) -> str:
     """The Markdown of the one comment listing the issue's form problems (edited in place by the bot).
 
-    Starts with :data:`PROBLEMS_MARKER`. With no problems left, it says so (for editing the old comment).
+    Starts with the :data:`~postmortem.markdown.markers.FORM_PROBLEMS` marker. With no problems left, it says so (for editing the old comment).
     """
     if not incident.problems:
         return (
-            f"{PROBLEMS_MARKER}\n"
+            f"{marker(FORM_PROBLEMS)}\n"
             "✅ **The incident form is complete.** Every answer could be used for the post-mortem.\n"
         )
     count = len(incident.problems)
     lines = [
-        PROBLEMS_MARKER,
+        marker(FORM_PROBLEMS),
         f"⚠️ **{count} answer{'s' if count != 1 else ''} in this incident could not be used for the post-mortem.**",
         "",
         "Edit the issue (**···** → **Edit**) to fix "

@@ -1,7 +1,9 @@
 """Hidden HTML-comment markers that let the action find its own comments, pull requests and issues again.
 
-A marker is ``<!-- postmortem:<kind> {json} -->``. GitHub renders nothing for it, and reading it back needs
-no search index (which lags behind writes), so reruns find what an earlier run created.
+A marker is ``<!-- postmortem:<kind> {json} -->``: one format, written only by :func:`marker` and read only by
+:func:`markers` / :func:`read_marker`. GitHub renders nothing for it, and reading it back needs no search index
+(which lags behind writes), so reruns find what an earlier run created. Every kind the action writes is named
+below, once; code passes these *kinds* around, never a hand-written marker line.
 """
 
 from __future__ import annotations
@@ -10,7 +12,45 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["find_marker", "has_marker", "marker", "markers", "read_marker"]
+__all__ = [
+    "ACTION_ITEM",
+    "ACTION_ITEM_END",
+    "ACTION_ITEM_PROBLEMS",
+    "DOCUMENT",
+    "FORM_PROBLEMS",
+    "ISSUE_EDITED",
+    "NEEDS_TRIAGE",
+    "PUBLISHED",
+    "PULL_REQUEST_LINK",
+    "SIGNOFF",
+    "find_marker",
+    "has_marker",
+    "marker",
+    "markers",
+    "read_marker",
+]
+
+# The kinds, each with what carries it.
+DOCUMENT = "document"
+"""A post-mortem pull request's body: ``{incident, path, sha}`` of the document the action wrote."""
+PULL_REQUEST_LINK = "pull-request"
+"""The incident issue's comment linking its post-mortem pull request."""
+FORM_PROBLEMS = "form-problems"
+"""The incident issue's comment listing what the form parser could not read."""
+NEEDS_TRIAGE = "needs-triage"
+"""The incident issue's comment asking for the fields a post-mortem needs."""
+ISSUE_EDITED = "issue-edited"
+"""The post-mortem pull request's comment saying the incident issue changed after the draft."""
+ACTION_ITEM = "action-item"
+"""A tracking issue's body: ``{doc, key, incident, fp, removed}`` tying it to its row."""
+ACTION_ITEM_END = "action-item-end"
+"""A tracking issue's body: the end of the managed part (humans write below it)."""
+ACTION_ITEM_PROBLEMS = "action-items-problems"
+"""The post-mortem pull request's comment listing Action Items rows the sync cannot act on."""
+SIGNOFF = "signoff"
+"""The post-mortem pull request's sticky sign-off comment."""
+PUBLISHED = "published"
+"""The incident issue's comment announcing the published post-mortem."""
 
 _PREFIX = "postmortem:"
 _KIND_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")

@@ -39,11 +39,11 @@ from postmortem.github.models import WRITE_PERMISSIONS, Review, TeamMembers, nor
 from postmortem.markdown.escaping import table_cell
 from postmortem.markdown.fences import code_lines
 from postmortem.markdown.lines import split_lines
-from postmortem.markdown.markers import has_marker, marker
+from postmortem.markdown.markers import SIGNOFF, has_marker, marker
 from postmortem.markdown.sections import body_tokens, sections_from_tokens
 
 STATUS_CONTEXT = "postmortem/sign-off"
-COMMENT_KIND = "signoff"
+COMMENT_KIND = SIGNOFF
 STATUS_DESCRIPTION_LIMIT = 140
 FOLLOW_UP_DAYS = 30
 
