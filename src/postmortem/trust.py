@@ -17,10 +17,9 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Config
 from postmortem.github.models import Comment, Issue, PullRequest
-from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.markers import find_marker, marker, read_marker
 
 DOCUMENT_MARKER = "document"
-_DOCUMENT = re.compile(r"<!--\s*postmortem:document(?:\s+\{.*?\})?\s*-->", re.DOTALL)
 _BRANCH = re.compile(r"^postmortem/incident-(?P<n>[1-9][0-9]{0,9})$")
 
 
@@ -97,6 +96,6 @@ def with_recorded_sha(body: str, incident: int, path: str, sha: str) -> str:
     """The pull request's body with its ``document`` marker recording ``path`` and ``sha``; the rest of the body
     (what people wrote into it) unchanged."""
     new = marker(DOCUMENT_MARKER, incident=incident, path=path, sha=sha)
-    if _DOCUMENT.search(body):
-        return _DOCUMENT.sub(lambda _match: new, body, count=1)
+    if (found := find_marker(body, DOCUMENT_MARKER)) is not None:
+        return body[: found[0]] + new + body[found[1] :]
     return f"{new}\n{body}"

@@ -45,6 +45,8 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.errors import FormError
 from postmortem.incident.model import FormProblem, Incident, Severity, TimelineEvent
+from postmortem.markdown.fences import closes_fence, fence_opening
+from postmortem.markdown.lines import normalize
 from postmortem.markdown.markers import FORM_PROBLEMS, marker
 
 DEFAULT_FORM_PATH = ".github/ISSUE_TEMPLATE/incident.yml"
@@ -263,7 +265,6 @@ def default_form() -> FormDefinition:
 # --------------------------------------------------------------------------------------------------------------
 # Issue body → answers by id
 
-_FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _CHECKBOX = re.compile(r"^(?P<indent>[ \t]*)[-*+][ \t]*\[(?P<mark>[ xX]?)\][ \t]*(?P<text>.*)$")
 
 
@@ -294,16 +295,7 @@ class _LabelIndex:
 
 
 def _normalise_newlines(body: str) -> str:
-    return body.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _closes(line: str, fence: str) -> bool:
-    stripped = line.strip()
-    return (
-        len(stripped) >= len(fence)
-        and set(stripped) == {fence[0]}
-        and stripped.startswith(fence[0] * len(fence))
-    )
+    return normalize(body.lstrip("\ufeff"))
 
 
 def _field_heading(line: str) -> str | None:
@@ -341,14 +333,14 @@ def _split_sections(
     fence_line: int | None = None
     for number, line in enumerate(lines):
         if fence is not None:
-            if _closes(line, fence):
+            if closes_fence(line, fence):
                 fence, fence_line = None, None
             if current is not None:
                 current.append(line)
             continue
-        opening = _FENCE_OPEN.match(line)
-        if opening and number not in ignored and not (opening["fence"][0] == "`" and "`" in opening["info"]):
-            fence, fence_line = opening["fence"], number
+        opening = fence_opening(line)
+        if opening and number not in ignored and not (opening[0][0] == "`" and "`" in opening[1]):
+            fence, fence_line = opening[0], number
             if current is not None:
                 current.append(line)
             continue
@@ -365,8 +357,8 @@ def _split_sections(
 
 def _unwrap_fence(value: str) -> str:
     lines = value.split("\n")
-    opening = _FENCE_OPEN.match(lines[0]) if lines else None
-    if opening is None or len(lines) < 2 or not _closes(lines[-1], opening["fence"]):
+    opening = fence_opening(lines[0]) if lines else None
+    if opening is None or len(lines) < 2 or not closes_fence(lines[-1], opening[0]):
         return value
     return "\n".join(lines[1:-1]).strip("\n")
 
@@ -532,7 +524,7 @@ def parse_timeline(text: str, reference: datetime | None = None) -> tuple[list[T
     previous = reference.astimezone(UTC) if reference is not None else None
     for raw in _normalise_newlines(text).split("\n"):
         line = raw.strip()
-        if not line or _FENCE_OPEN.match(line):
+        if not line or fence_opening(line):
             continue
         if _TABLE_DELIMITER.match(line):
             continue  # a Markdown table pasted as the timeline: its rows are events, its delimiter is not

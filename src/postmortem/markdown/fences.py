@@ -15,9 +15,11 @@ from postmortem.markdown.lines import normalize
 __all__ = [
     "BLOCKS",
     "block_tokens",
+    "closes_fence",
     "code_lines",
     "code_spans",
     "fence_for",
+    "fence_opening",
     "longest_run",
     "parse_count",
 ]
@@ -47,6 +49,26 @@ def code_lines(tokens: list[Token]) -> set[int]:
         if token.type in ("fence", "code_block") and token.map is not None:
             found.update(range(token.map[0], token.map[1]))
     return found
+
+
+def fence_opening(line: str) -> tuple[str, str] | None:
+    """``(fence, info)`` when ``line`` opens a fence as a line-by-line reader sees it (any indentation, three or
+    more backticks or tildes), else None. A backtick fence whose info string holds a backtick opens nothing
+    (CommonMark), and ``info`` is what follows the fence run."""
+    stripped = line.lstrip(" \t")
+    char = stripped[:1]
+    if char not in ("`", "~"):
+        return None
+    run = len(stripped) - len(stripped.lstrip(char))
+    if run < 3:
+        return None
+    return stripped[:run], stripped[run:]
+
+
+def closes_fence(line: str, fence: str) -> bool:
+    """Whether ``line`` closes a fence opened by ``fence``: only that character, at least as many of it."""
+    stripped = line.strip()
+    return len(stripped) >= len(fence) and set(stripped) == {fence[0]}
 
 
 def longest_run(text: str, char: str = "`") -> int:

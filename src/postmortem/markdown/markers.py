@@ -28,6 +28,7 @@ __all__ = [
     "marker",
     "markers",
     "read_marker",
+    "without_comments",
 ]
 
 # The kinds, each with what carries it.
@@ -85,6 +86,17 @@ def markers(body: str) -> Iterator[tuple[str, str, int, int]]:
         if data and not (data.startswith("{") and data.endswith("}")):
             continue
         yield kind, data, start, end
+
+
+def without_comments(text: str) -> str:
+    """``text`` with every closed HTML comment (``<!-- … -->``, markers included) removed; one pass."""
+    out: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) != -1 and (close := text.find("-->", start + 4)) != -1:
+        out.append(text[position:start])
+        position = close + 3
+    out.append(text[position:])
+    return "".join(out)
 
 
 def find_marker(body: str, kind: str) -> tuple[int, int] | None:
