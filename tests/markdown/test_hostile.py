@@ -48,7 +48,11 @@ FAMILIES = {
 def _render(summary: str) -> str:
     body = f"### Title\n\nCheckout down\n\n### Summary\n\n{summary}\n\n### Root cause\n\nA migration.\n"
     incident = parse_incident(
-        number=7, title="Checkout down", body=body, created_at=datetime(2026, 3, 14, tzinfo=UTC), form=default_form()
+        number=7,
+        title="Checkout down",
+        body=body,
+        created_at=datetime(2026, 3, 14, tzinfo=UTC),
+        form=default_form(),
     )
     return render_document(incident, parse_config(None))
 
@@ -100,5 +104,7 @@ def test_a_large_table_is_read_and_every_issue_cell_edited(rows: int) -> None:
     before = fences.parse_count()
     report = read_action_items(document)
     assert fences.parse_count() - before == 1  # one parse for the whole table, not one per row
-    edited = set_cells(document, [CellEdit(line=i.line, column="issue", value=f"#{i.number}") for i in report.items])
+    edited = set_cells(
+        document, [CellEdit(line=i.line, column="issue", value=f"#{i.number}") for i in report.items]
+    )
     assert [item.issue for item in read_action_items(edited).items] == list(range(1, rows + 1))

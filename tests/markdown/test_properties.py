@@ -21,15 +21,26 @@ from postmortem.incident.render import document_sections, render_document
 from postmortem.markdown import escaping
 from postmortem.markdown.fences import block_tokens
 from postmortem.markdown.lines import join_lines, normalize, split_lines
-from postmortem.markdown.markers import markers, read_marker
 from postmortem.markdown.markers import marker as make_marker
+from postmortem.markdown.markers import markers, read_marker
 from postmortem.markdown.tables import Row, unescape_cell
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text biased towards Markdown's structural characters, so the interesting cases come up often.
 MARKDOWN_ALPHABET = st.sampled_from(
-    list("#=-*_`~>|\\[]()!<>/:.0123456789 \t\n\r") + ["a", "b", "x", "h2", "<!--", "-->", "```", "    ", "\r\n"]
+    [
+        *list("#=-*_`~>|\\[]()!<>/:.0123456789 \t\n\r"),
+        "a",
+        "b",
+        "x",
+        "h2",
+        "<!--",
+        "-->",
+        "```",
+        "    ",
+        "\r\n",
+    ]
 )
 markdown_text = st.lists(MARKDOWN_ALPHABET, max_size=60).map("".join)
 any_text = st.one_of(markdown_text, st.text(max_size=80))
@@ -114,7 +125,9 @@ def test_link_texts_is_the_old_regular_expression_in_one_pass(text: str) -> None
     any_text,
     any_text,
 )
-def test_a_marker_reads_back_whatever_surrounds_it(kind: str, data: dict[str, object], before: str, after: str) -> None:
+def test_a_marker_reads_back_whatever_surrounds_it(
+    kind: str, data: dict[str, object], before: str, after: str
+) -> None:
     body = f"{before.replace('<!--', '')}\n{make_marker(kind, **data)}\n{after}"
     assert read_marker(body, kind) == data
 
@@ -135,7 +148,7 @@ def test_reading_markers_never_raises(text: str) -> None:
 def test_reading_any_document_never_raises(text: str) -> None:
     report = read_action_items(f"## Action Items\n\n{text}")
     for item in report.items:
-        assert 0 <= item.line
+        assert item.line >= 0
 
 
 @st.composite

@@ -98,8 +98,6 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-
-
 def issue_title(item: ActionItem) -> str:
     """The item's text on one line, links reduced to their text, cut to GitHub's 256 characters."""
     title = _one_line(link_texts(item.text)) or f"Action item {item.number}"
