@@ -71,6 +71,8 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "pipes and backslashes": lambda n: _fill("\\|", n),
     "emphasis flood": lambda n: _fill("*_", n),
     "CR line endings": lambda n: _fill("# h\r", n),
+    "`###` heading then spaces": lambda n: "### Summary" + " " * n + "x",
+    "`[@` owner-link flood": lambda n: _fill("[@a", n),
 }
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "marker",
     "markers",
     "read_marker",
+    "replace_marker",
     "without_comments",
 ]
 
@@ -97,6 +98,14 @@ def without_comments(text: str) -> str:
         position = close + 3
     out.append(text[position:])
     return "".join(out)
+
+
+def replace_marker(body: str, kind: str, new: str) -> str:
+    """``body`` with its first marker of ``kind`` replaced by ``new`` (``new`` in front when there is none)."""
+    found = find_marker(body, kind)
+    if found is None:
+        return f"{new}\n{body}"
+    return body[: found[0]] + new + body[found[1] :]
 
 
 def find_marker(body: str, kind: str) -> tuple[int, int] | None:
