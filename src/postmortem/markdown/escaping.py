@@ -111,8 +111,14 @@ def _content_start(line: str) -> int:
     return index
 
 
+_STRUCTURAL_START = frozenset("#=->*+0123456789")
+
+
 def _escape_line(line: str) -> str:
     """A line with its setext underline or ATX ``#`` made literal and raw heading tags made text."""
+    stripped = line.lstrip(" \t")
+    if not stripped or (stripped[0] not in _STRUCTURAL_START and "<" not in line):
+        return line  # most lines of prose: nothing can make them a heading
     if match := _SETEXT_LIKE.match(line):
         return f"{match.group(1)}\\{match.group(2)}{match.group(3)}"
     start = _content_start(line)
@@ -139,6 +145,8 @@ def _may_open_code(line: str) -> bool:
     """Whether ``line`` could open or be code: a fence run, or four columns of indentation before content."""
     if "```" in line or "~~~" in line:
         return True
+    if not line or (line[0] not in " \t>-*+" and not line[0].isdigit()):
+        return False
     prefix = line[: _content_start(line)]
     return "\t" in prefix or "    " in prefix
 
@@ -163,19 +171,26 @@ def _escape_headings(text: str) -> tuple[str, list[Token] | None]:
     escaped and the check repeated, a bounded number of times, before the whole text is fenced instead.
     """
     lines = text.split("\n")
-    # Without a fence or an indented line no line can be code, and the first parse is not needed.
+    # Without a fence or an indented line no line can be code, and the first parse is not needed. When it is
+    # needed it parses the text with the sentinel after it, so that if escaping changes nothing (a text of code
+    # blocks) the same tokens also answer the check below.
     may_hold_code = any(_may_open_code(line) for line in lines)
-    code = code_lines(block_tokens(text)) if may_hold_code else set()
+    first = block_tokens(f"{text}\n\n## {_SENTINEL}\n") if may_hold_code else None
+    code = code_lines(first) if first is not None else set()
+    changed = False
     for index, line in enumerate(lines):
-        if index not in code:
-            lines[index] = _escape_line(line)
+        if index not in code and (escaped_line := _escape_line(line)) != line:
+            lines[index] = escaped_line
+            changed = True
     if not may_hold_code and not _may_stay_open(text):
         # No code, so every heading-like line was escaped above (the prefix scan is a superset of CommonMark's
         # containers), and nothing can stay open: no parse is needed to know the result is safe.
         return "\n".join(lines), None
+    reuse = None if changed else first
     for _ in range(_MAX_HEADING_PASSES):
         escaped = "\n".join(lines)
-        tokens = block_tokens(f"{escaped}\n\n## {_SENTINEL}\n")
+        tokens = reuse if reuse is not None else block_tokens(f"{escaped}\n\n## {_SENTINEL}\n")
+        reuse = None
         # A setext heading's underline is its last line; an ATX heading is its one line.
         rows = [
             t.map[0] if t.markup[:1] == "#" else t.map[1] - 1
