@@ -17,6 +17,7 @@ from postmortem.action_items.table import CellEdit, read_action_items, set_cells
 from postmortem.config import parse_config
 from postmortem.errors import PostmortemError
 from postmortem.incident.form import default_form, parse_incident
+from postmortem.incident.model import Incident
 from postmortem.incident.render import document_sections, render_document
 from postmortem.markdown import escaping
 from postmortem.markdown.fences import block_tokens
@@ -203,7 +204,7 @@ def test_an_edit_round_trips_and_keeps_every_byte_outside_the_edited_cells(
 # The form parser and the renderer
 
 
-def _incident(body: str) -> object:
+def _incident(body: str) -> Incident:
     return parse_incident(
         number=7,
         title="Checkout down",
@@ -240,9 +241,9 @@ TEMPLATE_SECTIONS: list[str] = []
 def test_rendered_user_text_never_adds_or_removes_a_section(body: str) -> None:
     config = parse_config(None)
     if not TEMPLATE_SECTIONS:
-        TEMPLATE_SECTIONS.extend(document_sections(render_document(_incident(""), config)))  # type: ignore[arg-type]
+        TEMPLATE_SECTIONS.extend(document_sections(render_document(_incident(""), config)))
     try:
-        document = render_document(_incident(body), config)  # type: ignore[arg-type]
+        document = render_document(_incident(body), config)
     except PostmortemError:  # a typed error is allowed; nothing else is
         return
     assert document_sections(document) == TEMPLATE_SECTIONS

@@ -23,7 +23,6 @@ from postmortem.config import Config
 from postmortem.errors import TemplateError
 from postmortem.incident.model import Incident
 from postmortem.markdown import escaping
-from postmortem.markdown.fences import block_tokens
 from postmortem.markdown.frontmatter import (
     DocumentError,
     dump_yaml,
@@ -33,6 +32,7 @@ from postmortem.markdown.frontmatter import (
     update_frontmatter,
 )
 from postmortem.markdown.lines import normalize
+from postmortem.markdown.sections import sections
 
 DEFAULT_TEMPLATE_NAME = "postmortem.md.j2"
 STATUS_DRAFT = "Draft"
@@ -466,10 +466,4 @@ def document_sections(text: str) -> list[str]:
     Only level-2 headings at the top level of the Markdown tree count (ATX ``##`` or a setext ``---``
     underline); headings inside quotes or list items, and escaped ``\\##`` text, do not.
     """
-    _, body = split_frontmatter(text)
-    tokens = block_tokens(body)
-    return [
-        tokens[index + 1].content.strip()
-        for index, token in enumerate(tokens)
-        if token.type == "heading_open" and token.tag == "h2" and token.level == 0
-    ]
+    return [section.title for section in sections(text) if section.level == 2 and not section.nested]
