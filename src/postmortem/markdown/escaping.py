@@ -16,6 +16,7 @@ scans that look at each character a bounded number of times.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it.token import Token
 
@@ -239,6 +240,7 @@ def _contain(text: str, tokens: list[Token] | None) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
+@lru_cache(maxsize=32)  # a template shows one answer in several places (the Summary twice): escape it once
 def block(text: str) -> str:
     """Multi-line user text (``\\n`` line endings, trimmed) placed as its own block inside a section.
 
