@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -843,12 +844,13 @@ def _read_row(
 
 
 def _with_keys(drafts: list[dict[str, object]]) -> list[ActionItem]:
-    numbers = [draft["number_cell"] for draft in drafts if draft["number_cell"] is not None]
+    # Counted once (list.count per row made reading a 1,000-row table quadratic).
+    numbers = Counter(draft["number_cell"] for draft in drafts if draft["number_cell"] is not None)
     seen_texts: dict[str, int] = {}
     items: list[ActionItem] = []
     for position, draft in enumerate(drafts, start=1):
         number = draft.pop("number_cell")
-        if isinstance(number, int) and numbers.count(number) == 1:
+        if isinstance(number, int) and numbers[number] == 1:
             key = f"n{number}"
         else:
             text = re.sub(r"\s+", " ", str(draft["text"])).strip().casefold()
