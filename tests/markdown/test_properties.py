@@ -71,7 +71,7 @@ def _headings(text: str) -> list[str]:
     return [t.type for t in block_tokens(text) if t.type == "heading_open"]
 
 
-@SETTINGS
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_text)
 def test_a_block_of_user_text_never_holds_a_heading_and_never_swallows_what_follows(text: str) -> None:
     escaped = escaping.block(normalize(text).strip())
@@ -102,7 +102,7 @@ def test_table_cells_never_break_the_row(values: list[str]) -> None:
 @given(line_text)
 def test_cell_source_reads_back_as_written(value: str) -> None:
     written = escaping.cell_source(value)
-    assert unescape_cell(written) == unescape_cell(value.strip())
+    assert unescape_cell(written) == unescape_cell(value.strip().replace("\x00", "\ufffd"))
     assert len(Row.parse(f"|{written}|").cells) == 1
 
 

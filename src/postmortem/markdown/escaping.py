@@ -62,11 +62,12 @@ def cell_source(markdown: str) -> str:
     """Markdown source for a table cell: trimmed, every ``|`` escaped as ``\\|``.
 
     The inverse of reading a cell (:func:`postmortem.markdown.tables.unescape_cell`): what is written reads back
-    as ``markdown``. Raises ValueError on a line break, which no cell can hold.
+    as ``markdown`` (a NUL as U+FFFD, as markdown-it reads it). Raises ValueError on a line break, which no cell can hold.
     """
     if "\n" in markdown or "\r" in markdown:
         raise ValueError(f"a table cell cannot hold a line break: {markdown!r}")
-    return markdown.strip().replace("|", "\\|")
+    # markdown-it reads NUL as U+FFFD; writing that keeps the row splitting the same for it and for us.
+    return markdown.strip().replace("|", "\\|").replace("\x00", "\ufffd")
 
 
 def table_cell(text: str) -> str:
