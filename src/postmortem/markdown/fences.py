@@ -7,6 +7,8 @@ whose cost on hostile text (``*_*_…``, ``[[[…``) is what made rendering supe
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -35,8 +37,13 @@ def parse_count() -> int:
     return _parses
 
 
+@lru_cache(maxsize=16)
 def block_tokens(text: str) -> list[Token]:
-    """markdown-it's block tokens of ``text`` (``map`` gives 0-based ``[start, end)`` source lines)."""
+    """markdown-it's block tokens of ``text`` (``map`` gives 0-based ``[start, end)`` source lines).
+
+    Cached: one run reads the same document for its table, its sections and its sign-off checklist, and parses
+    it once. Callers only read the tokens; never change them.
+    """
     global _parses
     _parses += 1
     return BLOCKS.parse(text)
