@@ -6,12 +6,12 @@ and tests compare it. An empty plan is a no-op, which is how a rerun of any even
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from postmortem.errors import GitHubError
+from postmortem.markdown.markers import without_comments
 
 
 class _Write(BaseModel):
@@ -27,7 +27,7 @@ def _ref(number: int) -> str:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    one_line = " ".join(re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL).split())
+    one_line = " ".join(without_comments(text).split())
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 

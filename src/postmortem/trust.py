@@ -17,10 +17,9 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Config
 from postmortem.github.models import Comment, Issue, PullRequest
-from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.markers import marker, read_marker, replace_marker
 
 DOCUMENT_MARKER = "document"
-_DOCUMENT = re.compile(r"<!--\s*postmortem:document(?:\s+\{.*?\})?\s*-->", re.DOTALL)
 _BRANCH = re.compile(r"^postmortem/incident-(?P<n>[1-9][0-9]{0,9})$")
 
 
@@ -97,6 +96,4 @@ def with_recorded_sha(body: str, incident: int, path: str, sha: str) -> str:
     """The pull request's body with its ``document`` marker recording ``path`` and ``sha``; the rest of the body
     (what people wrote into it) unchanged."""
     new = marker(DOCUMENT_MARKER, incident=incident, path=path, sha=sha)
-    if _DOCUMENT.search(body):
-        return _DOCUMENT.sub(lambda _match: new, body, count=1)
-    return f"{new}\n{body}"
+    return replace_marker(body, DOCUMENT_MARKER, new)

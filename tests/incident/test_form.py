@@ -15,7 +15,6 @@ import yaml
 
 from postmortem.errors import FormError
 from postmortem.incident.form import (
-    PROBLEMS_MARKER,
     FormDefinition,
     checked_options,
     default_form,
@@ -29,6 +28,7 @@ from postmortem.incident.form import (
     slugify_label,
 )
 from postmortem.incident.model import Incident
+from postmortem.markdown.markers import FORM_PROBLEMS, marker
 from tests.incident.answers import REF, assert_document_is_sound, incident, render, team_form, timeline_rows
 from tests.material import fixture as fixture_path
 from tests.material import material
@@ -968,7 +968,7 @@ def test_parse_timeline_bare_time_with_offset() -> None:
 def test_problems_comment_lists_every_problem_once_with_the_marker_first() -> None:
     incident = incident_from(fixture("invalid-values.md"))
     comment = problems_comment(incident)
-    assert comment.splitlines()[0] == PROBLEMS_MARKER == "<!-- postmortem:form-problems -->"
+    assert comment.splitlines()[0] == marker(FORM_PROBLEMS) == "<!-- postmortem:form-problems -->"
     assert "4 answers" in comment
     for problem in incident.problems:
         assert comment.count(f"- {problem.message}") == 1
@@ -991,7 +991,7 @@ def test_problems_comment_quotes_user_text_safely() -> None:
 
 def test_problems_comment_when_everything_is_fixed() -> None:
     comment = problems_comment(incident_from(fixture("full.md")))
-    assert comment.startswith(PROBLEMS_MARKER + "\n")
+    assert comment.startswith(marker(FORM_PROBLEMS) + "\n")
     assert "complete" in comment
     assert "\n- " not in comment
 

@@ -41,15 +41,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from postmortem.markdown.escaping import cell_source, link_texts
+from postmortem.markdown.fences import block_tokens
+from postmortem.markdown.lines import join_lines, line_contents, split_lines
+from postmortem.markdown.sections import sections_from_tokens
+from postmortem.markdown.tables import BOM, MD_TRIM, Row, unescape_cell
 
 __all__ = [
     "ActionItem",
@@ -357,7 +363,8 @@ def _parse_owner(text: str, owners: Mapping[str, str]) -> tuple[str | None, Lite
         return match[1], "ok"
     if match := _AT_LOGIN_LINK.fullmatch(cleaned):
         return match[2], "ok"
-    mentions = _AT_ANY.findall(_AT_LOGIN_LINK.sub("@x", cleaned))
+    # Links reduced to their text (one pass), so [@alice](https://github.com/alice) counts once.
+    mentions = _AT_ANY.findall(link_texts(cleaned))
     if len(mentions) > 1:
         return None, "many"
     return None, "unknown"
@@ -420,149 +427,6 @@ def _blank_spacing(value: str) -> str:
 # Lines and cells
 
 
-_NEWLINE = re.compile(r"(\r\n|\r|\n)")
-_BOM = "\ufeff"
-# markdown-it's mdTrim: the CommonMark whitespace set (not str.strip()'s).
-_MD_TRIM = "".join(
-    chr(code)
-    for code in sorted(
-        {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000, 0x2028, 0x2029}
-        | set(range(0x2000, 0x200B))
-    )
-)
-
-
-def _split_lines(document: str) -> list[list[str]]:
-    """[content, ending] per line, split like markdown-it (``\\r\\n``, ``\\r``, ``\\n``); joins back exactly."""
-    parts = _NEWLINE.split(document)
-    return [[parts[i], parts[i + 1] if i + 1 < len(parts) else ""] for i in range(0, len(parts), 2)]
-
-
-def _unescape(raw: str) -> str:
-    """What markdown-it keeps of a cell: trimmed, the backslash of every escaped pipe dropped."""
-    out: list[str] = []
-    escaped = False
-    for char in raw:
-        if char == "|" and escaped:
-            out[-1] = "|"
-        else:
-            out.append(char)
-        escaped = char == "\\"
-    return "".join(out).strip(_MD_TRIM)
-
-
-@dataclass
-class _Row:
-    """A table row line cut into cells, so that ``str(row)`` is the line again, byte for byte."""
-
-    indent: str
-    lead_pipe: bool
-    cells: list[str]
-    trail_pipe: bool
-    tail: str
-
-    @classmethod
-    def parse(cls, line: str) -> _Row:
-        body = line.lstrip(_MD_TRIM)
-        indent = line[: len(line) - len(body)]
-        core = body.rstrip(_MD_TRIM)
-        tail = body[len(core) :]
-        cuts: list[int] = []
-        escaped = False
-        for index, char in enumerate(core):
-            if char == "|" and not escaped:
-                cuts.append(index)
-            escaped = char == "\\"
-        lead_pipe = bool(cuts) and cuts[0] == 0
-        trail_pipe = bool(cuts) and cuts[-1] == len(core) - 1 and len(core) > 1
-        bounds = [-1, *cuts, len(core)]
-        cells = [core[bounds[i] + 1 : bounds[i + 1]] for i in range(len(bounds) - 1)]
-        if lead_pipe:
-            cells.pop(0)
-        if trail_pipe:
-            cells.pop()
-        return cls(indent, lead_pipe, cells, trail_pipe, tail)
-
-    def __str__(self) -> str:
-        lead = "|" if self.lead_pipe else ""
-        trail = "|" if self.trail_pipe else ""
-        return f"{self.indent}{lead}{'|'.join(self.cells)}{trail}{self.tail}"
-
-    @property
-    def padded(self) -> bool:
-        return any(cell[:1] in (" ", "\t") for cell in self.cells)
-
-    def values(self, count: int) -> list[str]:
-        values = [_unescape(cell) for cell in self.cells[:count]]
-        return values + [""] * (count - len(values))
-
-    def _empty(self) -> str:
-        return " " if self.padded else ""
-
-    def _pad_to(self, count: int) -> None:
-        if (
-            len(self.cells) < count
-            and not self.trail_pipe
-            and self.cells
-            and self.padded
-            and not self.cells[-1].endswith((" ", "\t"))
-        ):
-            self.cells[-1] += " "
-        while len(self.cells) < count:
-            self.cells.append(self._empty())
-
-    def set(self, index: int, value: str) -> None:
-        self._pad_to(index + 1)
-        last = not self.trail_pipe and index == len(self.cells) - 1
-        if last and not value:
-            self.trail_pipe = True  # an empty last cell needs its closing pipe to exist at all
-            last = False
-        self.cells[index] = _fit(self.cells[index], value, self.padded, last=last)
-
-    def insert(self, index: int, value: str) -> None:
-        self._pad_to(index)
-        if index == len(self.cells) and not self.trail_pipe:
-            # The row ends with its last cell, without a pipe: separate it from the new one.
-            if self.cells and self.padded and not self.cells[-1].endswith((" ", "\t")):
-                self.cells[-1] += " "
-            if not value:
-                self.trail_pipe = True  # "| a | b |": the new, empty last cell is implied
-            else:
-                self.cells.append(f" {value}" if self.padded else value)
-            return
-        self.cells.insert(index, (f" {value} " if value else " ") if self.padded else value)
-
-
-def _fit(old: str, value: str, padded: bool, *, last: bool) -> str:
-    """``value`` in place of the cell ``old``: same leading space; same width if ``old`` was padded out.
-
-    A cell counts as padded out (a column the user aligned) when it ends with two or more spaces, or is
-    empty and three or more wide; then the new value is padded to the old width when it fits.
-    """
-    stripped = old.strip(_MD_TRIM)
-    if not stripped:
-        if not value:
-            return old
-        lead = " " if (old or padded) else ""
-        tail = "" if last else lead
-        aligned = len(old) >= 3
-    else:
-        lead = old[: len(old) - len(old.lstrip(_MD_TRIM))]
-        tail = old[len(old.rstrip(_MD_TRIM)) :]
-        aligned = len(tail) >= 2
-        tail = tail[:1]
-    core = lead + value
-    if aligned and len(core) + len(tail) <= len(old):
-        return core.ljust(len(old))
-    return core + tail
-
-
-def _escape(value: str) -> str:
-    if "\n" in value or "\r" in value:
-        raise ValueError(f"a table cell cannot hold a line break: {value!r}")
-    return re.sub(r"(?<!\\)\|", r"\\|", value.strip())
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Locating tables
 
@@ -602,19 +466,17 @@ def _header_field(header: str) -> ItemField | None:
 
 
 def _heading_sections(tokens: list[Token], line_count: int) -> list[tuple[int, int, str]]:
-    """(start, end, heading text) of each ``##``/``###`` section whose heading mentions action items."""
-    headings: list[tuple[int, int, str]] = []
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.map is not None:
-            text = tokens[index + 1].content if index + 1 < len(tokens) else ""
-            headings.append((token.map[0], int(token.tag[1]), text))
-    sections: list[tuple[int, int, str]] = []
-    for position, (start, level, text) in enumerate(headings):
-        if level not in (2, 3) or not re.search(r"action\s+items?\b", text, re.IGNORECASE):
-            continue
-        end = next((line for line, lvl, _ in headings[position + 1 :] if lvl <= level), line_count)
-        sections.append((start, end, text.strip()))
-    return sections
+    """(start, end, heading text) of each ``##``/``###`` section whose heading mentions action items.
+
+    Headings inside quotes and lists end sections too (as they always did here)."""
+    return [
+        (section.line, section.end, section.title)
+        for section in sections_from_tokens(tokens, line_count, nested=True)
+        if section.level in (2, 3) and _ACTION_ITEMS.search(section.title)
+    ]
+
+
+_ACTION_ITEMS = re.compile(r"action\s+items?\b", re.IGNORECASE)
 
 
 def _delimiter_like(line: str) -> bool:
@@ -623,8 +485,8 @@ def _delimiter_like(line: str) -> bool:
 
 
 def _cell_count(line: str, *, delimiter: bool) -> int:
-    core = line.strip(_MD_TRIM)
-    cells = core.split("|") if delimiter else _Row.parse(core).cells
+    core = line.strip(MD_TRIM)
+    cells = core.split("|") if delimiter else Row.parse(core).cells
     if delimiter:
         cells = [cell for i, cell in enumerate(cells) if cell.strip() or 0 < i < len(cells) - 1]
         return len(cells)
@@ -678,8 +540,8 @@ def _mentions_action_item_column(line: str) -> bool:
     if "|" not in line:
         return False
     return any(
-        re.fullmatch(r"action items?", _unescape(cell).strip(_EMPHASIS), re.IGNORECASE)
-        for cell in _Row.parse(line).cells
+        re.fullmatch(r"action items?", unescape_cell(cell).strip(_EMPHASIS), re.IGNORECASE)
+        for cell in Row.parse(line).cells
     )
 
 
@@ -693,9 +555,9 @@ class _Found:
 
 def _find(document: str) -> tuple[list[str], list[_Found], list[RowProblem], bool]:
     """Source lines (BOM removed), candidate tables, table-level problems, whether a section exists."""
-    source = document.removeprefix(_BOM)
-    lines = [content for content, _ in _split_lines(source)]
-    tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    source = document.removeprefix(BOM)
+    lines = line_contents(source)
+    tokens = block_tokens(source)
     sections = _heading_sections(tokens, len(lines))
 
     def section_of(line: int) -> str | None:
@@ -775,7 +637,7 @@ def read_action_items(
 
     for table_found in found:
         header_line, header_cells = table_found.rows[0]
-        header_row = _Row.parse(lines[header_line])
+        header_row = Row.parse(lines[header_line])
         headers = header_row.values(len(header_cells))
         if headers != header_cells:
             problems.append(
@@ -824,7 +686,7 @@ def read_action_items(
         )
         known_positions = set(columns.values())
         for line, seen in body:
-            row = _Row.parse(lines[line])
+            row = Row.parse(lines[line])
             cells = row.values(len(headers))
             if cells != seen:  # cannot happen for a top-level table; never edit what we did not split right
                 problems.append(
@@ -982,12 +844,13 @@ def _read_row(
 
 
 def _with_keys(drafts: list[dict[str, object]]) -> list[ActionItem]:
-    numbers = [draft["number_cell"] for draft in drafts if draft["number_cell"] is not None]
+    # Counted once (list.count per row made reading a 1,000-row table quadratic).
+    numbers = Counter(draft["number_cell"] for draft in drafts if draft["number_cell"] is not None)
     seen_texts: dict[str, int] = {}
     items: list[ActionItem] = []
     for position, draft in enumerate(drafts, start=1):
         number = draft.pop("number_cell")
-        if isinstance(number, int) and numbers.count(number) == 1:
+        if isinstance(number, int) and numbers[number] == 1:
             key = f"n{number}"
         else:
             text = re.sub(r"\s+", " ", str(draft["text"])).strip().casefold()
@@ -1025,10 +888,10 @@ def set_cells(document: str, edits: Sequence[CellEdit]) -> str:
         return document
     report = read_action_items(document)
     table_of = {line: table for table in report.tables for line in table.row_lines}
-    lines = _split_lines(document)
-    bom = lines[0][0].startswith(_BOM)
+    lines = split_lines(document)
+    bom = lines[0].content.startswith(BOM)
     if bom:
-        lines[0][0] = lines[0][0][1:]
+        lines[0].content = lines[0].content[1:]
 
     values: dict[tuple[int, str], str] = {}
     for edit in edits:
@@ -1037,7 +900,7 @@ def set_cells(document: str, edits: Sequence[CellEdit]) -> str:
             raise ValueError(f"line {edit.line} is not a row of an action items table")
         if edit.column == "status" and not table.has_status_column:
             raise ValueError(f"the table at line {table.line} has no Status column")
-        values[(edit.line, edit.column)] = _escape(edit.value)
+        values[(edit.line, edit.column)] = cell_source(edit.value)
 
     new_issue_tables = {
         table_of[line].line: table_of[line]
@@ -1046,26 +909,26 @@ def set_cells(document: str, edits: Sequence[CellEdit]) -> str:
     }
     for table in new_issue_tables.values():
         at = len(table.headers)
-        header = _Row.parse(lines[table.line][0])
+        header = Row.parse(lines[table.line].content)
         header.insert(at, "Issue")
-        lines[table.line][0] = str(header)
-        delimiter = _Row.parse(lines[table.line + 1][0])
+        lines[table.line].content = str(header)
+        delimiter = Row.parse(lines[table.line + 1].content)
         # dashes as wide as the header cell when the user drew the delimiter row that way (the template does)
         matched = [len(cell) for cell in delimiter.cells[:at]] == [len(cell) for cell in header.cells[:at]]
         width = len(header.cells[at]) if matched and not delimiter.padded else 3
         delimiter.insert(at, "-" * max(3, width))
-        lines[table.line + 1][0] = str(delimiter)
+        lines[table.line + 1].content = str(delimiter)
         for line in table.row_lines:
-            row = _Row.parse(lines[line][0])
+            row = Row.parse(lines[line].content)
             row.insert(at, values.pop((line, "issue"), ""))
-            lines[line][0] = str(row)
+            lines[line].content = str(row)
 
     for (line, column), value in values.items():
         table = table_of[line]
-        row = _Row.parse(lines[line][0])
+        row = Row.parse(lines[line].content)
         row.set(table.columns[column], value)
-        lines[line][0] = str(row)
+        lines[line].content = str(row)
 
     if bom:
-        lines[0][0] = _BOM + lines[0][0]
-    return "".join(content + ending for content, ending in lines)
+        lines[0].content = BOM + lines[0].content
+    return join_lines(lines)

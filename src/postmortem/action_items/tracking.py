@@ -20,8 +20,11 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.action_items.table import ActionItem, Status
 from postmortem.errors import PostmortemError
-from postmortem.incident.render import split_frontmatter
-from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.escaping import cell_source, link_texts
+from postmortem.markdown.frontmatter import split_frontmatter
+from postmortem.markdown.lines import line_contents
+from postmortem.markdown.markers import ACTION_ITEM, ACTION_ITEM_END, find_marker, marker, read_marker
+from postmortem.markdown.sections import find_section, sections
 
 __all__ = [
     "END_MARKER",
@@ -40,8 +43,8 @@ __all__ = [
     "replace_managed",
 ]
 
-ITEM_MARKER = "action-item"
-END_MARKER = "action-item-end"
+ITEM_MARKER = ACTION_ITEM
+END_MARKER = ACTION_ITEM_END
 TITLE_LIMIT = 256
 SUMMARY_LIMIT = 700
 PRIORITY_COLORS: dict[str, tuple[str, str]] = {
@@ -95,12 +98,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-
-
 def issue_title(item: ActionItem) -> str:
     """The item's text on one line, links reduced to their text, cut to GitHub's 256 characters."""
-    title = _one_line(_LINK.sub(r"\1", item.text)) or f"Action item {item.number}"
+    title = _one_line(link_texts(item.text)) or f"Action item {item.number}"
     return title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
 
 
@@ -119,18 +119,13 @@ def fingerprint(item: ActionItem, assignable: bool = True) -> str:
 
 
 def _section(body: str, heading: str) -> str:
-    """The first paragraph of the ``## <heading>`` section that is not italic guidance."""
-    lines = body.splitlines()
-    start = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if re.fullmatch(rf"#{{2,3}}\s+{heading}\s*#*\s*", line.strip(), re.I)
-        ),
-        None,
-    )
-    if start is None:
+    """The first paragraph of the ``##``/``###`` ``<heading>`` section that is not italic guidance."""
+    wanted = heading.casefold()
+    found = find_section(body, lambda title: _one_line(title).casefold() == wanted, levels=(2, 3))
+    if found is None:
         return ""
+    lines = line_contents(body)
+    start = found.line
     paragraph: list[str] = []
     for line in lines[start + 1 :]:
         stripped = line.strip()
@@ -147,6 +142,26 @@ def _section(body: str, heading: str) -> str:
     return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
 
 
+def _first_title(body: str) -> str:
+    """The text of the document's first top-level ``#`` heading, without a ``Post-Mortem:`` prefix."""
+    found = next((section for section in sections(body) if section.level == 1), None)
+    if found is None:
+        return ""
+    title = found.title
+    for prefix in ("post-mortem:", "postmortem:"):
+        if title.casefold().startswith(prefix):
+            return title[len(prefix) :].strip()
+    return title
+
+
+def _labelled(body: str, label: str) -> str:
+    """What follows ``label`` on the first line that starts with it, trimmed."""
+    for line in line_contents(body):
+        if line.startswith(label) and line[len(label) :].strip():
+            return line[len(label) :].strip()
+    return ""
+
+
 def incident_context(document: str, incident_url: str = "") -> IncidentContext:
     """Incident number, title, severity and summary from the document's frontmatter and body."""
     try:
@@ -155,11 +170,11 @@ def incident_context(document: str, incident_url: str = "") -> IncidentContext:
         meta, body = {}, document
     number = meta.get("incident")
     title = str(meta.get("title") or "")
-    if not title and (match := re.search(r"^#\s+(?:Post-?Mortem:\s*)?(.+?)\s*$", body, re.M | re.I)):
-        title = match[1]
+    if not title:
+        title = _first_title(body)
     severity = str(meta.get("severity") or "")
-    if not severity and (match := re.search(r"^\*\*Severity\*\*:\s*(.+?)\s*$", body, re.M)):
-        severity = match[1]
+    if not severity:
+        severity = _labelled(body, "**Severity**:")
     if severity.startswith("["):  # template placeholder "[P0 / P1 / P2]"
         severity = ""
     return IncidentContext(
@@ -172,7 +187,7 @@ def incident_context(document: str, incident_url: str = "") -> IncidentContext:
 
 
 def _cell(text: str) -> str:
-    return _one_line(text).replace("|", "\\|")
+    return cell_source(_one_line(text))
 
 
 def issue_body(
@@ -261,8 +276,8 @@ def issue_body(
 
 def replace_managed(current: str, managed: str) -> str:
     """``managed`` followed by whatever a human wrote after the ``action-item-end`` marker of ``current``."""
-    end = re.search(r"<!--\s*postmortem:" + END_MARKER + r"\s*-->", current or "")
-    tail = current[end.end() :] if end else ""
+    end = find_marker(current or "", END_MARKER)
+    tail = current[end[1] :] if end else ""
     return managed + tail
 
 

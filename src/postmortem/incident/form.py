@@ -46,9 +46,11 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.errors import FormError
 from postmortem.incident.model import FormProblem, Incident, Severity, TimelineEvent
+from postmortem.markdown.fences import closes_fence, fence_opening
+from postmortem.markdown.lines import normalize
+from postmortem.markdown.markers import FORM_PROBLEMS, marker
 
 DEFAULT_FORM_PATH = ".github/ISSUE_TEMPLATE/incident.yml"
-PROBLEMS_MARKER = "<!-- postmortem:form-problems -->"
 NO_RESPONSE = "_No response_"
 TIME_FORMAT_HINT = "YYYY-MM-DD HH:MM in UTC, e.g. 2026-03-14 10:15"
 
@@ -264,9 +266,6 @@ def default_form() -> FormDefinition:
 # --------------------------------------------------------------------------------------------------------------
 # Issue body → answers by id
 
-_HEADING = re.compile(r"^ {0,3}###(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
-_HEADING_NO_SPACE = re.compile(r"^ {0,3}###(?P<text>[^#\s].*?)[ \t]*$")
-_FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _CHECKBOX = re.compile(r"^(?P<indent>[ \t]*)[-*+][ \t]*\[(?P<mark>[ xX]?)\][ \t]*(?P<text>.*)$")
 
 
@@ -297,16 +296,29 @@ class _LabelIndex:
 
 
 def _normalise_newlines(body: str) -> str:
-    return body.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return normalize(body.lstrip("\ufeff"))
 
 
-def _closes(line: str, fence: str) -> bool:
-    stripped = line.strip()
-    return (
-        len(stripped) >= len(fence)
-        and set(stripped) == {fence[0]}
-        and stripped.startswith(fence[0] * len(fence))
-    )
+def _field_heading(line: str) -> str | None:
+    """The text of a ``### Label`` line (the headings GitHub writes for form fields), else None.
+
+    Up to three spaces, ``###``, then the text after spaces with a closing ``#`` sequence dropped; ``###Label``
+    (no space, as some tools write it) counts too, ``####`` does not. A scan, not a regular expression: the
+    lazy ``(.*?)`` before optional ``[ \t]+#+`` and ``[ \t]*$`` was quadratic on a line of spaces.
+    """
+    start = len(line) - len(line.lstrip(" "))
+    if start > 3 or not line.startswith("###", start):
+        return None
+    rest = line[start + 3 :].rstrip(" \t")
+    if not rest:
+        return ""
+    if rest[0] not in " \t":
+        return None if rest[0] == "#" or rest[0].isspace() else rest
+    text = rest.strip(" \t")
+    closing = text.rstrip("#")
+    if closing != text and closing[-1:] in (" ", "\t"):
+        text = closing.rstrip(" \t")
+    return text
 
 
 def _split_sections(
@@ -322,20 +334,20 @@ def _split_sections(
     fence_line: int | None = None
     for number, line in enumerate(lines):
         if fence is not None:
-            if _closes(line, fence):
+            if closes_fence(line, fence):
                 fence, fence_line = None, None
             if current is not None:
                 current.append(line)
             continue
-        opening = _FENCE_OPEN.match(line)
-        if opening and number not in ignored and not (opening["fence"][0] == "`" and "`" in opening["info"]):
-            fence, fence_line = opening["fence"], number
+        opening = fence_opening(line)
+        if opening and number not in ignored and not (opening[0][0] == "`" and "`" in opening[1]):
+            fence, fence_line = opening[0], number
             if current is not None:
                 current.append(line)
             continue
-        heading = _HEADING.match(line) or _HEADING_NO_SPACE.match(line)
-        if heading:
-            found = index.find(heading["text"] or "")
+        heading = _field_heading(line)
+        if heading is not None:
+            found = index.find(heading)
             if found is not None and found.id not in sections:
                 current = sections[found.id] = []
                 continue
@@ -346,8 +358,8 @@ def _split_sections(
 
 def _unwrap_fence(value: str) -> str:
     lines = value.split("\n")
-    opening = _FENCE_OPEN.match(lines[0]) if lines else None
-    if opening is None or len(lines) < 2 or not _closes(lines[-1], opening["fence"]):
+    opening = fence_opening(lines[0]) if lines else None
+    if opening is None or len(lines) < 2 or not closes_fence(lines[-1], opening[0]):
         return value
     return "\n".join(lines[1:-1]).strip("\n")
 
@@ -524,7 +536,7 @@ def parse_timeline(text: str, reference: datetime | None = None) -> tuple[list[T
     previous = reference.astimezone(UTC) if reference is not None else None
     for raw in _normalise_newlines(text).split("\n"):
         line = raw.strip()
-        if not line or _FENCE_OPEN.match(line):
+        if not line or fence_opening(line):
             continue
         if _TABLE_DELIMITER.match(line):
             continue  # a Markdown table pasted as the timeline: its rows are events, its delimiter is not
@@ -750,16 +762,16 @@ def parse_incident(
 def problems_comment(incident: Incident) -> str:
     """The Markdown of the one comment listing the issue's form problems (edited in place by the bot).
 
-    Starts with :data:`PROBLEMS_MARKER`. With no problems left, it says so (for editing the old comment).
+    Starts with the :data:`~postmortem.markdown.markers.FORM_PROBLEMS` marker. With no problems left, it says so (for editing the old comment).
     """
     if not incident.problems:
         return (
-            f"{PROBLEMS_MARKER}\n"
+            f"{marker(FORM_PROBLEMS)}\n"
             "✅ **The incident form is complete.** Every answer could be used for the post-mortem.\n"
         )
     count = len(incident.problems)
     lines = [
-        PROBLEMS_MARKER,
+        marker(FORM_PROBLEMS),
         f"⚠️ **{count} answer{'s' if count != 1 else ''} in this incident could not be used for the post-mortem.**",
         "",
         "Edit the issue (**···** → **Edit**) to fix "

@@ -8,7 +8,6 @@ compiled as template source, never becomes a structural heading, and never reach
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -17,15 +16,23 @@ from importlib import resources
 from typing import Any
 
 import jinja2
-import yaml
-from frontmatter.default_handlers import YAMLHandler
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markdown_it import MarkdownIt
 
 from postmortem.config import Config
-from postmortem.errors import PostmortemError, TemplateError
+from postmortem.errors import TemplateError
 from postmortem.incident.model import Incident
+from postmortem.markdown import escaping
+from postmortem.markdown.frontmatter import (
+    DocumentError,
+    dump_yaml,
+    load_yaml,
+    split_block,
+    split_frontmatter,
+    update_frontmatter,
+)
+from postmortem.markdown.lines import normalize
+from postmortem.markdown.sections import sections
 
 DEFAULT_TEMPLATE_NAME = "postmortem.md.j2"
 STATUS_DRAFT = "Draft"
@@ -43,10 +50,6 @@ __all__ = [
     "template_variables",
     "update_frontmatter",
 ]
-
-
-class DocumentError(PostmortemError):
-    """A post-mortem document in the repository cannot be read (e.g. its frontmatter is not valid YAML)."""
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -116,21 +119,14 @@ def document_path(incident: Incident, directory: str) -> str:
 # Filters for user text
 # --------------------------------------------------------------------------------------------------------------
 
-_MD = MarkdownIt("commonmark").enable("table")
-_SENTINEL = "postmortem-sentinel-4f1c9e"
-_SETEXT_LIKE = re.compile(r"^([ \t>]*)([=-])([=-]*[ \t]*)$")
-_HTML_HEADING = re.compile(r"<(?=/?h[1-6](?:[\s/>]|$))", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+).*?\1")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ATX_LIKE = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
-_FENCE_OPEN = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 
 
 def _text(value: object) -> str:
     """User text as a string: ``None`` and GitHub's ``_No response_`` are empty; newlines are ``\\n``."""
     if value is None:
         return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = normalize(str(value))
     # NUL and other control characters would make git and GitHub treat the document as binary.
     text = _CONTROL.sub("", text)
     return "" if text.strip() == NO_RESPONSE else text
@@ -141,89 +137,12 @@ def inline(value: object) -> str:
 
     Raw ``<h1>``…``<h6>`` tags become text (``&lt;h2>``), as in :func:`block`.
     """
-    return _escape_html_headings(" ".join(_text(value).split()))
+    return escaping.inline(_text(value))
 
 
 def cell(value: object) -> str:
     """User text for a Markdown table cell: one line, ``|`` escaped as ``\\|`` (backslashes before it doubled)."""
-    return re.sub(r"(\\*)\|", lambda m: m.group(1) * 2 + "\\|", inline(value))
-
-
-def _code_lines(lines: list[str]) -> set[int]:
-    """Indexes of lines inside fenced or indented code blocks (where nothing is escaped)."""
-    found: set[int] = set()
-    for token in _MD.parse("\n".join(lines)):
-        if token.type in ("fence", "code_block") and token.map is not None:
-            found.update(range(token.map[0], token.map[1]))
-    return found
-
-
-def _escape_headings(text: str) -> str:
-    lines = text.split("\n")
-    # Setext underlines (and lines that would become one next to template text): escape the first = or -.
-    code = _code_lines(lines)
-    for index, line in enumerate(lines):
-        if index not in code and (match := _SETEXT_LIKE.match(line)):
-            lines[index] = f"{match.group(1)}\\{match.group(2)}{match.group(3)}"
-    # ATX headings, at any nesting (blockquote, list item): escape the first #. Repeat until none is left.
-    for _ in range(len(lines) + 1):
-        headings = [
-            t
-            for t in _MD.parse("\n".join(lines))
-            if t.type == "heading_open" and t.map and t.markup[:1] == "#"
-        ]
-        if not headings:
-            break
-        for token in headings:
-            assert token.map is not None
-            row = token.map[0]
-            lines[row] = lines[row].replace("#", "\\#", 1)
-    # Heading-like lines markdown-it did not report (inside an HTML block or comment): escape them too, so no
-    # text search for the document's sections (the Sign-Off section) can be misled.
-    code = _code_lines(lines)
-    for index, line in enumerate(lines):
-        if index not in code and (match := _ATX_LIKE.match(line)):
-            lines[index] = f"{match.group(1)}\\{line[len(match.group(1)) :]}"
-    # Raw HTML headings (<h2>…</h2>) outside code: make the tag literal text.
-    code = _code_lines(lines)
-    for index, line in enumerate(lines):
-        if index not in code and "<" in line:
-            lines[index] = _escape_html_headings(line)
-    return "\n".join(lines)
-
-
-def _escape_html_headings(line: str) -> str:
-    parts: list[str] = []
-    position = 0
-    for span in _CODE_SPAN.finditer(line):
-        parts.append(_HTML_HEADING.sub("&lt;", line[position : span.start()]))
-        parts.append(span.group(0))
-        position = span.end()
-    parts.append(_HTML_HEADING.sub("&lt;", line[position:]))
-    return "".join(parts)
-
-
-def _is_contained(text: str) -> bool:
-    """True when Markdown that follows ``text`` (after a blank line) is still parsed as its own block."""
-    tokens = _MD.parse(f"{text}\n\n## {_SENTINEL}\n")
-    return any(
-        t.type == "inline" and t.content == _SENTINEL and i > 0 and tokens[i - 1].type == "heading_open"
-        for i, t in enumerate(tokens)
-    )
-
-
-def _contain(text: str) -> str:
-    """Close what user text left open (a code fence, ``<pre>``, ``<!--``) so it cannot swallow the document."""
-    if _is_contained(text):
-        return text
-    fences = [t for t in _MD.parse(text) if t.type == "fence"]
-    if fences:
-        closed = f"{text}\n{fences[-1].markup}"
-        if _is_contained(closed):
-            return closed
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text}\n{fence}"
+    return escaping.table_cell(_text(value))
 
 
 def block(value: object) -> str:
@@ -234,10 +153,7 @@ def block(value: object) -> str:
     (``---`` / ``===`` lines) their first character, raw ``<h1>``…``<h6>`` tags become text; code blocks are
     left alone. An unclosed code fence is closed; other unterminated blocks are wrapped in a code fence.
     """
-    text = _text(value).strip()
-    if not text:
-        return ""
-    return _contain(_escape_headings(text))
+    return escaping.block(_text(value).strip())
 
 
 def quote(value: object) -> str:
@@ -549,10 +465,10 @@ def render_document(
         raise _template_error(error, template_name) from error
 
     metadata = _frontmatter(incident)
-    extra, rest = _split(body)
+    extra, rest = split_block(body)
     if extra is not None:
         try:
-            parsed = _load_yaml(extra[1])
+            parsed = load_yaml(extra[1])
         except DocumentError as error:
             raise TemplateError(
                 f"The post-mortem template {template_name} starts with a frontmatter block that is not a YAML "
@@ -563,121 +479,7 @@ def render_document(
     body = body.lstrip("\n")
     if not body.endswith("\n"):
         body += "\n"
-    return f"---\n{_dump_yaml(metadata)}---\n\n{body}"
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Frontmatter
-# --------------------------------------------------------------------------------------------------------------
-
-_FRONTMATTER = re.compile(
-    r"\A(?P<open>\ufeff?---[ \t]*\r?\n)(?P<yaml>.*?)(?P<close>^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z))",
-    re.DOTALL | re.MULTILINE,
-)
-_YAML = YAMLHandler()
-
-
-def _split(text: str) -> tuple[tuple[str, str, str, str] | None, str]:
-    """``((open, yaml, close, body), body)`` or ``(None, text)`` when the text has no frontmatter block."""
-    match = _FRONTMATTER.match(text)
-    if match is None:
-        return None, text
-    body = text[match.end() :]
-    return (match["open"], match["yaml"], match["close"], body), body
-
-
-def _load_yaml(source: str) -> dict[str, Any]:
-    try:
-        data = _YAML.load(source)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        raise DocumentError(f"the frontmatter is not valid YAML{where}: {error}") from error
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise DocumentError(f"the frontmatter must be a mapping of keys, not {type(data).__name__}")
-    return data
-
-
-def _dump_yaml(data: Mapping[str, Any]) -> str:
-    stream = io.StringIO()
-    yaml.safe_dump(
-        dict(data), stream, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000
-    )
-    return stream.getvalue()
-
-
-def split_frontmatter(text: str) -> tuple[dict[str, Any], str]:
-    """The document's frontmatter metadata and its body.
-
-    The body is exactly the text after the closing ``---`` line (not stripped), so the metadata block plus the
-    body is the whole text. Text without a frontmatter block gives ``({}, text)``. Raises
-    :class:`DocumentError` when the block is not valid YAML or not a mapping.
-    """
-    parts, body = _split(text)
-    if parts is None:
-        return {}, text
-    return _load_yaml(parts[1]), body
-
-
-def update_frontmatter(text: str, changes: Mapping[str, Any]) -> str:
-    """``text`` with ``changes`` applied to its frontmatter only.
-
-    The body stays byte-identical (line endings, trailing spaces); keys keep their order and new keys are
-    appended. Only the lines of the keys that change are rewritten, so what people wrote elsewhere in the
-    frontmatter (comments, their own keys and layout) stays; where that cannot be done faithfully (flow
-    style, anchors), the block is dumped anew. When nothing changes, ``text`` is returned as is (so a rerun
-    writes nothing). The block keeps the document's line ending. Text without frontmatter gets a new block in
-    front.
-    """
-    parts, body = _split(text)
-    if parts is None:
-        return f"---\n{_dump_yaml(changes)}---\n{text}" if changes else text
-    opening, source, closing, _ = parts
-    current = _load_yaml(source)
-    updated = dict(current)
-    updated.update(changes)
-    if updated == current and list(updated) == list(current):
-        return text
-    newline = "\r\n" if opening.endswith("\r\n") else "\n"
-    dumped = _replace_keys(source.replace("\r\n", "\n"), current, updated)
-    if dumped is None:
-        dumped = _dump_yaml(updated)
-    return f"{opening}{dumped.replace(chr(10), newline)}{closing}{body}"
-
-
-def _replace_keys(source: str, current: Mapping[str, Any], updated: Mapping[str, Any]) -> str | None:
-    """``source`` (LF) with the top-level keys whose value changed rewritten in place, new keys appended; None
-    when the result would not load back as ``updated``."""
-    lines = source.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    for key, value in updated.items():
-        if key in current and current[key] == value:
-            continue
-        block = _dump_yaml({key: value}).splitlines(keepends=True)
-        start = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
-        if start is None:
-            lines.extend(block)
-            continue
-        end = start + 1
-        while end < len(lines):
-            if lines[end][:1] in (" ", "\t", "-"):
-                end += 1
-                continue
-            # blank lines belong to the block only when it goes on after them (a literal block scalar)
-            after = next((line for line in lines[end:] if line.strip()), "")
-            if not lines[end].strip() and after[:1] in (" ", "\t"):
-                end += 1
-                continue
-            break
-        lines[start:end] = block
-    result = "".join(lines)
-    try:
-        return result if _load_yaml(result) == dict(updated) else None
-    except DocumentError:
-        return None
+    return f"---\n{dump_yaml(metadata)}---\n\n{body}"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -691,10 +493,4 @@ def document_sections(text: str) -> list[str]:
     Only level-2 headings at the top level of the Markdown tree count (ATX ``##`` or a setext ``---``
     underline); headings inside quotes or list items, and escaped ``\\##`` text, do not.
     """
-    _, body = split_frontmatter(text)
-    tokens = _MD.parse(body)
-    return [
-        tokens[index + 1].content.strip()
-        for index, token in enumerate(tokens)
-        if token.type == "heading_open" and token.tag == "h2" and token.level == 0
-    ]
+    return [section.title for section in sections(text) if section.level == 2 and not section.nested]

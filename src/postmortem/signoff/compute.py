@@ -36,11 +36,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from postmortem.config import Role
 from postmortem.github.models import WRITE_PERMISSIONS, Review, TeamMembers, normalize_review_state
-from postmortem.incident.render import _code_lines
-from postmortem.markdown.markers import has_marker, marker
+from postmortem.markdown.escaping import table_cell
+from postmortem.markdown.fences import code_lines
+from postmortem.markdown.lines import split_lines
+from postmortem.markdown.markers import SIGNOFF, has_marker, marker
+from postmortem.markdown.sections import body_tokens, sections_from_tokens
 
 STATUS_CONTEXT = "postmortem/sign-off"
-COMMENT_KIND = "signoff"
+COMMENT_KIND = SIGNOFF
 STATUS_DESCRIPTION_LIMIT = 140
 FOLLOW_UP_DAYS = 30
 
@@ -350,7 +353,7 @@ def status_for(state: SignoffState) -> tuple[Literal["pending", "success"], str]
 
 
 def _cell(text: str) -> str:
-    return re.sub(r"(\\*)\|", lambda m: m.group(1) * 2 + "\\|", _one_line(text))
+    return table_cell(text)
 
 
 def _holders_text(role: RoleSignoff, skip: set[str], author: str | None = None) -> str:
@@ -492,7 +495,6 @@ def reviewers_to_request(
 # The document's Sign-Off checklist
 # --------------------------------------------------------------------------------------------------------------
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SIGNOFF_TITLE = re.compile(r"^sign[- ]?off$", re.IGNORECASE)
 _ROLE_LINE = re.compile(
     r"^(?P<lead>[ \t]*[-*+][ \t]+)\[(?P<mark>[ xX])\][ \t]+\*\*(?P<title>.+?)\*\*(?P<rest>.*)$"
@@ -502,61 +504,37 @@ _FOLLOW_UP = re.compile(r"(\*\*30-Day Follow-Up\*\*[ \t]*\(scheduled for)([^)\r\
 
 
 def _split_lines(text: str) -> list[str]:
-    """Lines with their endings kept (only ``\\n`` splits, so ``\\r\\n`` stays on its line)."""
-    parts = text.split("\n")
-    lines = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
+    """Lines with their endings kept (``\\r\\n``, ``\\r`` or ``\\n``, the one rule of markdown.lines)."""
+    return [line.content + line.ending for line in split_lines(text) if line.content or line.ending]
 
 
 def _content(line: str) -> tuple[str, str]:
-    """A line's content and its ending (``\\r\\n``, ``\\n`` or ``""``)."""
+    """A line's content and its ending (``\\r\\n``, ``\\r``, ``\\n`` or ``""``)."""
     if line.endswith("\r\n"):
         return line[:-2], "\r\n"
-    if line.endswith("\n"):
-        return line[:-1], "\n"
+    if line.endswith(("\n", "\r")):
+        return line[:-1], line[-1]
     return line, ""
 
 
-def _code_mask(lines: Sequence[str]) -> list[bool]:
-    """For each line, whether it belongs to frontmatter or a code block (so it is never edited).
-
-    Code blocks (fenced or indented) are the ones markdown-it finds, as GitHub does: a line such as
-    ``"```js`"`` opens no fence (a backtick fence's info string cannot contain a backtick).
-    """
-    mask = [False] * len(lines)
-    start = 0
-    if lines and _content(lines[0])[0] == "---":
-        for index in range(1, len(lines)):
-            if _content(lines[index])[0] in ("---", "..."):
-                mask[: index + 1] = [True] * (index + 1)
-                start = index + 1
-                break
-    # A lone "\r" would end a line for markdown-it but not here: blank it so the line numbers agree.
-    body = [_content(line)[0].replace("\r", " ") for line in lines[start:]]
-    for index in _code_lines(body):
-        mask[start + index] = True
-    return mask
-
-
-def _section(lines: Sequence[str]) -> tuple[int, int] | None:
-    """``(heading, end)`` line indexes of the first ``## Sign-Off`` section; ``end`` is exclusive."""
-    mask = _code_mask(lines)
-    heading: int | None = None
-    for index, line in enumerate(lines):
-        if mask[index]:
-            continue
-        match = _ATX.match(_content(line)[0])
-        if not match:
-            continue
-        level = len(match.group(1))
-        if heading is None:
-            if level == 2 and _SIGNOFF_TITLE.match(_one_line(match.group(2) or "")):
-                heading = index
-        elif level <= 2:
-            return heading, index
-    return None if heading is None else (heading, len(lines))
+def _structure(document: str, line_count: int) -> tuple[list[bool], tuple[int, int] | None]:
+    """For each line, whether it is frontmatter or code (never edited); and ``(heading, end)`` of the first
+    top-level ``## Sign-Off`` section (``end`` exclusive). One block parse; code blocks are the ones markdown-it
+    finds, as GitHub does (a line such as ``"```js`"`` opens no fence)."""
+    tokens, offset, _ = body_tokens(document)
+    mask = [index < offset for index in range(line_count)]
+    for index in code_lines(tokens):
+        if offset + index < line_count:
+            mask[offset + index] = True
+    found = next(
+        (
+            section
+            for section in sections_from_tokens(tokens, line_count, offset=offset)
+            if section.level == 2 and _SIGNOFF_TITLE.match(_one_line(section.title.rstrip("#").strip()))
+        ),
+        None,
+    )
+    return mask, None if found is None else (found.line, min(found.end, line_count))
 
 
 def _normal_title(title: str) -> str:
@@ -565,7 +543,8 @@ def _normal_title(title: str) -> str:
 
 def has_signoff_section(document: str) -> bool:
     """Whether the document has a ``## Sign-Off`` section (outside code blocks)."""
-    return _section(_split_lines(document)) is not None
+    lines = _split_lines(document)
+    return _structure(document, len(lines))[1] is not None
 
 
 def hand_ticked_roles(document: str, roles: Sequence[Role]) -> list[str]:
@@ -575,10 +554,9 @@ def hand_ticked_roles(document: str, roles: Sequence[Role]) -> list[str]:
     :func:`sticky_comment` warns only about ticked roles that no review signed.
     """
     lines = _split_lines(document)
-    span = _section(lines)
+    mask, span = _structure(document, len(lines))
     if span is None:
         return []
-    mask = _code_mask(lines)
     by_title = {_normal_title(role.title): role.title for role in roles}
     ticked: list[str] = []
     for index in range(span[0] + 1, span[1]):
@@ -625,10 +603,9 @@ def tick_signoff(document: str, state: SignoffState, *, published: date | None =
     is returned unchanged (see :func:`has_signoff_section`).
     """
     lines = _split_lines(document)
-    span = _section(lines)
+    mask, span = _structure(document, len(lines))
     if span is None:
         return document
-    mask = _code_mask(lines)
     by_title = {_normal_title(role.title): role for role in state.roles}
     seen: set[str] = set()
     last_role: int | None = None
