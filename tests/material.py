@@ -76,6 +76,17 @@ def names(folder: str, suffix: str) -> set[str]:
     }
 
 
+def available(folder: str, suffix: str) -> list[Path]:
+    """Every real file of ``folder`` ending in ``suffix`` that can be read here, by name: all the copies, and
+    the unlicensed ones only when ``../shared`` is next to the clone."""
+    found = []
+    for name in sorted(names(folder, suffix)):
+        copy = FIXTURES / folder / name
+        elsewhere = SHARED_REAL / _SHARED_FOLDER.get(folder, folder) / name
+        found += [path for path in (copy, elsewhere) if path.is_file()][:1]
+    return found
+
+
 def recorded_sha256() -> dict[str, str]:
     """``tests/fixtures/SHA256SUMS``: path below tests/fixtures → SHA-256 of the upstream file it copies."""
     sums = {}

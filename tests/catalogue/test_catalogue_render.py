@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from catalogue_documents import at, document
 
 from postmortem.catalogue import entry_from_document, read_catalogue, render_catalogue
 from postmortem.catalogue.render import BEGIN, END, cell, format_minutes, mermaid_label, relative_link
+from tests.catalogue.catalogue_documents import at, document
+from tests.material import available
 
 
 def _entries() -> list:  # type: ignore[type-arg]
@@ -151,12 +152,8 @@ def test_relative_links(path: str, readme: str, link: str) -> None:
 
 
 def test_a_catalogue_of_every_real_postmortem_lists_each_once() -> None:
-    from test_extract import FIXTURE_POSTMORTEMS, SHARED_POSTMORTEMS
-
-    folder = FIXTURE_POSTMORTEMS if FIXTURE_POSTMORTEMS.exists() else SHARED_POSTMORTEMS
-    files = sorted(path for path in folder.glob("*.md") if path.name != "SOURCES.md")
-    if not files:
-        pytest.skip("no real post-mortems available")
+    files = available("postmortems", ".md")
+    assert files
     entries = [
         entry_from_document(f"postmortems/{path.name}", str(index), path.read_text(encoding="utf-8"))
         for index, path in enumerate(files)

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
-from catalogue_documents import at, document
 
 from postmortem.catalogue import entry_from_document
-
-SHARED_POSTMORTEMS = Path(__file__).parents[2].parent / "shared" / "real" / "postmortems"
-# helper "tests" is copying the licensed ones into tests/fixtures/postmortems/; read them from there when present
-FIXTURE_POSTMORTEMS = Path(__file__).parents[1] / "fixtures" / "postmortems"
+from tests.catalogue.catalogue_documents import at, document
+from tests.material import available, material
 
 
 def _real(name: str) -> str:
-    for folder in (FIXTURE_POSTMORTEMS, SHARED_POSTMORTEMS):
-        if (folder / name).exists():
-            return (folder / name).read_text(encoding="utf-8")
-    pytest.skip(f"{name} is not available")
+    return material("postmortems", name).read_text(encoding="utf-8")
 
 
 def test_a_published_document_of_the_action() -> None:
@@ -111,10 +104,8 @@ def test_real_postmortems(
 
 
 def test_every_real_postmortem_gives_an_entry_with_a_title_and_a_note() -> None:
-    folder = FIXTURE_POSTMORTEMS if FIXTURE_POSTMORTEMS.exists() else SHARED_POSTMORTEMS
-    files = sorted(path for path in folder.glob("*.md") if path.name != "SOURCES.md")
-    if not files:
-        pytest.skip("no real post-mortems available")
+    files = available("postmortems", ".md")
+    assert files
     for path in files:
         entry = entry_from_document(path.name, "sha", path.read_text(encoding="utf-8"))
         assert entry.title, path.name

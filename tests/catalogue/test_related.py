@@ -65,7 +65,7 @@ def test_appendix_lines_link_relative_to_the_new_document() -> None:
 
 
 def _draft() -> str:
-    from catalogue_documents import at, document
+    from tests.catalogue.catalogue_documents import at, document
 
     return document(50, "New outage", started=at("2026-05-02"), services="checkout")
 

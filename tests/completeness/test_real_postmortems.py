@@ -1,21 +1,19 @@
 """The completeness check over the 26 real published post-mortems: what the rules say about each, recorded.
 
 None of them was written with this template, so ``section-missing`` dominates; the table is the record of what a
-team adopting the action would see on day one (see the README's "Completeness check"). The documents are read from
-``../shared/real/postmortems`` and the test is skipped when that folder is absent.
+team adopting the action would see on day one (see the README's "Completeness check"). The documents are read
+through ``tests.material``: the unlicensed ones only from ``../shared``, each skipping without it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from postmortem.completeness import check
 from postmortem.config import COMPLETENESS_RULE_IDS, CompletenessConfig
-
-REAL = Path(__file__).parents[2].parent / "shared" / "real" / "postmortems"
+from tests.material import available, material, names
 
 # file -> "rule=count ..." in rule order (only the rules that report something).
 EXPECTED: dict[str, str] = {
@@ -53,23 +51,14 @@ def _summary(text: str, name: str) -> str:
     return " ".join(f"{rule}={counts[rule]}" for rule in COMPLETENESS_RULE_IDS if counts[rule])
 
 
-def _documents() -> list[Path]:
-    if not REAL.is_dir():
-        pytest.skip(f"{REAL} is not available")
-    return sorted(path for path in REAL.glob("*.md") if path.name != "SOURCES.md")
-
-
 def test_all_26_documents_are_recorded() -> None:
-    assert [path.name for path in _documents()] == sorted(EXPECTED)
+    assert sorted(names("postmortems", ".md")) == sorted(EXPECTED)
     assert len(EXPECTED) == 26
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_what_the_rules_say_about_a_real_postmortem(name: str) -> None:
-    path = REAL / name
-    if not path.exists():
-        pytest.skip(f"{path} is not available")
-    text = path.read_text(encoding="utf-8")
+    text = material("postmortems", name).read_text(encoding="utf-8")
     assert _summary(text, name) == EXPECTED[name]
     problems = check(text, template=None, config=CompletenessConfig(), path=name)
     line_count = text.replace("\r\n", "\n").count("\n") + 1
@@ -78,5 +67,5 @@ def test_what_the_rules_say_about_a_real_postmortem(name: str) -> None:
 
 def test_with_every_rule_ignored_nothing_is_reported() -> None:
     everything = CompletenessConfig(ignore=list(COMPLETENESS_RULE_IDS))
-    for path in _documents():
+    for path in available("postmortems", ".md"):
         assert check(path.read_text(encoding="utf-8"), template=None, config=everything, path=path.name) == []

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from postmortem.completeness import RULES, Problem, check
 from postmortem.config import COMPLETENESS_RULE_IDS, CompletenessConfig, SeverityRule, parse_config
+from tests.material import fixture
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "completeness"
 COMPLETE = (FIXTURES / "complete.md").read_text(encoding="utf-8")
-SEED = Path(__file__).parents[2].parent / "shared" / "seed" / "postmortem-template.md"
+SEED = fixture("seed", "postmortem-template.md")
 
 
 def run(text: str, config: CompletenessConfig | None = None, template: str | None = None) -> list[Problem]:
@@ -219,8 +220,6 @@ def test_a_custom_template_decides_the_sections() -> None:
 
 
 def test_the_seed_pasted_as_is_has_its_examples_and_placeholders_reported() -> None:
-    if not SEED.exists():
-        pytest.skip(f"{SEED} is not available")
     found = rules(run(SEED.read_text(encoding="utf-8")))
     assert found.count("example-block") == 14
     assert "placeholder" in found and "severity" in found

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from follow_through_builders import item
-
 from postmortem.follow_through.digest import (
     DIGEST_LABEL,
     decide_digest,
@@ -14,6 +12,7 @@ from postmortem.follow_through.digest import (
 )
 from postmortem.github.models import Issue
 from postmortem.plan import CreateIssue, CreateLabel, UpdateIssue
+from tests.follow_through.follow_through_builders import item
 
 TODAY = date(2026, 5, 1)
 ITEMS = [

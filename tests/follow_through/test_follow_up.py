@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from follow_through_builders import DOC, DOC_URL, item
 
 from postmortem.config import FollowUpConfig
 from postmortem.follow_through.follow_up import (
@@ -30,8 +29,9 @@ from postmortem.follow_through.follow_up import (
 from postmortem.github.models import Issue
 from postmortem.incident.render import split_frontmatter, update_frontmatter
 from postmortem.plan import CreateIssue, CreateLabel, UpdateIssue
+from tests.follow_through.follow_through_builders import DOC, DOC_URL, item
 
-GOLDEN = (Path(__file__).parents[1] / "unit" / "golden" / "full.md").read_text(encoding="utf-8")
+GOLDEN = (Path(__file__).parents[1] / "incident" / "golden" / "full.md").read_text(encoding="utf-8")
 PUBLISHED = date(2026, 3, 20)
 CONFIG = FollowUpConfig()
 PUBLICATION = Publication(

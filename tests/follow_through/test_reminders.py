@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from follow_through_builders import DOC, applied, item, tracking_issue
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +29,7 @@ from postmortem.plan import (
     Write,
     resolve_new_comment,
 )
+from tests.follow_through.follow_through_builders import DOC, applied, item, tracking_issue
 
 CONFIG = RemindersConfig()
 DEADLINE = date(2026, 4, 1)

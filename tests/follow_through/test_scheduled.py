@@ -7,8 +7,6 @@ import math
 from datetime import date, timedelta
 from pathlib import Path
 
-from follow_through_builders import tracking_issue
-
 from postmortem.config import Config
 from postmortem.follow_through.digest import DIGEST_LABEL
 from postmortem.follow_through.follow_up import FOLLOW_UP_LABEL, Publication, publication_from_document
@@ -27,6 +25,7 @@ from postmortem.plan import (
     Write,
     resolve_new_comment,
 )
+from tests.follow_through.follow_through_builders import tracking_issue
 
 START = date(2026, 4, 1)
 CONFIG = Config()
@@ -150,7 +149,7 @@ def test_closed_items_are_listed_only_when_a_follow_up_needs_them() -> None:
 
 
 def test_a_published_document_becomes_a_publication() -> None:
-    golden = (Path(__file__).parents[1] / "unit" / "golden" / "full.md").read_text(encoding="utf-8")
+    golden = (Path(__file__).parents[1] / "incident" / "golden" / "full.md").read_text(encoding="utf-8")
     meta, body = split_frontmatter(golden)
     assert publication_from_document("p.md", meta, body) is None  # a draft
     meta = {**meta, "published": "2026-03-20", "follow_up": "2026-04-19"}

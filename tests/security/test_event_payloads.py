@@ -218,9 +218,9 @@ def test_a_whole_run_on_a_mangled_issue_payload_ends_in_a_typed_error_or_a_norma
     field: str, value: Any, action: str
 ) -> None:
     import responses
-    from harness import run
 
     from postmortem.errors import PostmortemError
+    from tests.harness import run
 
     github = FakeGitHub()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -248,9 +248,9 @@ def test_a_whole_run_on_a_mangled_pull_request_payload_ends_in_a_typed_error_or_
     field: str, value: Any, action: str
 ) -> None:
     import responses
-    from harness import pull_payload, run
 
     from postmortem.errors import PostmortemError
+    from tests.harness import pull_payload, run
 
     github = FakeGitHub()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:

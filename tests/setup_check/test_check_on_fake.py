@@ -138,7 +138,7 @@ def test_the_config_input_naming_a_missing_file(tmp_path: Path, repo: FakeGitHub
 
 
 def test_a_token_that_reads_the_actions_settings(tmp_path: Path, repo: FakeGitHub) -> None:
-    repo._failures.clear()
+    repo.failures.clear()  # drop the fixture's 403 on the settings read
     body = {"default_workflow_permissions": "read", "can_approve_pull_request_reviews": True}
     repo.fail_next("GET", SETTINGS, 200, body)
     _, _, summary = check(tmp_path, repo)

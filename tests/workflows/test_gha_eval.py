@@ -7,7 +7,8 @@ import math
 from typing import Any
 
 import pytest
-from gha_eval import Unsupported, evaluate, triggers
+
+from tests.workflows.gha_eval import Unsupported, evaluate, triggers
 
 CONTEXT: dict[str, Any] = {
     "github": {

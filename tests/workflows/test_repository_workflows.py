@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
-from gha_eval import evaluate, github_context, triggers
+
+from tests.workflows.gha_eval import evaluate, github_context, triggers
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
