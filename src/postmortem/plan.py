@@ -54,7 +54,13 @@ class PutFile(_Write):
 
     def describe(self) -> str:
         verb = "update" if self.expected_sha else "create"
-        return f"{verb} {self.path} on {self.branch} ({len(self.content.encode())} bytes): {self.message}"
+        line = f"{verb} {self.path} on {self.branch} ({len(self.content.encode())} bytes): {self.message}"
+        if self.fallback_branch:
+            line += (
+                f" (if branch protection refuses: commit it to {self.fallback_branch} and open a pull request "
+                f"into {self.branch})"
+            )
+        return line
 
 
 class CreatePullRequest(_Write):
@@ -75,6 +81,9 @@ class UpdatePullRequest(_Write):
     number: int
     title: str | None = None
     body: str | None = None
+    after_commits_to: str | None = None
+    """Sent once this run's commits to that branch are made: the body records what they committed, and must
+    not claim a commit that a refused write never made."""
 
     def describe(self) -> str:
         fields = [name for name in ("title", "body") if getattr(self, name) is not None]
@@ -108,9 +117,15 @@ class CreateComment(_Write):
     number: int
     body: str
     link_new_pull_request: bool = False
+    after_commits_to: str | None = None
+    """Sent once this run's commits to that branch are made (not at all when one fails)."""
+    body_after_fallback: str | None = None
+    """The body instead, when branch protection sent that commit through a pull request
+    (:data:`FALLBACK_PULL_REQUEST` becomes its number)."""
 
     def describe(self) -> str:
-        return f"comment on {_ref(self.number)}: {_short(self.body.replace(PULL_REQUEST_LINK, '#<new>'))}"
+        line = f"comment on {_ref(self.number)}: {_short(self.body.replace(PULL_REQUEST_LINK, '#<new>'))}"
+        return line + (f" (after the commit to {self.after_commits_to})" if self.after_commits_to else "")
 
 
 class UpdateComment(_Write):
@@ -153,6 +168,8 @@ class UpdateIssue(_Write):
     labels: tuple[str, ...] | None = None
     state: Literal["open", "closed"] | None = None
     state_reason: Literal["completed", "not_planned", "reopened"] | None = None
+    after_commits_to: str | None = None
+    """Sent once this run's commits to that branch are made (not at all when one fails)."""
 
     def describe(self) -> str:
         fields = [
@@ -175,9 +192,13 @@ class SetCommitStatus(_Write):
     state: Literal["pending", "success", "failure", "error"]
     description: str = Field(max_length=140)
     target_url: str | None = None
+    head_of: str | None = None
+    """Set on this branch's head *after* this run's commits (``sha`` is the head before them): the apply path
+    resolves it once the run's document commits are made."""
 
     def describe(self) -> str:
-        return f"set status {self.context}={self.state} on {self.sha[:7]}: {self.description}"
+        where = f"the head of {self.head_of} after this run's commits" if self.head_of else self.sha[:7]
+        return f"set status {self.context}={self.state} on {where}: {self.description}"
 
 
 Write = Annotated[
@@ -245,6 +266,9 @@ The runner replaces it with the real number once :class:`CreatePullRequest` has 
 """
 
 PULL_REQUEST_LINK = "{{new-pull-request}}"
+
+FALLBACK_PULL_REQUEST = "{{fallback-pull-request}}"
+"""In :attr:`CreateComment.body_after_fallback`: the pull request a refused commit was proposed in."""
 
 
 def resolve_new_pull_request(write: Write, new_pull_number: int | None) -> Write:

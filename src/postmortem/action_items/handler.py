@@ -87,9 +87,6 @@ PULL_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "synchronize
 ISSUE_ACTIONS = frozenset({"closed", "reopened"})
 ACTION_ITEM_COLOR = ("0e8a16", "Tracks an action item of a post-mortem")
 _BLOCKING = frozenset({"not_a_table", "no_text_column", "unsupported_table", "text", "issue"})
-_CREATED = "action-items-created"
-_PULL = "action-items-pull"
-_PERMISSIONS = "action-items-permissions"
 
 
 class Target(BaseModel):
@@ -575,20 +572,14 @@ def _pull_target(ctx: Context, pull: PullRequest, branch: str, on_default: bool)
 
 
 def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
-    """Read each target document (one issue listing for all of them) and decide its writes.
-
-    Reads that only some decisions need (the repository's labels, owners' permissions, a pending fallback pull
-    request) are made when a first decision shows they matter, then the document is decided again.
-    """
-    gateway, config = ctx.gateway, ctx.config
-    issues = gateway.list_issues(labels=[config.action_items.label], state="all")
+    """Read each target document (one issue listing for all of them) and decide its writes."""
+    config, snapshot = ctx.config, ctx.snapshot
+    issues = snapshot.issues_labelled(config.action_items.label)
     labels: frozenset[str] | None = None
-    permissions = ctx.cache.setdefault(_PERMISSIONS, {})
-    assert isinstance(permissions, dict)
-    created = int(str(ctx.cache.get(_CREATED, 0)))
+    """The repository's labels once read, with the ones this run plans to create."""
     for target in targets:
         try:
-            file = gateway.get_file(target.path, target.branch) if target.path else None
+            file = snapshot.file(target.path, target.branch) if target.path else None
             if file is None and target.incident is not None:
                 found, file = find_document(ctx, PostmortemRef(incident=target.incident), target.branch)
                 if file is not None and found is not None:
@@ -598,7 +589,7 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
             plan.say(f"{error} Its action items are not synced.", "warning")
             continue
         comments = (
-            action_comments(gateway.list_comments(target.pull_request), config)
+            action_comments(snapshot.comments(target.pull_request), config)
             if target.pull_request is not None and file is not None
             else None
         )
@@ -610,46 +601,64 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
             target=target,
             file=file,
             issues=issues + _unlisted_issues(ctx, file, issues),
-            labels=labels,
             comments=comments,
-            creations_left=MAX_CREATIONS_PER_RUN - created,
-            unassignable=frozenset(k for k, v in permissions.items() if v == "none"),
+            labels=labels,
+            creations_left=MAX_CREATIONS_PER_RUN - ctx.issues_created,
         )
-        decided = decide(state)
-        logins = {
+        decided, labels = _decide_with_what_it_needs(ctx, state)
+        if labels is not None:  # labels created for this document exist for the next one
+            labels = labels | {w.name.casefold() for w in decided.writes if isinstance(w, CreateLabel)}
+        if not target.on_default and target.pull_request is not None and not _after_push(ctx):
+            decided = _hold_commit_while_approved(ctx, target, decided)
+        ctx.issues_created += sum(isinstance(w, CreateIssue) for w in decided.writes)
+        plan.add(*decided.writes)
+        plan.messages.extend(decided.messages)
+        plan.replan = plan.replan or decided.replan
+    plan.retry_on_conflict = True
+    return plan
+
+
+def _decide_with_what_it_needs(ctx: Context, state: DocumentState) -> tuple[Plan, frozenset[str] | None]:
+    """:func:`decide`, with the reads only some decisions need made when the decision shows they matter.
+
+    The owners' permissions (GitHub refuses a non-collaborator as assignee), the repository's labels (to create
+    the missing ones with their colours) and a pending fallback pull request (branch protection) cost a request
+    each, and a rerun that changes nothing needs none of them. So the document is decided, what that decision
+    would need is read in one go, and it is decided once more with it: at most two decisions, never a loop.
+    Returns the plan and the labels it was decided with.
+    """
+    decided = decide(state.model_copy(update={"unassignable": _unassignable(ctx)}))
+    snapshot = ctx.snapshot
+    known = snapshot.known_permissions()
+    logins = sorted(
+        {
             login
             for write in decided.writes
             if isinstance(write, CreateIssue | UpdateIssue)
             for login in write.assignees or ()
+            if login.casefold() not in known
         }
-        if any(login.casefold() not in permissions for login in logins):
-            for login in sorted(logins):
-                if login.casefold() not in permissions:
-                    permissions[login.casefold()] = gateway.get_permission(login)
-            unassignable = frozenset(k for k, v in permissions.items() if v == "none")
-            state = state.model_copy(update={"unassignable": unassignable})
-            decided = decide(state)
-        if labels is None and any(isinstance(w, CreateLabel) for w in decided.writes):
-            labels = frozenset(label.name.casefold() for label in gateway.list_labels())
-            state = state.model_copy(update={"labels": labels})
-            decided = decide(state)
-        if target.on_default and any(isinstance(w, PutFile) for w in decided.writes):
-            pending = gateway.find_pull_request(fallback_branch(target.path))
-            if pending is not None and pending.state == "open":
-                proposed = gateway.get_file(target.path, pending.head_ref)
-                state = state.model_copy(update={"fallback_text": proposed.text if proposed else None})
-                decided = decide(state)
-        if not target.on_default and target.pull_request is not None and not _after_push(ctx):
-            decided = _hold_commit_while_approved(ctx, target, decided)
-        created += sum(isinstance(w, CreateIssue) for w in decided.writes)
-        if labels is not None:  # labels created for this document exist for the next one
-            labels = labels | {w.name.casefold() for w in decided.writes if isinstance(w, CreateLabel)}
-        plan.add(*decided.writes)
-        plan.messages.extend(decided.messages)
-        plan.replan = plan.replan or decided.replan
-    ctx.cache[_CREATED] = created
-    plan.retry_on_conflict = True
-    return plan
+    )
+    labels = state.labels
+    if labels is None and any(isinstance(w, CreateLabel) for w in decided.writes):
+        labels = frozenset(label.name.casefold() for label in snapshot.labels())
+    fallback_text = state.fallback_text
+    target = state.target
+    if target.on_default and any(isinstance(w, PutFile) for w in decided.writes):
+        pending = snapshot.pull_request_from(fallback_branch(target.path))
+        if pending is not None and pending.state == "open":
+            proposed = snapshot.file(target.path, pending.head_ref)
+            fallback_text = proposed.text if proposed else None
+    if not logins and labels == state.labels and fallback_text == state.fallback_text:
+        return decided, labels
+    for login in logins:
+        snapshot.permission(login)
+    update = {"unassignable": _unassignable(ctx), "labels": labels, "fallback_text": fallback_text}
+    return decide(state.model_copy(update=update)), labels
+
+
+def _unassignable(ctx: Context) -> frozenset[str]:
+    return frozenset(login for login, role in ctx.snapshot.known_permissions().items() if role == "none")
 
 
 _PUSHED_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "synchronize"})
@@ -669,7 +678,7 @@ def _hold_commit_while_approved(ctx: Context, target: Target, decided: Plan) -> 
     """
     if target.pull_request is None or not any(isinstance(w, PutFile) for w in decided.writes):
         return decided
-    reviews = latest_decisive_reviews(ctx.gateway.list_reviews(target.pull_request))
+    reviews = latest_decisive_reviews(ctx.snapshot.reviews(target.pull_request))
     approvers = sorted(f"@{r.user}" for r in reviews.values() if r.state == "APPROVED")
     if not approvers:
         return decided
@@ -693,9 +702,7 @@ def handle_pull_request(ctx: Context) -> Plan:
     if event.action not in PULL_ACTIONS:
         plan.say(f"{event.describe()} for #{number}: not an event that syncs action items.")
         return plan
-    cached = ctx.cache.get(_PULL)
-    pull = cached if isinstance(cached, PullRequest) else ctx.gateway.get_pull_request(number)
-    ctx.cache[_PULL] = pull
+    pull = ctx.snapshot.pull_request(number)
     merged = pull.state == "closed" and pull.merged
     target = _pull_target(ctx, pull, ctx.default_branch if merged else pull.head_ref, on_default=merged)
     if target is None:
@@ -746,7 +753,7 @@ def _unlisted_issues(ctx: Context, file: FileContent | None, listed: Sequence[Is
     found = []
     for number in wanted[:MAX_UNLISTED_READS]:
         try:
-            issue = ctx.gateway.get_issue(number)
+            issue = ctx.snapshot.issue(number)
         except NotFound:
             continue
         if not issue.is_pull_request:
@@ -758,7 +765,7 @@ def _open_pull_targets(ctx: Context) -> list[Target]:
     """The documents of the open, ready post-mortem pull requests (one listing): there, not on the default
     branch, is where their action items are synced."""
     targets = []
-    for pull in ctx.gateway.list_pull_requests(state="open"):
+    for pull in ctx.snapshot.open_pull_requests():
         target = _pull_target(ctx, pull, pull.head_ref, on_default=False)
         if target is not None and not pull.draft:
             targets.append(target)
@@ -793,7 +800,8 @@ def _warn_about_removed(ctx: Context, removed: Sequence[str], plan: Plan) -> Non
     """A deleted post-mortem's open tracking issues are named, not closed: deleting a file by mistake must not
     close a team's work, and a rename shows up as the new file, which claims them again."""
     issues = action_issues(
-        ctx.gateway.list_issues(labels=[ctx.config.action_items.label], state="open"), ctx.config
+        [i for i in ctx.snapshot.issues_labelled(ctx.config.action_items.label) if i.state == "open"],
+        ctx.config,
     )
     for path in removed:
         numbers = [
@@ -835,14 +843,7 @@ def handle_tracking_issue(ctx: Context) -> Plan:
         return plan
     target = Target(path=link.doc, branch=ctx.default_branch, on_default=True)
     if link.incident is not None:
-        cached = ctx.cache.get(_PULL)
-        pull = (
-            cached
-            if isinstance(cached, PullRequest)
-            else ctx.gateway.find_pull_request(branch_name(link.incident))
-        )
-        if pull is not None:
-            ctx.cache[_PULL] = pull
+        pull = ctx.snapshot.pull_request_from(branch_name(link.incident))
         held = _pull_target(ctx, pull, pull.head_ref, on_default=False) if pull is not None else None
         if pull is not None and pull.state == "open" and held is not None and held.path in ("", link.doc):
             target = held.model_copy(update={"path": link.doc})
@@ -852,10 +853,10 @@ def handle_tracking_issue(ctx: Context) -> Plan:
 def handle_reconcile(ctx: Context) -> Plan:
     """``workflow_dispatch`` / ``schedule``: every post-mortem on the default branch and every open
     (non-draft) post-mortem pull request, in one pass with one issue listing."""
-    gateway, config, plan = ctx.gateway, ctx.config, Plan()
+    config, plan = ctx.config, Plan()
     targets = _open_pull_targets(ctx)
     held = {target.path for target in targets}
-    for entry in gateway.list_directory(config.directory, ctx.default_branch):
+    for entry in ctx.snapshot.directory(config.directory, ctx.default_branch):
         if entry.type == "file" and entry.name.endswith(".md") and entry.path not in held:
             targets.append(Target(path=entry.path, branch=ctx.default_branch, on_default=True))
     if not targets:

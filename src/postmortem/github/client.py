@@ -12,7 +12,7 @@ Retry and duplicate policy
   (a longer wait raises :class:`RateLimited` at once instead of sleeping for up to an hour).
 * **Writes** (POST/PUT/PATCH) are never retried by urllib3: PyGithub's default retries POST after a 5xx, and a
   5xx can come *after* GitHub applied the write, so a blind retry duplicates a comment, an issue or a pull
-  request. Instead :meth:`Gateway.apply`
+  request. Instead :meth:`Gateway.send`
 
   - after a rate-limit answer (the write was *not* processed) waits the announced time when it is within
     ``max_rate_limit_wait`` and sends the write again, else raises :class:`RateLimited`;
@@ -26,9 +26,8 @@ Retry and duplicate policy
 Errors
 ------
 Every PyGithub/requests exception is turned into a :mod:`postmortem.errors` class whose message says what failed
-and what to do. When :meth:`Gateway.apply` fails at write *k* of *n*, the message says how many writes were
-applied, and the results of the earlier writes are kept on the exception (``applied_before(error)``) and in
-``Gateway.last_results``.
+and what to do. The gateway sends one write at a time; the loop over a plan, references to earlier writes and
+fallbacks live in :mod:`postmortem.github.apply`.
 """
 
 from __future__ import annotations
@@ -79,7 +78,6 @@ from postmortem.plan import (
     CreateIssue,
     CreateLabel,
     CreatePullRequest,
-    Plan,
     PutFile,
     RequestReviewers,
     SetCommitStatus,
@@ -87,10 +85,9 @@ from postmortem.plan import (
     UpdateIssue,
     UpdatePullRequest,
     Write,
-    resolve_new_pull_request,
 )
 
-__all__ = ["Gateway", "WriteResult", "applied_before"]
+__all__ = ["Gateway", "WriteResult"]
 
 _PERMISSIONS: frozenset[str] = frozenset({"admin", "maintain", "write", "triage", "read", "none"})
 _ACTIONS_PR_SETTING = "github actions is not permitted to create or approve pull requests"
@@ -118,12 +115,14 @@ class WriteResult(BaseModel):
     """New blob sha (PutFile), branch head sha (CreateBranch) or the commit sha (SetCommitStatus)."""
     note: str = ""
     """How it went when not plainly: "already existed", "applied although GitHub answered 502", …"""
-
-
-def applied_before(error: BaseException) -> list[WriteResult]:
-    """The writes :meth:`Gateway.apply` completed before ``error`` was raised (empty for other errors)."""
-    applied = getattr(error, "applied", [])
-    return list(applied) if isinstance(applied, list) else []
+    commit: str | None = None
+    """The commit a file write made (the branch's new head)."""
+    pull: PullRequest | None = None
+    """The pull request as GitHub answered (CreatePullRequest, UpdatePullRequest)."""
+    issue: Issue | None = None
+    """The issue as GitHub answered (CreateIssue, UpdateIssue)."""
+    comment: Comment | None = None
+    """The comment as GitHub answered (CreateComment)."""
 
 
 class _Counter:
@@ -226,8 +225,6 @@ class Gateway:
         self._requester: Requester = self._github.requester
         self._repo_path = f"/repos/{quote(owner)}/{quote(name)}"
         self._default_branch: str | None = None
-        self.last_results: list[WriteResult] = []
-        """Results of the last :meth:`apply`, including the writes applied before it failed."""
 
     @property
     def request_count(self) -> int:
@@ -384,39 +381,8 @@ class Gateway:
 
     # ================================================================== writes
 
-    def apply(self, plan: Plan) -> list[WriteResult]:
-        """Apply the plan's writes in order, one request each (plus the recovery reads described above).
-
-        :data:`NEW_PULL_REQUEST` in a later write's ``number`` becomes the number of the pull request this plan
-        created, and :data:`PULL_REQUEST_LINK` in a ``link_new_pull_request`` comment its address.
-        """
-        results: list[WriteResult] = []
-        self.last_results = results
-        new_pr: WriteResult | None = None
-        total = len(plan.writes)
-        for index, planned in enumerate(plan.writes):
-            try:
-                write = resolve_new_pull_request(planned, new_pr.number if new_pr else None)
-                result = self._apply_one(write)
-            except GitHubError as error:
-                message = str(error)
-                if total > 1:
-                    message += (
-                        f" ({index} of {total} writes had been applied; this was: {planned.describe()}.)"
-                    )
-                failed = (
-                    RateLimited(message, retry_after=error.retry_after)
-                    if isinstance(error, RateLimited)
-                    else type(error)(message, status=error.status)
-                )
-                failed.applied = list(results)  # type: ignore[attr-defined]
-                raise failed from error
-            results.append(result)
-            if isinstance(write, CreatePullRequest):
-                new_pr = result
-        return results
-
-    def _apply_one(self, write: Write) -> WriteResult:
+    def send(self, write: Write) -> WriteResult:
+        """Send one write (plus the recovery reads described above) and map GitHub's refusal to an error."""
         rate_limit_waits = 0
         server_errors = 0
         note = ""
@@ -475,7 +441,10 @@ class Gateway:
                     body["sha"] = write.expected_sha
                 data = self._call("PUT", self._contents_path(write.path), body)
                 return WriteResult(
-                    write=write, sha=data["content"]["sha"], url=data["content"].get("html_url")
+                    write=write,
+                    sha=data["content"]["sha"],
+                    url=data["content"].get("html_url"),
+                    commit=(data.get("commit") or {}).get("sha"),
                 )
             case CreatePullRequest():
                 body = {
@@ -486,11 +455,11 @@ class Gateway:
                     "draft": write.draft,
                 }
                 data = self._call("POST", f"{repo}/pulls", body)
-                return WriteResult(write=write, number=data["number"], url=data["html_url"])
+                return WriteResult(write=write, number=data["number"], url=data["html_url"], pull=_pull(data))
             case UpdatePullRequest():
                 body = {k: v for k, v in (("title", write.title), ("body", write.body)) if v is not None}
                 data = self._call("PATCH", f"{repo}/pulls/{write.number}", body)
-                return WriteResult(write=write, number=data["number"], url=data["html_url"])
+                return WriteResult(write=write, number=data["number"], url=data["html_url"], pull=_pull(data))
             case AddLabels():
                 self._call("POST", f"{repo}/issues/{write.number}/labels", {"labels": list(write.labels)})
                 return WriteResult(write=write, number=write.number)
@@ -500,7 +469,9 @@ class Gateway:
                 return WriteResult(write=write, number=write.number, url=data.get("html_url"))
             case CreateComment():
                 data = self._call("POST", f"{repo}/issues/{write.number}/comments", {"body": write.body})
-                return WriteResult(write=write, number=data["id"], url=data.get("html_url"))
+                return WriteResult(
+                    write=write, number=data["id"], url=data.get("html_url"), comment=_comment(data)
+                )
             case UpdateComment():
                 data = self._call("PATCH", f"{repo}/issues/comments/{write.comment_id}", {"body": write.body})
                 return WriteResult(write=write, number=data["id"], url=data.get("html_url"))
@@ -519,7 +490,9 @@ class Gateway:
                 if write.labels:
                     body["labels"] = list(write.labels)
                 data = self._call("POST", f"{repo}/issues", body)
-                return WriteResult(write=write, number=data["number"], url=data["html_url"])
+                return WriteResult(
+                    write=write, number=data["number"], url=data["html_url"], issue=_issue(data)
+                )
             case UpdateIssue():
                 fields = ("title", "body", "assignees", "labels", "state", "state_reason")
                 body = {
@@ -528,7 +501,9 @@ class Gateway:
                     if (v := getattr(write, k)) is not None
                 }
                 data = self._call("PATCH", f"{repo}/issues/{write.number}", body)
-                return WriteResult(write=write, number=data["number"], url=data["html_url"])
+                return WriteResult(
+                    write=write, number=data["number"], url=data["html_url"], issue=_issue(data)
+                )
             case SetCommitStatus():
                 body = {"state": write.state, "context": write.context, "description": write.description}
                 if write.target_url:
@@ -548,7 +523,9 @@ class Gateway:
         if isinstance(write, CreatePullRequest) and "a pull request already exists" in text:
             pr = self.find_pull_request(write.head)
             if pr is not None and pr.state == "open":
-                return WriteResult(write=write, number=pr.number, url=pr.html_url, note="already existed")
+                return WriteResult(
+                    write=write, number=pr.number, url=pr.html_url, note="already existed", pull=pr
+                )
         if isinstance(write, CreateLabel) and "already_exists" in text:
             return WriteResult(write=write, note="already existed")
         return None
@@ -572,13 +549,17 @@ class Gateway:
             case CreatePullRequest():
                 pr = self.find_pull_request(write.head)
                 if pr is not None and pr.state == "open":
-                    return WriteResult(write=write, number=pr.number, url=pr.html_url, note=note)
+                    return WriteResult(write=write, number=pr.number, url=pr.html_url, note=note, pull=pr)
                 return None
             case CreateComment():
                 comments = [c for c in self.list_comments(write.number) if c.body == write.body]
                 if comments:
                     return WriteResult(
-                        write=write, number=comments[-1].id, url=comments[-1].html_url, note=note
+                        write=write,
+                        number=comments[-1].id,
+                        url=comments[-1].html_url,
+                        note=note,
+                        comment=comments[-1],
                     )
                 return None
             case CreateIssue():
@@ -586,7 +567,11 @@ class Gateway:
                 issues = [i for i in issues if i.title == write.title and i.body == write.body]
                 if issues:
                     return WriteResult(
-                        write=write, number=issues[0].number, url=issues[0].html_url, note=note
+                        write=write,
+                        number=issues[0].number,
+                        url=issues[0].html_url,
+                        note=note,
+                        issue=issues[0],
                     )
                 return None
         return None  # idempotent writes: sending them again is harmless

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from postmortem.config import Config
 from postmortem.context import Context
 from postmortem.errors import FormError, TemplateError
-from postmortem.github.models import WRITE_PERMISSIONS, Comment, FileContent, Issue, PullRequest, git_blob_sha
+from postmortem.github.models import WRITE_PERMISSIONS, Comment, FileContent, PullRequest, git_blob_sha
 from postmortem.incident.form import (
     DEFAULT_FORM_PATH,
     FormDefinition,
@@ -255,7 +255,12 @@ def decide(state: IncidentState) -> Plan:
         body = with_recorded_sha(pull.body, number, state.path, git_blob_sha(state.document))
         new_body = body if body != pull.body else None
         if new_title is not None or new_body is not None:
-            plan.add(UpdatePullRequest(number=pull.number, title=new_title, body=new_body))
+            commits = state.branch if any(isinstance(w, PutFile) for w in plan.writes) else None
+            plan.add(
+                UpdatePullRequest(
+                    number=pull.number, title=new_title, body=new_body, after_commits_to=commits
+                )
+            )
         return plan
 
     changes = _changed_answers(state.previous, incident, state.labels)
@@ -316,25 +321,21 @@ def _created_at(issue: dict[str, Any]) -> datetime:
     return datetime.now(UTC)
 
 
-def load_form(ctx: Context) -> FormDefinition:
-    """The repository's incident form (its labels map headings back to ids), else the embedded default."""
-    cached = ctx.cache.get("form")
-    if isinstance(cached, FormDefinition):
-        return cached
-    file = ctx.gateway.get_file(ctx.config.form, ctx.default_branch)
-    form = default_form()
-    if file is None and ctx.config.form != DEFAULT_FORM_PATH:
-        ctx.cache["form-warning"] = (
+def load_form(ctx: Context) -> tuple[FormDefinition, str | None]:
+    """The repository's incident form (its labels map headings back to ids), else the embedded default, with
+    a warning when the configured form could not be used."""
+    file = ctx.snapshot.file(ctx.config.form, ctx.default_branch)
+    if file is None:
+        if ctx.config.form == DEFAULT_FORM_PATH:
+            return default_form(), None
+        return default_form(), (
             f"The config names the form {ctx.config.form}, but there is no such file on {ctx.default_branch}: "
             "fix the `form:` path. Using the built-in incident form to read the issue."
         )
-    if file is not None:
-        try:
-            form = parse_form_definition(file.text, ctx.config.form)
-        except FormError as error:
-            ctx.cache["form-warning"] = f"{error} Using the built-in incident form to read the issue."
-    ctx.cache["form"] = form
-    return form
+    try:
+        return parse_form_definition(file.text, ctx.config.form), None
+    except FormError as error:
+        return default_form(), f"{error} Using the built-in incident form to read the issue."
 
 
 def load_template(ctx: Context) -> str | None:
@@ -342,16 +343,12 @@ def load_template(ctx: Context) -> str | None:
     path = ctx.config.template
     if path is None:
         return None
-    cached = ctx.cache.get("template")
-    if isinstance(cached, str):
-        return cached
-    file = ctx.gateway.get_file(path, ctx.default_branch)
+    file = ctx.snapshot.file(path, ctx.default_branch)
     if file is None:
         raise TemplateError(
             f"The config names the template {path}, but there is no such file on {ctx.default_branch}: "
             "commit it or remove the `template:` key to use the built-in template."
         )
-    ctx.cache["template"] = file.text
     return file.text
 
 
@@ -371,9 +368,9 @@ def incident_from_payload(issue: dict[str, Any], form: FormDefinition, body: str
 def _unused_path(ctx: Context, path: str, number: int) -> str:
     """``path``, or ``<date>-<slug>-<N>.md`` when another incident's post-mortem already has that name (two
     incidents with the same title on the same day): on the default branch, or in an open post-mortem PR."""
-    taken = ctx.gateway.get_file(path, ctx.default_branch) is not None
+    taken = ctx.snapshot.file(path, ctx.default_branch) is not None
     if not taken:
-        for pull in ctx.gateway.list_pull_requests(state="open"):
+        for pull in ctx.snapshot.open_pull_requests():
             ref = postmortem_ref(pull, ctx.event.repository, ctx.config)
             if ref is not None and ref.incident != number and ref.path == path:
                 taken = True
@@ -383,7 +380,7 @@ def _unused_path(ctx: Context, path: str, number: int) -> str:
 
 def handle(ctx: Context) -> Plan:
     """Read what the incident issue calls for and decide the writes."""
-    event, config, gateway = ctx.event, ctx.config, ctx.gateway
+    event, config, snapshot = ctx.event, ctx.config, ctx.snapshot
     issue = event.issue
     plan = Plan()
     if issue is None or "pull_request" in issue:
@@ -407,10 +404,8 @@ def handle(ctx: Context) -> Plan:
         plan.say(f"Ignoring {event.describe()} for #{number} by {event.sender}: the action's own change.")
         return plan
 
-    if "permission" not in ctx.cache:
-        ctx.cache["permission"] = gateway.get_permission(event.sender) if event.sender else "none"
-    if ctx.cache["permission"] not in WRITE_PERMISSIONS:
-        comments = action_comments(gateway.list_comments(number), config)
+    if snapshot.permission(event.sender) not in WRITE_PERMISSIONS:
+        comments = action_comments(snapshot.comments(number), config)
         plan.say(
             f"{event.sender or 'The sender'} has no write access: waiting for a maintainer to add the "
             f"`{config.incident_label}` label to #{number}.",
@@ -428,16 +423,13 @@ def handle(ctx: Context) -> Plan:
         return plan
 
     # The issue as it is now, not as the payload saw it: a rerun of an older run must not bring back old text.
-    current = ctx.cache.get("issue")
-    if not isinstance(current, Issue):
-        current = gateway.get_issue(number)
-        ctx.cache["issue"] = current
+    current = snapshot.issue(number)
     if label not in {name.casefold() for name in current.labels}:
         plan.say(f"Ignoring #{number}: the `{config.incident_label}` label was removed since this event.")
         return plan
-    form = load_form(ctx)
-    if "form-warning" in ctx.cache:
-        plan.say(str(ctx.cache["form-warning"]), "warning")
+    form, form_warning = load_form(ctx)
+    if form_warning is not None:
+        plan.say(form_warning, "warning")
     incident = incident_from_payload(dict(issue, title=current.title, body=current.body), form)
     previous = None
     changes = event.payload.get("changes") or {}
@@ -454,10 +446,10 @@ def handle(ctx: Context) -> Plan:
         incident, config, load_template(ctx), template_name=config.template or "postmortem.md.j2"
     )
     branch = branch_name(number)
-    pull = gateway.find_pull_request(branch)
+    pull = snapshot.pull_request_from(branch)
     ref = postmortem_ref(pull, event.repository, config) if pull else None
     path = ref.path if ref and ref.path else document_path(incident, config.directory)
-    branch_sha = gateway.get_branch_sha(branch) if pull is None else pull.head_sha
+    branch_sha = snapshot.branch_sha(branch) if pull is None else pull.head_sha
     if pull is None and branch_sha is None:
         path = _unused_path(ctx, path, number)
     editing_pull = pull if pull is not None and pull.state == "open" and event.action == "edited" else None
@@ -470,19 +462,17 @@ def handle(ctx: Context) -> Plan:
         path=path,
         branch=branch,
         default_branch=ctx.default_branch,
-        default_sha=gateway.get_branch_sha(ctx.default_branch) if branch_sha is None else None,
+        default_sha=snapshot.branch_sha(ctx.default_branch) if branch_sha is None else None,
         branch_sha=branch_sha,
         pull_request=pull,
-        file_on_branch=gateway.get_file(path, branch) if branch_sha is not None else None,
-        issue_comments=action_comments(gateway.list_comments(number), config),
-        pull_comments=action_comments(gateway.list_comments(editing_pull.number), config)
-        if editing_pull
-        else [],
+        file_on_branch=snapshot.file(path, branch) if branch_sha is not None else None,
+        issue_comments=action_comments(snapshot.comments(number), config),
+        pull_comments=action_comments(snapshot.comments(editing_pull.number), config) if editing_pull else [],
         recorded_sha=ref.recorded_sha if ref else None,
         labels={field.id: " ".join(field.label.split()) for field in form.fields},
         approved_by=tuple(
             review.user
-            for review in latest_decisive_reviews(gateway.list_reviews(editing_pull.number)).values()
+            for review in latest_decisive_reviews(snapshot.reviews(editing_pull.number)).values()
             if review.state == "APPROVED"
         )
         if editing_pull
@@ -497,6 +487,6 @@ def handle(ctx: Context) -> Plan:
     ):
         # An earlier run committed this document and stopped before recording it: the head it moved still
         # needs the sign-off status (signoff.handler.handle_after_commits).
-        ctx.committed_branches.add(branch)
+        snapshot.note_moved(branch)
     decided.messages[:0] = plan.messages
     return decided
