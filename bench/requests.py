@@ -9,7 +9,7 @@ runs on the same ``pull_request`` events, is left out of the action-items rows s
 own cost; likewise the action-items sync is left out of the sign-off rows (ready for review, a review event
 when it makes the k-th of four required approvals, the merge that publishes). The last row is the whole life of
 one incident with every handler, 14 events through ``postmortem run``
-(``tests/integration/test_whole_incident.py``), and a rerun of each of them. Prints a Markdown table.
+(``tests/runner/test_whole_incident.py``), and a rerun of each of them. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -21,17 +21,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # this file is named like the `requests` library: keep its folder off the import path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "src")]
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
-sys.path.insert(2, str(ROOT / "tests" / "integration"))
 
 import tempfile  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
 import responses  # noqa: E402
-from fake_github import FakeGitHub  # noqa: E402
-from harness import (  # noqa: E402
+
+from postmortem.action_items import handler as action_items  # noqa: E402
+from postmortem.markdown.markers import marker  # noqa: E402
+from postmortem.plan import Plan  # noqa: E402
+from postmortem.signoff import handler as signoff  # noqa: E402
+from tests.fake_github import FakeGitHub  # noqa: E402
+from tests.harness import (  # noqa: E402
     issue_body,
     issue_payload,
     merge_pull,
@@ -40,11 +44,6 @@ from harness import (  # noqa: E402
     review_payload,
     run,
 )
-
-from postmortem.action_items import handler as action_items  # noqa: E402
-from postmortem.markdown.markers import marker  # noqa: E402
-from postmortem.plan import Plan  # noqa: E402
-from postmortem.signoff import handler as signoff  # noqa: E402
 
 PATH = "postmortems/2025-11-17-bench.md"
 BRANCH = "postmortem/incident-1"
@@ -190,8 +189,8 @@ def merged(fake: FakeGitHub) -> dict[str, int]:
 
 
 def whole_incident(fake: FakeGitHub) -> dict[str, int]:
-    """The 14 events of tests/integration/test_whole_incident.py through ``postmortem run``, then their reruns."""
-    import test_whole_incident as life_test
+    """The 14 events of tests/runner/test_whole_incident.py through ``postmortem run``, then their reruns."""
+    from tests.runner import test_whole_incident as life_test
 
     with tempfile.TemporaryDirectory() as folder:
         life = life_test._live(fake, Path(folder))  # main(pace=False) reaches the gateway: no sleeping

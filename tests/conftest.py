@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 import responses
-from fake_github import FakeGitHub
 
 from postmortem.github.client import Gateway
+from tests.fake_github import FakeGitHub
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

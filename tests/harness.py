@@ -8,12 +8,11 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from fake_github import FakeGitHub, LabelRecord
-
 from postmortem.context import Context, load_config
 from postmortem.events import Event
 from postmortem.github.client import Gateway
 from postmortem.runner import RunReport, run_event
+from tests.fake_github import FakeGitHub, LabelRecord
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBHOOKS = FIXTURES / "webhooks"

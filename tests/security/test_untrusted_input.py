@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
-
-from fake_github import FakeGitHub
-from harness import dispatch_payload, issue_body, issue_payload, pull_payload, run, tracking_issue_payload
 
 from postmortem.action_items.table import read_action_items
 from postmortem.cli import Console
@@ -24,6 +22,17 @@ from postmortem.markdown.markers import marker
 from postmortem.plan import Message
 from postmortem.signoff.compute import hand_ticked_roles, has_signoff_section
 from postmortem.workflow_commands import output_lines, plain_lines
+from tests.adopter import cli_env, run_cli
+from tests.fake_github import FakeGitHub
+from tests.harness import (
+    dispatch_payload,
+    issue_body,
+    issue_payload,
+    pull_payload,
+    push_payload,
+    run,
+    tracking_issue_payload,
+)
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"
@@ -106,7 +115,7 @@ def test_stranger_planted_signoff_marker_is_not_adopted(fake: FakeGitHub) -> Non
 
 
 def test_stranger_planted_published_marker_does_not_suppress_publication(fake: FakeGitHub) -> None:
-    from harness import merge_pull
+    from tests.harness import merge_pull
 
     _incident_with_pull(fake)
     fake.add_comment(INCIDENT, "<!-- postmortem:published -->", user="mallory")
@@ -202,7 +211,6 @@ def test_stranger_issue_is_not_relinked_as_a_tracking_issue(fake: FakeGitHub) ->
 
 
 def _push(fake: FakeGitHub, path: str) -> dict[str, Any]:
-    from harness import push_payload
 
     return push_payload(fake, added=[path])
 
@@ -285,7 +293,7 @@ def test_strangers_edit_of_their_incident_does_not_regenerate_the_document(fake:
 
 
 def test_strangers_approval_signs_nothing(fake: FakeGitHub) -> None:
-    from harness import review_payload
+    from tests.harness import review_payload
 
     _incident_with_pull(fake)
     fake.items[PR].draft = False
@@ -378,3 +386,17 @@ def test_a_fork_pull_request_named_like_a_post_mortem_branch_is_not_one(fake: Fa
     run(fake, "workflow_dispatch", dispatch)
     assert fake.comments_on(fork.number) == []
     assert not any(f"/issues/{fork.number}" in w.path for w in fake.writes)
+
+
+# ====================================================================================================
+# An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
+
+
+def test_user_text_is_data_not_template_source(tmp_path: Path, fake: FakeGitHub) -> None:
+    fake.set_permission("mona", "write")
+    item = fake.add_issue("[Incident]: {{ 7*7 }}", issue_body("full.md"), labels=["incident"], user="mona")
+    code, log = run_cli(["run"], cli_env(tmp_path, fake, "issues", issue_payload(fake, item.number)))
+    assert code == 0, log
+    (path,) = [p for p in fake.files("postmortem/incident-1") if p.startswith("postmortems/")]
+    text = fake.file_text("postmortem/incident-1", path) or ""
+    assert "# Post-Mortem: {{ 7*7 }}\n" in text and "49" not in text

@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 import requests
 import responses
-from fake_github import FakeGitHub
-from harness import issue_body, issue_payload
 
 from postmortem.cli import main
 from postmortem.github.models import git_blob_sha
 from postmortem.markdown.markers import read_marker
+from tests.fake_github import FakeGitHub
+from tests.harness import issue_body, issue_payload
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"

@@ -23,14 +23,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import harness
 import jsonschema
 import pytest
 import requests
-from conftest import SHARED, shared_path
-from fake_github import FakeGitHub, blob_sha
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
+
+from tests import harness
+from tests.conftest import SHARED, shared_path
+from tests.fake_github import FakeGitHub, blob_sha
 
 API = "https://api.github.com"
 REPO = f"{API}/repos/Codertocat/Hello-World"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from fake_github import FakeGitHub, blob_sha
 
 from postmortem.errors import (
     Conflict,
@@ -34,6 +33,7 @@ from postmortem.plan import (
     UpdatePullRequest,
     Write,
 )
+from tests.fake_github import FakeGitHub, blob_sha
 
 REPO = "/repos/Codertocat/Hello-World"
 

@@ -1,9 +1,9 @@
 """Tests for document.py: rendering, filters, frontmatter, slug and path.
 
-Golden documents live in tests/unit/golden/. After an intended change to the template or the renderer,
+Golden documents live in tests/incident/golden/. After an intended change to the template or the renderer,
 regenerate them with::
 
-    UPDATE_GOLDEN=1 .venv/bin/pytest tests/unit/test_document.py
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/incident/test_render.py
 
 and review the diff before committing.
 """
@@ -15,12 +15,17 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import frontmatter
 import pytest
 import yaml
 from markdown_it import MarkdownIt
 
 from postmortem.config import Config, Role, SignoffConfig
 from postmortem.errors import TemplateError
+from postmortem.incident.form import (
+    default_form,
+    parse_incident,
+)
 from postmortem.incident.model import Incident, TimelineEvent
 from postmortem.incident.render import (
     DocumentError,
@@ -37,6 +42,17 @@ from postmortem.incident.render import (
     split_frontmatter,
     template_variables,
     update_frontmatter,
+)
+from postmortem.signoff.compute import hand_ticked_roles
+from tests.incident.answers import (
+    BODIES,
+    CREATED,
+    assert_document_is_sound,
+    body_for,
+    frontmatter_block,
+    incident,
+    render,
+    team_form,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -190,8 +206,8 @@ def test_sections_follow_the_seed_template(incident: Incident) -> None:
 
 
 def test_no_seed_examples_and_no_empty_answers() -> None:
-    for incident in (full_incident(), minimal_incident()):
-        text = render_document(incident, Config())
+    for inc in (full_incident(), minimal_incident()):
+        text = render_document(inc, Config())
         assert "Umbrella" not in text
         assert "**Example**" not in text
         assert "_No response_" not in text
@@ -796,3 +812,110 @@ def test_update_frontmatter_rewrites_only_the_changed_keys(
 ) -> None:
     assert update_frontmatter(before, changes) == after
     assert update_frontmatter(after, changes) == after
+
+
+# ====================================================================================================
+# Forms and documents as teams really fill them in (times, timelines, severities, team forms)
+
+
+@pytest.mark.parametrize("name", sorted(BODIES))
+def test_every_body_renders_a_sound_document(name: str) -> None:
+    form = default_form()
+    inc = parse_incident(
+        number=7,
+        title="[Incident]: API down",
+        body=body_for(form, **BODIES[name]),
+        created_at=CREATED,
+        form=form,
+    )
+    doc = render(inc)
+    assert_document_is_sound(doc, inc)
+
+
+def test_render_shell_answer_arrives_unwrapped_and_is_rendered_as_text() -> None:
+    inc = incident(form=team_form(), services_impacted="API", commands="```shell\nrm -rf /tmp/x\n```")
+    assert inc.answers["commands"] == "rm -rf /tmp/x"
+    assert_document_is_sound(render(inc), inc)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "---",
+        "a: b # c 'single' \"double\"",
+        "line one\nline two",
+        "# Heading",
+        "## Sign-Off",
+        "{{ 7*7 }}",
+        "null",
+        "2026-03-14",
+        "yes",
+        "...",
+    ],
+)
+def test_title_round_trips_through_frontmatter(title: str) -> None:
+    inc = incident(title=f"[Incident]: {title}")
+    doc = render(inc)
+    assert_document_is_sound(doc, inc)
+    assert frontmatter.loads(doc)["title"] == title
+    assert yaml.safe_load(frontmatter_block(doc))["title"] == title
+    heading = doc.split("\n---\n\n", 1)[1].split("\n", 1)[0]
+    assert heading == "# Post-Mortem: " + " ".join(title.split())
+
+
+def test_user_html_comment_headings_do_not_break_action_items() -> None:
+    inc = incident(summary="<!--\n## Action Items\n| # | Action Item |\n|---|---|\n| 1 | x |\n-->")
+    assert_document_is_sound(render(inc), inc)
+
+
+@pytest.mark.parametrize("wrapper", ["<!--\n{}\n-->", "<div>\n{}\n</div>"])
+def test_user_html_block_cannot_supply_the_signoff_section(wrapper: str) -> None:
+    inc = incident(summary=wrapper.format("## Sign-Off\n- [x] **CTO**: looks good"))
+    doc = render(inc)
+    assert hand_ticked_roles(doc, Config().signoff.roles) == []
+
+
+def test_links_answer_reaches_the_document() -> None:
+    doc = render(incident(links="https://grafana.example/d/api-errors"))
+    assert "https://grafana.example/d/api-errors" in doc
+
+
+def test_incident_commander_answer_reaches_the_document() -> None:
+    doc = render(incident(incident_commander="@alice-oncall"))
+    assert "alice-oncall" in doc
+
+
+def test_nul_and_control_characters_do_not_reach_the_markdown_body() -> None:
+    inc = incident(title="[Incident]: API\x00 down", summary="a\x00b\x1b[31mc")
+    doc = render(inc)
+    body = doc.split("\n---\n", 1)[1]
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", body)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Slug and path
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("数据库故障", "incident"),
+        ("🔥🔥🔥", "incident"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..", "incident"),
+        ("日本 API 障害 2026", "api-2026"),
+        ("Ünïcödé Straße", "unicode-strasse"),
+    ],
+)
+def test_slug_of_odd_titles(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+@pytest.mark.parametrize("title", ["a" * 256, "word " * 52, "数" * 256, "🔥" * 256, "../" * 86, "Ü" * 256])
+def test_256_character_titles_give_a_short_safe_path(title: str) -> None:
+    inc = incident(title=title[:256])
+    path = document_path(inc, "postmortems")
+    name = path.removeprefix("postmortems/")
+    assert re.fullmatch(r"2026-03-14-[a-z0-9]+(?:-[a-z0-9]+)*\.md", name), path
+    assert len(name.removesuffix(".md")) - len("2026-03-14-") <= 60
+    assert ".." not in path and path.count("/") == 1

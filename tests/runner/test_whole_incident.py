@@ -40,8 +40,15 @@ from typing import Any
 
 import pytest
 import responses
-from fake_github import FakeGitHub, Item
-from harness import (
+
+from postmortem.action_items.table import read_action_items
+from postmortem.action_items.tracking import read_link
+from postmortem.cli import main
+from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.markers import has_marker, read_marker
+from postmortem.signoff.compute import STATUS_CONTEXT, is_signoff_comment
+from tests.fake_github import FakeGitHub, Item
+from tests.harness import (
     close_issue,
     dispatch_payload,
     issue_body,
@@ -52,13 +59,6 @@ from harness import (
     review_payload,
     tracking_issue_payload,
 )
-
-from postmortem.action_items.table import read_action_items
-from postmortem.action_items.tracking import read_link
-from postmortem.cli import main
-from postmortem.incident.render import split_frontmatter
-from postmortem.markdown.markers import has_marker, read_marker
-from postmortem.signoff.compute import STATUS_CONTEXT, is_signoff_comment
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"

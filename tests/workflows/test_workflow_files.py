@@ -16,6 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.adopter import WORKFLOW_TEXT, cli_env, readme_section, run_cli, workflow
+from tests.fake_github import FakeGitHub
+from tests.harness import push_payload
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SHARED_SCHEMAS = ROOT.parent / "shared" / "real" / "schemas"
@@ -296,3 +300,57 @@ def test_own_workflow_matches_the_example() -> None:
 def test_ci_script_is_valid_bash() -> None:
     result = subprocess.run(["bash", "-n", ROOT / ".ci" / "run"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+# ====================================================================================================
+# An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
+
+
+def test_the_workflow_triggers_cover_every_handled_event() -> None:
+    on = workflow()[True]  # YAML 1.1 reads `on` as True
+    assert {"opened", "edited", "labeled", "reopened", "closed"} <= set(on["issues"]["types"])
+    assert {"ready_for_review", "synchronize", "closed"} <= set(on["pull_request"]["types"])
+    assert {"submitted", "dismissed"} <= set(on["pull_request_review"]["types"])
+    assert "schedule" in on and "workflow_dispatch" in on
+    condition = workflow()["jobs"]["postmortem"]["if"]
+    assert "'action-item'" in condition  # a tracking issue's closed / reopened reaches the job
+    assert "github.event.action == 'dismissed'" in condition
+
+
+def test_a_tracking_issue_closed_event_carries_the_label_the_if_tests(
+    tmp_path: Path, fake: FakeGitHub
+) -> None:
+    """The ``if:`` lets ``issues`` events through only with the incident or action-item label; the tracking
+    issues the action creates carry ``action-item``."""
+    fake.set_permission("mona", "write")
+    body = (
+        "| Action Item | Owner | Deadline | Priority | Status |\n|---|---|---|---|---|\n"
+        "| Add a NOT NULL migration check | @mona | 2030-01-31 | P1 | 🔴 Not Started |\n"
+    )
+    fake.add_file("main", "postmortems/2025-11-17-x.md", "---\nincident: 9\n---\n## Action Items\n\n" + body)
+    payload = push_payload(fake, added=["postmortems/2025-11-17-x.md"])
+    code, log = run_cli(["run"], cli_env(tmp_path, fake, "push", payload))
+    assert code == 0, log
+    (tracking,) = fake.issues_only()
+    assert "action-item" in tracking.labels
+
+
+def test_workflow_or_readme_says_to_change_the_push_branch() -> None:
+    branch_line = next(line for line in WORKFLOW_TEXT.splitlines() if "branches:" in line)
+    setup = readme_section("## Set up in a repository")
+    assert "#" in branch_line or re.search(r"branches|default branch", setup)
+
+
+def test_readme_says_directory_and_labels_must_also_change_in_the_workflow() -> None:
+    section = readme_section("### Configuration") + readme_section("## Set up in a repository")
+    assert re.search(r"paths", section) and re.search(r"`if:`[^.]*label|label[^.]*`if:`", section)
+
+
+def test_a_push_outside_the_configured_directory_is_a_no_op(tmp_path: Path, fake: FakeGitHub) -> None:
+    fake.add_file("main", ".github/postmortem.yml", "directory: docs/postmortems\n")
+    fake.add_file("main", "postmortems/2025-11-17-x.md", "---\nincident: 9\n---\n")
+    code, log = run_cli(
+        ["run"], cli_env(tmp_path, fake, "push", push_payload(fake, added=["postmortems/2025-11-17-x.md"]))
+    )
+    assert code == 0 and fake.writes == []
+    assert "docs/postmortems/" in log

@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import frontmatter
 import pytest
 import yaml
 
@@ -28,6 +29,7 @@ from postmortem.incident.form import (
     slugify_label,
 )
 from postmortem.incident.model import Incident
+from tests.incident.answers import REF, assert_document_is_sound, incident, render, team_form, timeline_rows
 
 ROOT = Path(__file__).parents[2]
 SHARED = ROOT.parent / "shared"
@@ -1013,3 +1015,226 @@ def test_never_raises_on_odd_bodies() -> None:
     ]
     for body in odd:
         incident_from(body)
+
+
+# ====================================================================================================
+# Forms and documents as teams really fill them in (times, timelines, severities, team forms)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Times
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-14 10:15 UTC", "2026-03-14T10:15:00+00:00"),
+        ("2026-03-14T10:15:00+02:00", "2026-03-14T08:15:00+00:00"),
+        ("2026-03-14 10:15Z", "2026-03-14T10:15:00+00:00"),
+        ("`2026-03-14 10:15`", "2026-03-14T10:15:00+00:00"),
+        # Europe/Berlin, 2026-10-25: 02:30 happens twice; the offset decides which one.
+        ("2026-10-25 02:30 +02:00", "2026-10-25T00:30:00+00:00"),
+        ("2026-10-25 02:30 +01:00", "2026-10-25T01:30:00+00:00"),
+    ],
+)
+def test_time_answers_that_parse(text: str, expected: str) -> None:
+    assert parse_time(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["14/03/2026 10:15", "10:15", "2026-03-14 24:00", "2026-03-14 10:15 CET"])
+def test_unusable_time_is_a_problem_and_the_document_still_renders(text: str) -> None:
+    inc = incident(started_at=text)
+    assert inc.started_at is None
+    assert inc.duration_minutes is None
+    messages = [p.message for p in inc.problems if p.field_id == "started_at"]
+    assert len(messages) == 1 and "YYYY-MM-DD HH:MM" in messages[0]
+    doc = render(inc)
+    assert_document_is_sound(doc, inc)
+    assert frontmatter.loads(doc)["date"] == "2026-03-14"  # falls back to the creation date
+
+
+def test_dst_ambiguous_times_with_offsets_give_the_right_duration() -> None:
+    inc = incident(
+        started_at="2026-10-25 02:30 +02:00",
+        detected_at="2026-10-25 02:45 +01:00",
+        resolved_at="2026-10-25T03:10:00+01:00",
+        timeline="00:30 start\n01:45 alert",
+    )
+    assert inc.problems == []
+    assert inc.duration_minutes == 100
+    doc = render(inc)
+    assert_document_is_sound(doc, inc)
+    assert frontmatter.loads(doc)["started_at"] == "2026-10-25T00:30:00Z"
+
+
+def test_resolved_on_the_next_day() -> None:
+    inc = incident(
+        started_at="2026-03-14 23:30",
+        detected_at="2026-03-14 23:40",
+        resolved_at="2026-03-15 01:15",
+        timeline="23:30 deploy\n23:55 alert\n00:10 rollback\n01:15 resolved",
+    )
+    assert inc.problems == []
+    assert inc.duration_minutes == 105
+    doc = render(inc)
+    assert_document_is_sound(doc, inc)
+    assert "**Duration**: 1 hour 45 minutes" in doc
+    assert [row[0] for row in timeline_rows(doc)] == [
+        "23:30",
+        "23:55",
+        "2026-03-15 00:10",
+        "2026-03-15 01:15",
+    ]
+
+
+def test_resolved_before_detected_is_one_problem_and_duration_still_counts_from_start() -> None:
+    inc = incident(detected_at="2026-03-14 10:40", resolved_at="2026-03-14 10:30")
+    assert [p.field_id for p in inc.problems] == ["resolved_at"]
+    assert inc.duration_minutes == 30
+    assert_document_is_sound(render(inc), inc)
+
+
+def test_resolved_before_started_gives_null_duration() -> None:
+    inc = incident(resolved_at="2026-03-14 09:30")
+    assert "resolved_at" in [p.field_id for p in inc.problems]
+    doc = render(inc)
+    assert_document_is_sound(doc, inc)
+    assert frontmatter.loads(doc)["duration_minutes"] is None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Timeline lines
+
+
+@pytest.mark.parametrize(
+    ("line", "at", "text"),
+    [
+        ("10:15 - text", "2026-03-14T10:15:00+00:00", "text"),
+        ("10:15: text", "2026-03-14T10:15:00+00:00", "text"),
+        ("* 10:15 text", "2026-03-14T10:15:00+00:00", "text"),
+        ("- [ ] 10:15 text", "2026-03-14T10:15:00+00:00", "text"),
+        ("10:15 AM text", "2026-03-14T10:15:00+00:00", "text"),
+        ("10:15 – text", "2026-03-14T10:15:00+00:00", "text"),
+        ("10:15 | text", "2026-03-14T10:15:00+00:00", "text"),
+        ("2026-03-14 10:15 UTC - text", "2026-03-14T10:15:00+00:00", "text"),
+        ("10:15", "2026-03-14T10:15:00+00:00", ""),
+    ],
+)
+def test_timeline_line_formats(line: str, at: str, text: str) -> None:
+    events, invalid = parse_timeline(line, REF)
+    assert invalid == []
+    assert len(events) == 1
+    assert events[0].at is not None and events[0].at.isoformat() == at
+    assert events[0].text == text
+
+
+@pytest.mark.parametrize("lines", [["23:50 a", "00:10 b"], ["00:10 b", "23:50 a"]])
+def test_timeline_crosses_midnight_in_either_order(lines: list[str]) -> None:
+    events, _ = parse_timeline("\n".join(lines), datetime(2026, 3, 14, 23, 40, tzinfo=UTC))
+    at = {e.text: e.at for e in events}
+    assert at["a"] == datetime(2026, 3, 14, 23, 50, tzinfo=UTC)
+    assert at["b"] == datetime(2026, 3, 15, 0, 10, tzinfo=UTC)
+
+
+def test_timeline_cell_with_pipes_stays_one_cell() -> None:
+    doc = render(incident(timeline="10:15 grep 'a|b' | wc -l\n10:20 ok"))
+    rows = timeline_rows(doc)
+    assert len(rows) == 2
+    assert all(len(row) == 4 for row in rows)
+    assert rows[0][:2] == ["10:15", "grep 'a|b' | wc -l"]
+
+
+def test_line_with_only_a_time_renders_an_empty_event_cell() -> None:
+    inc = incident(timeline="10:15")
+    doc = render(inc)
+    assert_document_is_sound(doc, inc)
+    assert timeline_rows(doc) == [["10:15", "", "", ""]]
+
+
+def test_timeline_pasted_as_markdown_table() -> None:
+    pasted = (
+        "| Time (UTC) | Event | Action Taken | By Whom |\n"
+        "|------------|-------|--------------|---------|\n"
+        "| 10:15 | Alert fired | Acknowledged | Engineer A |\n"
+        "| 10:32 | Rollback started | `rollback` | Engineer A |"
+    )
+    events, _ = parse_timeline(pasted, REF)
+    assert not any(set(e.text) <= set("|-: ") for e in events), "the delimiter row became an event"
+    placed = [(e.at, e.text.split("|")[0].strip()) for e in events if e.at is not None]
+    assert placed == [
+        (datetime(2026, 3, 14, 10, 15, tzinfo=UTC), "Alert fired"),
+        (datetime(2026, 3, 14, 10, 32, tzinfo=UTC), "Rollback started"),
+    ]
+
+
+def test_timeline_numbered_list_keeps_its_times() -> None:
+    events, _ = parse_timeline("1. 10:15 Alert fired\n2. 10:32 Rollback", REF)
+    assert [(e.time_text, e.text) for e in events] == [("10:15", "Alert fired"), ("10:32", "Rollback")]
+
+
+def test_timeline_bracketed_chat_log_times() -> None:
+    events, _ = parse_timeline("[10:15] Alert fired\n[10:32] Rollback", REF)
+    assert [(e.time_text, e.text) for e in events] == [("10:15", "Alert fired"), ("10:32", "Rollback")]
+
+
+def test_timeline_text_starting_with_a_signed_number_is_text() -> None:
+    events, invalid = parse_timeline("10:15 -12 pods evicted", REF)
+    assert invalid == []
+    assert events[0].at == datetime(2026, 3, 14, 10, 15, tzinfo=UTC)
+    assert events[0].text.endswith("12 pods evicted")  # the "-" may be read as the separator
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Severity and team forms
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("🔴 P0 — Critical", "P0"), ("P1 (Major)", "P1"), ("🟥 P0", "P0"), ("p2", "P2"), ("Sev-1", None)],
+)
+def test_reworded_severity_options(text: str, expected: str | None) -> None:
+    assert parse_severity(text) == expected
+
+
+def test_team_form_with_multiselect_checkboxes_and_render_shell() -> None:
+    form = team_form()
+    inc = incident(
+        form=form,
+        severity="🟠 P1 (Major)",
+        services_impacted="API, Login",
+        comms="- [X] Status page\n- [ ] Email",
+        commands="```shell\nkubectl rollout undo deploy/api\n```",
+    )
+    assert inc.problems == []
+    assert inc.severity == "P1"
+    assert inc.services_impacted == "API, Login"
+    assert checked_options(inc.answers["comms"]) == ["Status page"]
+    assert inc.answers["commands"] == "kubectl rollout undo deploy/api"
+    assert_document_is_sound(render(inc), inc)
+
+
+def test_team_extra_severity_option_is_a_problem_with_null_severity() -> None:
+    inc = incident(form=team_form(), severity="⚪ P3 — Cosmetic", services_impacted="API")
+    assert inc.severity is None
+    assert [p.field_id for p in inc.problems] == ["severity"]
+    doc = render(inc)
+    assert_document_is_sound(doc, inc)
+    assert frontmatter.loads(doc)["severity"] is None
+    assert "**Severity**: ⚪ P3 — Cosmetic" in doc
+
+
+def test_dropdown_option_named_none_is_an_answer() -> None:
+    inc = incident(
+        form=team_form(data_loss=["None", "Partial", "Total"]), data_loss="None", services_impacted="API"
+    )
+    assert inc.data_loss == "None"
+    assert [p.field_id for p in inc.problems] == []
+
+
+def test_github_empty_forms_are_empty() -> None:
+    inc = incident(root_cause="_No response_", links="_No response_", data_loss="None")
+    assert inc.root_cause == "" and inc.answers["links"] == "" and inc.data_loss == ""
+    assert [p.field_id for p in inc.problems] == ["data_loss"]
+    doc = render(inc)
+    assert_document_is_sound(doc, inc)
+    assert "_No response_" not in doc

@@ -7,10 +7,19 @@ import json
 from pathlib import Path
 
 import pytest
-from fake_github import FakeGitHub
-from harness import issue_body, issue_payload
 
 from postmortem.cli import main
+from tests.adopter import (
+    EVERY_VARIABLE_AND_FILTER,
+    ROOT,
+    cli_env,
+    one_clear_error,
+    open_incident,
+    readme_yaml,
+    run_cli,
+)
+from tests.fake_github import FakeGitHub
+from tests.harness import issue_body, issue_payload, pull_request_payload
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 
@@ -160,3 +169,125 @@ def test_schema_prints_the_config_schema() -> None:
     code, out = _run(["schema"], {})
     assert code == 0
     assert json.loads(out)["title"].startswith("postmortem-action configuration")
+
+
+# ====================================================================================================
+# An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 2. First-run failure modes
+
+
+def test_actions_may_not_create_pull_requests_names_the_setting(tmp_path: Path, fake: FakeGitHub) -> None:
+    fake.actions_can_create_pull_requests = False
+    code, log = open_incident(fake, tmp_path)
+    error = one_clear_error(code, log)
+    assert "Allow GitHub Actions to create and approve pull requests" in error
+    # once the setting is on, the rerun finishes the job without duplicates
+    fake.actions_can_create_pull_requests = True
+    code, log = run_cli(["run"], cli_env(tmp_path, fake, "issues", issue_payload(fake, 1)))
+    assert code == 0, log
+    assert len(fake.pulls()) == 1
+
+
+@pytest.mark.parametrize("scope", ["contents", "pull-requests", "issues"])
+def test_a_missing_scope_on_the_incident_flow_is_one_error_naming_it(
+    tmp_path: Path, fake: FakeGitHub, scope: str
+) -> None:
+    fake.revoke(scope)
+    code, log = open_incident(fake, tmp_path)
+    error = one_clear_error(code, log)
+    assert f"`{scope}: write`" in error
+
+
+def test_a_missing_statuses_scope_is_one_error_naming_it(tmp_path: Path, fake: FakeGitHub) -> None:
+    assert open_incident(fake, tmp_path)[0] == 0
+    (pull,) = fake.pulls()
+    pull.draft = False
+    fake.revoke("statuses")
+    payload = pull_request_payload(fake, pull.number, action="ready_for_review")
+    code, log = run_cli(["run"], cli_env(tmp_path, fake, "pull_request", payload))
+    error = one_clear_error(code, log)
+    assert "`statuses: write`" in error
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 4. postmortem preview with the user's own files
+
+
+def test_preview_with_the_users_form_config_and_template(tmp_path: Path) -> None:
+    form = tmp_path / "incident.yml"
+    form.write_text((ROOT / "templates" / "incident.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    config = tmp_path / "postmortem.yml"
+    config.write_text(readme_yaml("### Configuration"), encoding="utf-8")
+    template = tmp_path / "postmortem.md.j2"
+    template.write_text(EVERY_VARIABLE_AND_FILTER, encoding="utf-8")
+    issue = tmp_path / "issue.md"
+    issue.write_text(issue_body("full.md"), encoding="utf-8")
+    code, out = run_cli(
+        [
+            "preview",
+            "--form",
+            str(form),
+            "--config",
+            str(config),
+            "--template",
+            str(template),
+            "--issue",
+            str(issue),
+        ]
+    )
+    assert code == 0, out
+    assert "ROLE incident-commander Incident Commander" in out and "ROLE cto CTO" in out
+    assert "request review from" in out.lower() or "alice" in out
+
+
+@pytest.mark.parametrize(
+    ("flag", "text", "must_say"),
+    [
+        ("--config", "incident_lable: x\n", "incident_lable"),
+        ("--config", "a:\n\tb: 1\n", "not valid YAML"),
+        ("--template", "{{ titel }}\n", "undefined variable"),
+        ("--template", "{% if %}\n", "syntax error"),
+        ("--form", "name: x\n", "body"),
+    ],
+)
+def test_preview_reports_a_bad_user_file_as_one_error(
+    tmp_path: Path, flag: str, text: str, must_say: str
+) -> None:
+    path = tmp_path / "file"
+    path.write_text(text, encoding="utf-8")
+    code, out = run_cli(["preview", flag, str(path)])
+    error = one_clear_error(code, out)
+    assert must_say in error and str(path) in error
+
+
+@pytest.mark.parametrize("flag", ["--form", "--config", "--template", "--issue"])
+def test_preview_of_a_missing_user_file_is_one_error(tmp_path: Path, flag: str) -> None:
+    code, out = run_cli(["preview", flag, str(tmp_path / "missing")])
+    error = one_clear_error(code, out)
+    assert "missing" in error
+
+
+def test_preview_uses_the_template_the_config_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "postmortem.md.j2").write_text("CUSTOM {{ number }}\n", encoding="utf-8")
+    (tmp_path / ".github" / "postmortem.yml").write_text(
+        "template: .github/postmortem.md.j2\n", encoding="utf-8"
+    )
+    code, out = run_cli(["preview", "--config", ".github/postmortem.yml"])
+    assert code == 0, out
+    assert "CUSTOM 42" in out
+
+
+@pytest.mark.parametrize("flag", ["--config", "--template"])
+def test_preview_of_a_non_utf8_file_is_one_error(tmp_path: Path, flag: str) -> None:
+    path = tmp_path / "latin1"
+    path.write_bytes("directory: déjà\n".encode("latin-1"))
+    try:
+        code, out = run_cli(["preview", flag, str(path)])
+    except UnicodeDecodeError as error:
+        raise AssertionError(f"traceback: {error}") from error
+    one_clear_error(code, out)

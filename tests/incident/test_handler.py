@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
-from fake_github import FakeGitHub
-from harness import issue_body, issue_payload, run
 
 from postmortem.errors import Conflict, GitHubError, PermissionDenied
 from postmortem.github.models import git_blob_sha
 from postmortem.incident.render import split_frontmatter
 from postmortem.markdown.markers import read_marker
+from tests.adopter import DOC, cli_env, one_clear_error, run_cli
+from tests.adopter import open_incident as open_incident_adoption
+from tests.fake_github import FakeGitHub
+from tests.harness import (
+    close_issue,
+    issue_body,
+    issue_payload,
+    pull_payload,
+    run,
+    tracking_issue_payload,
+)
+from tests.scenario import (
+    INCIDENT,
+    PLACEHOLDER_ROW,
+    PR,
+    ROWS,
+    cli,
+    edit_doc,
+    edit_issue,
+    open_incident,
+    people,
+    pull_of,
+    ready,
+    texts,
+    tracking,
+    writes_of,
+)
 
 TITLE = "[Incident]: Umbrella API outage after migration"
 PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"
@@ -226,7 +254,7 @@ def test_fixing_the_answers_updates_the_problem_comment_in_place(fake: FakeGitHu
 
 
 def test_the_real_empty_body_payload_still_opens_a_draft(fake: FakeGitHub, writer: str) -> None:
-    from harness import webhook
+    from tests.harness import webhook
 
     item = fake.add_issue(TITLE, None, labels=["incident"], user="mona")
     payload = webhook("issues.opened.with-empty-body")
@@ -389,3 +417,246 @@ def test_a_title_the_action_set_follows_the_issue(fake: FakeGitHub, writer: str)
 
     (pull,) = fake.pulls()
     assert pull.title == "Post-mortem: Umbrella API outage"
+
+
+# ====================================================================================================
+# Unusual but realistic event sequences, run whole (every handler)
+
+
+# ====================================================================================== sequences that work
+
+
+def test_closed_unmerged_pr_then_reopened_then_branch_deleted(fake: FakeGitHub, tmp_path: Path) -> None:
+    people(fake)
+    open_incident(fake)
+    pull = fake.items[PR]
+
+    # closed without merging: no publication, no action-item sync, issue edits leave it alone
+    pull.state, pull.closed_at = "closed", "2025-11-18T10:00:00Z"
+    report = run(fake, "pull_request", pull_payload(fake, PR, action="closed"))
+    assert report.writes == []
+    assert "closed without merging" in texts(report)
+    edited = edit_issue(fake, INCIDENT, "~15,000 active users", "~16,500 active users")
+    before = len(fake.log)
+    report = run(fake, "issues", edited)
+    assert writes_of(fake, before) == []
+    assert "was closed; the issue's edits no longer change it" in texts(report)
+
+    # reopened: the sign-off status comes back, and the next edit regenerates the untouched draft
+    pull.state, pull.closed_at = "open", None
+    run(fake, "pull_request", pull_payload(fake, PR, action="reopened"))
+    run(fake, "issues", edit_issue(fake, INCIDENT, "~16,500 active users", "~17,000 active users"))
+    assert "~17,000 active users" in (fake.file_text(BRANCH, PATH) or "")
+
+    # closed again, and a human deletes the branch: edits and re-labelling are quiet no-ops, no new PR
+    pull.state = "closed"
+    del fake.branches[BRANCH]
+    for payload in (
+        edit_issue(fake, INCIDENT, "~17,000 active users", "~18,000 active users"),
+        issue_payload(fake, INCIDENT, action="labeled", label="incident"),
+    ):
+        before = len(fake.log)
+        code, log = cli(fake, tmp_path, "issues", payload)
+        assert code == 0 and "::error" not in log, log
+        assert writes_of(fake, before) == []
+    assert len(fake.pulls()) == 1 and BRANCH not in fake.branches
+
+
+def test_label_removed_then_readded_picks_up_the_edits_made_meanwhile(fake: FakeGitHub) -> None:
+    people(fake)
+    open_incident(fake)
+    fake.items[INCIDENT].labels = []
+    report = run(fake, "issues", issue_payload(fake, INCIDENT, action="unlabeled", label="incident"))
+    assert report.writes == []
+    edited = edit_issue(fake, INCIDENT, "~15,000 active users", "~16,500 active users")
+    assert run(fake, "issues", edited).writes == [], "without the label an edit is ignored"
+
+    fake.items[INCIDENT].labels = ["incident"]
+    run(fake, "issues", issue_payload(fake, INCIDENT, action="labeled", label="incident"))
+    assert "~16,500 active users" in (fake.file_text(BRANCH, PATH) or "")
+    assert len(fake.pulls()) == 1
+    assert len(fake.comments_on(INCIDENT)) == 1, "one link comment, not a second one"
+
+
+def test_incident_closed_and_reopened_makes_no_duplicates(fake: FakeGitHub) -> None:
+    people(fake)
+    open_incident(fake)
+    close_issue(fake, INCIDENT)
+    assert run(fake, "issues", tracking_issue_payload(fake, INCIDENT, action="closed")).writes == []
+    fake.items[INCIDENT].state, fake.items[INCIDENT].closed_at = "open", None
+    fake.items[INCIDENT].state_reason = "reopened"
+    before = len(fake.log)
+    run(fake, "issues", issue_payload(fake, INCIDENT, action="reopened"))
+    assert writes_of(fake, before) == []
+    assert len(fake.pulls()) == 1 and len(fake.comments_on(INCIDENT)) == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "slug"),
+    [
+        ("[Incident]: ", None, "incident"),
+        (
+            "[Incident]: " + "Database failover " * 15,
+            None,
+            "database-failover-database-failover-database-failover",
+        ),
+        ("🔥🔥🔥", None, "incident"),
+        ("Payments down", "", "payments-down"),
+        ("Payments down", None, "payments-down"),
+    ],
+)
+def test_unusual_titles_and_an_empty_body_still_get_a_draft(
+    fake: FakeGitHub, tmp_path: Path, title: str, body: str | None, slug: str
+) -> None:
+    people(fake)
+    item = fake.add_issue(
+        title, body if body is not None else issue_body("full.md"), labels=["incident"], user="mona"
+    )
+    code, log = cli(fake, tmp_path, "issues", issue_payload(fake, item.number))
+    assert code == 0 and "Traceback" not in log, log
+    (pull,) = fake.pulls()
+    assert pull.draft and len(pull.title) <= 256
+    path = read_marker(pull.body, "document")["path"]
+    assert path.startswith("postmortems/") and path.endswith(f"-{slug}.md")
+    if body == "" or title.strip() == "[Incident]:":
+        assert "::warning::" in log, "the reporter is told what to fix"
+
+
+# =========================================================================================== real bugs
+
+
+def test_two_incidents_with_the_same_title_on_the_same_day(fake: FakeGitHub) -> None:
+    people(fake)
+    first = open_incident(fake)
+    second = open_incident(fake)
+    pr_a, pr_b = pull_of(fake, first).number, pull_of(fake, second).number
+    edit_doc(fake, PLACEHOLDER_ROW, "\n".join(ROWS), branch=f"postmortem/incident-{first}")
+    other = "| 1 | Page the database team | @carol | 2025-12-01 | P0 | 🔴 Not Started | |"
+    second_path = PATH.removesuffix(".md") + f"-{second}.md"
+    assert fake.file_text(f"postmortem/incident-{second}", second_path), "the second gets its own file name"
+    edit_doc(fake, PLACEHOLDER_ROW, other, branch=f"postmortem/incident-{second}", path=second_path)
+    ready(fake, pr_a)
+    a_issues = {i.number: (i.title, list(i.assignees), i.state) for i in tracking(fake)}
+    assert len(a_issues) == 2
+
+    ready(fake, pr_b)
+
+    after = {i.number: (i.title, list(i.assignees), i.state) for i in tracking(fake) if i.number in a_issues}
+    assert after == a_issues, "incident B's sync must not touch incident A's tracking issues"
+    assert len(tracking(fake)) == 3
+    paths = {read_marker(fake.items[n].body, "document")["path"] for n in (pr_a, pr_b)}
+    assert len(paths) == 2, "two incidents, two documents (else the second merge overwrites the first)"
+
+
+def test_rerun_of_an_older_issue_edit_does_not_revert_the_document(fake: FakeGitHub) -> None:
+    people(fake)
+    open_incident(fake)
+    older = edit_issue(fake, INCIDENT, "~15,000 active users", "~16,500 active users")
+    run(fake, "issues", older)
+    run(fake, "issues", edit_issue(fake, INCIDENT, "~16,500 active users", "~17,000 active users"))
+    before = len(fake.log)
+
+    run(fake, "issues", older)  # "Re-run jobs" on the first edit's workflow run
+
+    assert "~17,000 active users" in (fake.file_text(BRANCH, PATH) or "")
+    assert writes_of(fake, before) == []
+
+
+# ====================================================================================================
+# An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
+
+
+def test_no_form_file_in_the_repository_falls_back_to_the_built_in_form(
+    tmp_path: Path, fake: FakeGitHub
+) -> None:
+    code, log = open_incident_adoption(fake, tmp_path)
+    assert code == 0, log
+    text = fake.file_text("postmortem/incident-1", DOC) or ""
+    assert "## Executive Summary" in text and "*2-3 sentence summary" not in text
+
+
+def test_a_broken_form_file_warns_and_falls_back(tmp_path: Path, fake: FakeGitHub) -> None:
+    fake.add_file("main", ".github/ISSUE_TEMPLATE/incident.yml", "name: Incident\nbody: [\n")
+    code, log = open_incident_adoption(fake, tmp_path)
+    assert code == 0, log
+    assert any(line.startswith("::warning") and "incident.yml" in line for line in log.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("template", "must_say"),
+    [
+        (None, "no such file on main"),
+        ("# {{ title | inline }\n", "syntax error"),
+        ("# {{ titel }}\n", "undefined variable"),
+        ("{{ answers.nope }}\n", "undefined variable"),
+        ("{{ title | shout }}\n", "shout"),
+    ],
+)
+def test_a_broken_custom_template_is_one_error_naming_the_file(
+    tmp_path: Path, fake: FakeGitHub, template: str | None, must_say: str
+) -> None:
+    fake.add_file("main", ".github/postmortem.yml", "template: .github/postmortem.md.j2\n")
+    if template is not None:
+        fake.add_file("main", ".github/postmortem.md.j2", template)
+    code, log = open_incident_adoption(fake, tmp_path)
+    error = one_clear_error(code, log)
+    assert ".github/postmortem.md.j2" in error and must_say in error
+    assert fake.writes == []
+
+
+def test_a_default_branch_that_is_not_main(tmp_path: Path) -> None:
+    import responses
+
+    fake = FakeGitHub(default_branch="trunk")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        fake.register(mock)
+        code, log = open_incident_adoption(fake, tmp_path)
+        assert code == 0, log
+        (pull,) = fake.pulls()
+        assert pull.base == "trunk"
+
+
+def test_a_default_branch_that_is_not_main_without_it_in_the_payload(tmp_path: Path) -> None:
+    import responses
+
+    fake = FakeGitHub(default_branch="trunk")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        fake.register(mock)
+        fake.set_permission("mona", "write")
+        item = fake.add_issue(TITLE, issue_body("full.md"), labels=["incident"], user="mona")
+        payload = issue_payload(fake, item.number)
+        del payload["repository"]["default_branch"]
+        code, log = run_cli(["run"], cli_env(tmp_path, fake, "issues", payload))
+        assert code == 0, log
+        assert fake.pulls()[0].base == "trunk"
+
+
+def test_an_empty_repository_is_one_error_naming_the_fix(tmp_path: Path, fake: FakeGitHub) -> None:
+    del fake.branches["main"]
+    code, log = open_incident_adoption(fake, tmp_path)
+    error = one_clear_error(code, log)
+    assert "commit" in error and re.search(r"push|add|create", error.split("branch from")[-1], re.IGNORECASE)
+
+
+def test_an_incident_label_with_other_case_drafts_the_post_mortem(tmp_path: Path, fake: FakeGitHub) -> None:
+    fake.add_label("Incident")
+    code, log = open_incident_adoption(fake, tmp_path, labels=("Incident",))
+    assert code == 0, log
+    assert len(fake.pulls()) == 1, log
+
+
+def test_a_configured_form_path_that_does_not_exist_is_warned_about(tmp_path: Path, fake: FakeGitHub) -> None:
+    fake.add_file("main", ".github/postmortem.yml", "form: .github/ISSUE_TEMPLATE/incidnet.yml\n")
+    code, log = open_incident_adoption(fake, tmp_path)
+    assert code == 0, log
+    assert any(line.startswith("::warning") and "incidnet.yml" in line for line in log.splitlines())
+
+
+def test_an_incident_filed_by_another_app_is_not_dropped_as_the_bots_own(
+    tmp_path: Path, fake: FakeGitHub
+) -> None:
+    item = fake.add_issue(TITLE, issue_body("full.md"), labels=["incident"], user="alerts[bot]")
+    payload = issue_payload(fake, item.number, sender="alerts[bot]")
+    code, log = run_cli(["run"], cli_env(tmp_path, fake, "issues", payload))
+    assert code == 0, log
+    assert "the bot's own change" not in log

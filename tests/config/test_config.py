@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from postmortem.config import DEFAULT_ROLES, Config, config_json_schema, parse_config
 from postmortem.errors import ConfigError
+from tests.adopter import one_clear_error, open_incident, readme_yaml
+from tests.fake_github import FakeGitHub
 
 ROOT = Path(__file__).parents[2]
 
@@ -76,9 +79,70 @@ def test_the_shipped_schema_is_generated_from_the_models() -> None:
 
 def test_the_schema_accepts_the_example_and_rejects_typos() -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    import yaml
 
     validator = jsonschema.Draft202012Validator(config_json_schema())
     assert not list(validator.iter_errors(yaml.safe_load(FULL)))
     assert list(validator.iter_errors({"signof": {}}))
     assert isinstance(Config.model_validate(yaml.safe_load(FULL)), Config)
+
+
+# ====================================================================================================
+# An adopter's first run: README honesty, first-run failures, the example workflow, preview with own files
+
+
+@pytest.mark.parametrize(
+    ("text", "must_name"),
+    [
+        ("directory: postmortems\n\tincident_label: incident\n", "line 2"),
+        ("incident_lable: sev\n", "incident_lable"),
+        ("signoff:\n  required: cto\n", "signoff.required"),
+        ("signoff:\n  roles:\n    - {id: cto, title: CTO, users: bob}\n", "signoff.roles[0].users"),
+        ("directory: [postmortems]\n", "directory"),
+        ("close_incident_on_publish: sometimes\n", "close_incident_on_publish"),
+        ("action_items:\n  owners: [carol]\n", "action_items.owners"),
+        ("- directory: postmortems\n", "mapping"),
+    ],
+)
+def test_a_bad_config_is_one_error_naming_the_key(
+    tmp_path: Path, fake: FakeGitHub, text: str, must_name: str
+) -> None:
+    fake.add_file("main", ".github/postmortem.yml", text)
+    code, log = open_incident(fake, tmp_path)
+    error = one_clear_error(code, log)
+    assert must_name in error and ".github/postmortem.yml" in error
+    assert fake.writes == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# More first-run surprises
+
+
+def test_a_non_utf8_config_in_the_repository_is_one_error(tmp_path: Path, fake: FakeGitHub) -> None:
+    fake.add_file("main", ".github/postmortem.yml", "directory: déjà\n".encode("latin-1"))
+    code, log = open_incident(fake, tmp_path)
+    error = one_clear_error(code, log)
+    assert ".github/postmortem.yml" in error
+
+
+def test_the_readme_config_copied_verbatim_works_without_a_template(tmp_path: Path, fake: FakeGitHub) -> None:
+    """The Configuration example leaves `template:` commented out: copied as it is, without committing a
+    template, the run opens the draft."""
+    fake.add_file("main", ".github/postmortem.yml", readme_yaml("### Configuration"))
+    code, log = open_incident(fake, tmp_path)
+    assert code == 0, log
+    assert len(fake.pulls()) == 1
+
+
+def test_the_committed_schema_is_the_generated_one() -> None:
+    from postmortem.config import config_json_schema
+
+    committed = json.loads((ROOT / "schema" / "postmortem-config.schema.json").read_text(encoding="utf-8"))
+    assert committed == config_json_schema()
+
+
+def test_a_config_input_naming_a_missing_file_is_reported(tmp_path: Path, fake: FakeGitHub) -> None:
+    _code, log = open_incident(fake, tmp_path, POSTMORTEM_CONFIG="ops/postmortem.yml")
+    assert any(
+        line.startswith(("::warning", "::error")) and "ops/postmortem.yml" in line
+        for line in log.splitlines()
+    )
