@@ -51,6 +51,9 @@ class PutFile(_Write):
     expected_sha: str | None = None
     fallback_branch: str | None = None
     """Where to commit instead, through a pull request, when branch protection refuses a direct commit."""
+    alternative_path: str | None = None
+    """Where to create the file instead when ``path`` is taken by another file (optimistic: no read first). Later
+    writes of the run that name ``path`` (a pull request's marker, a comment) then name this one."""
 
     def describe(self) -> str:
         verb = "update" if self.expected_sha else "create"

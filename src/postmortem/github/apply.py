@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from postmortem.errors import Conflict, GitHubError, ProtectedBranch
+from postmortem.errors import Conflict, GitHubError, NameTaken, ProtectedBranch
 from postmortem.github.client import WriteResult
 from postmortem.github.snapshot import Snapshot, StagedFile
 from postmortem.plan import (
@@ -33,6 +33,7 @@ from postmortem.plan import (
     PutFile,
     RequestReviewers,
     SetCommitStatus,
+    UpdatePullRequest,
     Write,
     resolve_new_pull_request,
 )
@@ -56,6 +57,8 @@ class Applier:
     after_commits: list[Write] = field(default_factory=list)
     """Writes that wait for this run's commits: statuses on a branch's new head, pull-request bodies recording
     the committed blob, the comment announcing a publication."""
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Paths taken by another file, with the ``alternative_path`` the document was created at instead."""
     fallbacks: dict[str, int] = field(default_factory=dict)
     """Branches whose commit branch protection refused, with the pull request it was proposed in instead."""
 
@@ -63,6 +66,7 @@ class Applier:
         """Apply (or stage) the plan's writes in order."""
         for planned in plan.writes:
             write = resolve_new_pull_request(planned, self.new_pull.number if self.new_pull else None)
+            write = self._with_renames(write)
             if isinstance(write, PutFile):
                 self.snapshot.stage(write, retry_on_conflict=plan.retry_on_conflict)
                 continue
@@ -93,7 +97,18 @@ class Applier:
         self.commit()
         waiting, self.after_commits = self.after_commits, []
         for write in waiting:
-            self._send(self._after_commits(write))
+            self._send(self._with_renames(self._after_commits(write)))
+
+    def _with_renames(self, write: Write) -> Write:
+        """``write`` naming the paths its document was really created at."""
+        if not self.renamed or not isinstance(write, CreatePullRequest | UpdatePullRequest | CreateComment):
+            return write
+        body = write.body
+        if body is None:
+            return write
+        for old, new in self.renamed.items():
+            body = body.replace(old, new)
+        return write.model_copy(update={"body": body})
 
     def _after_commits(self, write: Write) -> Write:
         """A waiting write with what the commits made filled in."""
@@ -123,6 +138,8 @@ class Applier:
         write = staged.write
         try:
             self._record(self.snapshot.gateway.send(write))
+        except NameTaken:
+            self._create_elsewhere(write)
         except ProtectedBranch as refusal:
             if write.fallback_branch is None:
                 raise
@@ -131,6 +148,32 @@ class Applier:
                 self._record(result)
             if number is not None:
                 self.fallbacks[write.branch] = number
+
+    def _create_elsewhere(self, write: PutFile) -> None:
+        """A new file's name is taken: it is this very document (an earlier run's), or another file, and then
+        the document is created at its ``alternative_path``."""
+        current = self.snapshot.gateway.get_file(write.path, write.branch)
+        if current is not None and current.text == write.content:
+            self._record(WriteResult(write=write, sha=current.sha, note="already existed"))
+            return
+        if write.branch not in self.snapshot.created_branches and write.alternative_path is not None:
+            # the branch is an earlier run's: the file is that run's draft, kept as it is
+            self.say(
+                Message(
+                    level="warning",
+                    text=f"{write.path} on {write.branch} differs from the generated draft; keeping the "
+                    "branch's version.",
+                )
+            )
+            return
+        if write.alternative_path is None:
+            raise NameTaken(
+                f"Cannot create {write.path} on {write.branch}: another file has that name; nothing was "
+                "overwritten. Move or rename it, then rerun the workflow."
+            )
+        moved = write.model_copy(update={"path": write.alternative_path, "alternative_path": None})
+        self._record(self.snapshot.gateway.send(moved))
+        self.renamed[write.path] = write.alternative_path
 
     def _send(self, write: Write) -> WriteResult | None:
         try:

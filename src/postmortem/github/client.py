@@ -53,6 +53,7 @@ from urllib3.util.retry import Retry
 from postmortem.errors import (
     Conflict,
     GitHubError,
+    NameTaken,
     NotFound,
     NotText,
     PermissionDenied,
@@ -702,6 +703,12 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
             f"GitHub answered {gone} to {what}. Check the name or number, and that the workflow has `{scope}`.",
             status=status,
         )
+    if isinstance(write, PutFile) and write.expected_sha is None and status == 422 and "sha" in lower:
+        return NameTaken(
+            f"Cannot create {write.path} on {write.branch}: a file with that name exists there ({status}: "
+            f"{_first_line(text)}); nothing was overwritten.",
+            status=status,
+        )
     if isinstance(write, PutFile) and (status == 409 or (status == 422 and "sha" in lower)):
         return Conflict(
             f"{write.path} on {write.branch} changed since it was read ({status}: {_first_line(text)}); nothing "
@@ -854,6 +861,7 @@ def _issue(data: Any) -> Issue:
         created_at=data.get("created_at"),
         closed_at=data.get("closed_at"),
         is_pull_request="pull_request" in data,
+        comments=data.get("comments") if isinstance(data.get("comments"), int) else None,
     )
 
 

@@ -129,6 +129,10 @@ class Snapshot:
         )
 
     def comments(self, number: int) -> list[Comment]:
+        """The comments on an issue or pull request; none read when the issue, as read this run, has none."""
+        issue = self._reads.get(("issue", number))
+        if isinstance(issue, Issue) and issue.comments == 0 and ("comments", number) not in self._reads:
+            self._reads[("comments", number)] = []
         return self._once(("comments", number), lambda: self.gateway.list_comments(number))
 
     def reviews(self, number: int) -> list[Review]:
@@ -198,7 +202,8 @@ class Snapshot:
         write = result.write
         match write:
             case CreateBranch():
-                self.created_branches.add(write.branch)
+                if not result.note:  # "already existed": an earlier run's branch, maybe with its commits
+                    self.created_branches.add(write.branch)
                 self._reads[("branch", write.branch)] = result.sha or write.from_sha
             case PutFile():
                 self._committed(write.branch, result.commit)
@@ -229,8 +234,15 @@ class Snapshot:
                 self._update_pull(write.number, reviewers=write.users, teams=write.teams)
             case CreateComment():
                 comments = self._reads.get(("comments", write.number))
+                issue = self._reads.get(("issue", write.number))
                 if isinstance(comments, list) and result.comment is not None:
                     comments.append(result.comment)
+                elif isinstance(comments, list):
+                    del self._reads[("comments", write.number)]
+                if isinstance(issue, Issue) and issue.comments is not None:
+                    self._reads[("issue", write.number)] = issue.model_copy(
+                        update={"comments": issue.comments + 1}
+                    )
             case UpdateComment():
                 comments = self._reads.get(("comments", write.number))
                 if isinstance(comments, list):
