@@ -268,6 +268,9 @@ class MergedState(BaseModel):
     fallback_pull: PullRequest | None = None
     fallback_file: FileContent | None = None
     issue: Issue | None = None
+    """The incident issue (read only when it is to be closed)."""
+    incident_readable: bool = True
+    """Whether the incident issue exists and its comments could be read."""
     issue_comments: list[Comment] = []
     close_incident: bool = False
 
@@ -405,7 +408,7 @@ def decide_merged(state: MergedState) -> Plan:
     else:
         plan.say(f"{state.path} on {pull.base_ref} is published.")
 
-    if state.issue is None:
+    if not state.incident_readable or (state.close_incident and state.issue is None):
         plan.say(f"Incident issue #{ref.incident} could not be read; it gets no comment.", "warning")
         return plan
     if find_comment(state.issue_comments, PUBLISHED_MARKER) is None:
@@ -414,7 +417,7 @@ def decide_merged(state: MergedState) -> Plan:
         after = commit.branch if commit is not None else None
         fallback_note = "" if commit is None else _published_comment(state, state.path, FALLBACK_PULL_REQUEST)
         # Done once, together with the comment: a human reopening the issue later is not overridden.
-        if state.close_incident and state.issue.state == "open":
+        if state.close_incident and state.issue is not None and state.issue.state == "open":
             plan.add(
                 UpdateIssue(
                     number=ref.incident, state="closed", state_reason="completed", after_commits_to=after
@@ -536,13 +539,35 @@ def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str)
     return decided
 
 
+def _already_published(text: str) -> bool:
+    """Whether the document says it was published (a rerun after the publication need not count reviews)."""
+    try:
+        meta, _ = split_frontmatter(text)
+    except DocumentError:
+        return False
+    return meta.get("status") == STATUS_PUBLISHED and bool(meta.get("published"))
+
+
 def _merged_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef) -> Plan:
     plan = Plan()
-    signoff = read_signoff(ctx, pull, plan).state
+    snapshot = ctx.snapshot
     path, base_file = find_document(ctx, ref, pull.base_ref)
-    fallback_pull = fallback_file = None
     issue: Issue | None = None
     comments: list[Comment] = []
+    readable = False
+    if path is not None and base_file is not None:
+        try:
+            # the issue itself is read only when it is to be closed: its comments say whether it exists
+            issue = snapshot.issue(ref.incident) if ctx.config.close_incident_on_publish else None
+            comments = action_comments(snapshot.comments(ref.incident), ctx.config)
+            readable = True
+        except NotFound:
+            issue = None
+        if readable and _already_published(base_file.text) and find_comment(comments, PUBLISHED_MARKER):
+            plan.say(f"{path} on {pull.base_ref} is published.")
+            return plan
+    signoff = read_signoff(ctx, pull, plan).state
+    fallback_pull = fallback_file = None
     if path is not None and base_file is not None:
         try:
             published = publish_document(base_file.text, signoff, published_on(pull))
@@ -550,15 +575,9 @@ def _merged_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef) -> Plan:
             published = base_file.text
         if published != base_file.text:
             # an earlier run's publication may wait in a pull request (branch protection): not committed again
-            fallback_pull = ctx.snapshot.pull_request_from(publish_branch(ref.incident))
+            fallback_pull = snapshot.pull_request_from(publish_branch(ref.incident))
             if fallback_pull is not None and fallback_pull.state == "open":
-                fallback_file = ctx.snapshot.file(path, fallback_pull.head_sha)
-        try:
-            issue = ctx.snapshot.issue(ref.incident)
-        except NotFound:
-            issue = None
-        if issue is not None:
-            comments = action_comments(ctx.snapshot.comments(ref.incident), ctx.config)
+                fallback_file = snapshot.file(path, fallback_pull.head_sha)
     state = MergedState(
         pull=pull,
         ref=ref,
@@ -568,6 +587,7 @@ def _merged_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef) -> Plan:
         fallback_pull=fallback_pull,
         fallback_file=fallback_file,
         issue=issue,
+        incident_readable=readable,
         issue_comments=comments,
         close_incident=ctx.config.close_incident_on_publish,
     )
