@@ -136,6 +136,9 @@ class UpdateComment(_Write):
     comment_id: int
     number: int
     body: str
+    after_commits_to: str | None = None
+    """Sent once this run's commits to that branch are made; :data:`HEAD_AFTER_COMMITS` in the body becomes
+    the branch's new head."""
 
     def describe(self) -> str:
         return f"edit comment {self.comment_id} on #{self.number}: {_short(self.body)}"
@@ -271,6 +274,8 @@ The runner replaces it with the real number once :class:`CreatePullRequest` has 
 PULL_REQUEST_LINK = "{{new-pull-request}}"
 
 FALLBACK_PULL_REQUEST = "{{fallback-pull-request}}"
+HEAD_AFTER_COMMITS = "{{head-after-commits}}"
+"""In the body of a comment sent after this run's commits: the head commit they made."""
 """In :attr:`CreateComment.body_after_fallback`: the pull request a refused commit was proposed in."""
 
 

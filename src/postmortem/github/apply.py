@@ -25,6 +25,7 @@ from postmortem.github.client import WriteResult
 from postmortem.github.snapshot import Snapshot, StagedFile
 from postmortem.plan import (
     FALLBACK_PULL_REQUEST,
+    HEAD_AFTER_COMMITS,
     CreateBranch,
     CreateComment,
     CreatePullRequest,
@@ -33,6 +34,7 @@ from postmortem.plan import (
     PutFile,
     RequestReviewers,
     SetCommitStatus,
+    UpdateComment,
     UpdatePullRequest,
     Write,
     resolve_new_pull_request,
@@ -125,6 +127,9 @@ class Applier:
         ):
             body = write.body_after_fallback.replace(FALLBACK_PULL_REQUEST, str(fallback))
             write = write.model_copy(update={"body": body})
+        if isinstance(write, CreateComment | UpdateComment) and write.after_commits_to is not None:
+            head = self.snapshot.branch_sha(write.after_commits_to) or ""
+            write = write.model_copy(update={"body": write.body.replace(HEAD_AFTER_COMMITS, head)})
         if isinstance(write, CreateComment):
             return write.model_copy(update={"after_commits_to": None, "body_after_fallback": None})
         return write.model_copy(update={"after_commits_to": None})

@@ -57,14 +57,16 @@ from postmortem.github.models import (
     normalize_review_state,
 )
 from postmortem.incident.render import DocumentError, split_frontmatter, update_frontmatter
-from postmortem.markdown.markers import marker
+from postmortem.markdown.markers import marker, read_marker
 from postmortem.plan import (
     FALLBACK_PULL_REQUEST,
+    HEAD_AFTER_COMMITS,
     CreateComment,
     Plan,
     PutFile,
     RequestReviewers,
     SetCommitStatus,
+    UpdateComment,
     UpdateIssue,
     UpdatePullRequest,
 )
@@ -96,6 +98,9 @@ from postmortem.trust import (
 )
 
 PUBLISHED_MARKER = "published"
+SEEN_MARKER = "signoff-seen"
+"""In the sticky comment: the head commit it was computed for, the roles ticked by hand in that commit's
+document, and the status the action set on it. A later event on the same head reads neither again."""
 STATUS_DRAFT = "Draft"
 STATUS_IN_REVIEW = "In Review"
 STATUS_PUBLISHED = "Published"
@@ -157,6 +162,9 @@ class OpenState(BaseModel):
     head_moves: bool = False
     """This run commits to the pull request's branch (here or in another handler): the status goes on the head
     after those commits, which has no status yet."""
+    hand_ticked: list[str] | None = None
+    """The roles ticked by hand in the document, as the sticky comment recorded them for this head (when the
+    document was not read)."""
 
 
 def desired_status(pull: PullRequest) -> str:
@@ -230,11 +238,23 @@ def decide_open(state: OpenState) -> Plan:
             )
         )
 
-    hand_ticked = hand_ticked_roles(document.text, state.roles) if document is not None else []
-    body = sticky_comment(signoff, hand_ticked=hand_ticked)
+    if document is not None:
+        hand_ticked = hand_ticked_roles(document.text, state.roles)
+    else:
+        hand_ticked = list(state.hand_ticked or [])
+    seen = marker(
+        SEEN_MARKER,
+        head=HEAD_AFTER_COMMITS if head_moves else pull.head_sha,
+        ticked=hand_ticked,
+        status=[outcome, description],
+    )
+    body = f"{sticky_comment(signoff, hand_ticked=hand_ticked).rstrip(chr(10))}\n{seen}\n"
     ours = [c for c in state.comments if is_signoff_comment(c.body)]
     if ours or not pull.draft:
         upsert_comment(plan, ours, number, COMMENT_KIND, body)
+        if head_moves and plan.writes and isinstance(plan.writes[-1], CreateComment | UpdateComment):
+            # it records the head after this run's commits: sent once they are made
+            plan.writes[-1] = plan.writes[-1].model_copy(update={"after_commits_to": pull.head_ref})
 
     if state.action == "ready_for_review" and not pull.draft:
         asked = set(pull.requested_reviewers) | set(pull.requested_teams) | set(state.signoff.reviewed_by)
@@ -503,6 +523,13 @@ def read_signoff(ctx: Context, pull: PullRequest, plan: Plan) -> Signoff:
     return Signoff(state=state, team_members=teams, reviewed_by=reviewed, writer_approvals=writers)
 
 
+def _seen(comments: Sequence[Comment], head: str) -> dict[str, Any] | None:
+    """The sticky comment's record for ``head`` (None when it has none, or one for another commit)."""
+    sticky = next((c for c in comments if is_signoff_comment(c.body)), None)
+    seen = read_marker(sticky.body, SEEN_MARKER) if sticky is not None else None
+    return seen if seen is not None and seen.get("head") == head and head else None
+
+
 def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str) -> Plan:
     plan = Plan()
     snapshot = ctx.snapshot
@@ -514,25 +541,40 @@ def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str)
         if head is not None:
             pull = pull.model_copy(update={"head_sha": head})
     signoff = read_signoff(ctx, pull, plan)
-    # with edits staged for the branch, the document is read there (with them), and the status waits for the commit
-    path, document = find_document(ctx, ref, pull.head_ref if staged else pull.head_sha)
-    problem = None
-    if path is None:
-        problem = f"the document of incident #{ref.incident} was not found on {pull.head_ref}."
-    elif document is None:
-        problem = f"{path} is not on {pull.head_ref}; hand-ticked boxes and its status are not checked."
+    comments = action_comments(snapshot.comments(pull.number), ctx.config)
+    # What the sticky comment recorded for this very head commit: the boxes ticked by hand in its document (a
+    # commit's content never changes) and the status the action set on it. A review event then reads neither.
+    seen = _seen(comments, pull.head_sha) if not staged else None
+    outcome, description = status_for(signoff.state)
+    need_document = action in LIFECYCLE_ACTIONS or seen is None
+    path, document, problem = ref.path, None, None
+    if need_document:
+        # the branch, not the head sha: the same read as the action-items handler's, and it shows staged edits
+        path, document = find_document(ctx, ref, pull.head_ref)
+        if path is None:
+            problem = f"the document of incident #{ref.incident} was not found on {pull.head_ref}."
+        elif document is None:
+            problem = f"{path} is not on {pull.head_ref}; hand-ticked boxes and its status are not checked."
+    if staged:
+        statuses: list[CommitStatus] = []
+    elif seen is not None and seen.get("status") == [outcome, description]:
+        statuses = [CommitStatus(context=STATUS_CONTEXT, state=outcome, description=description)]
+    else:
+        statuses = snapshot.statuses(pull.head_sha)
+    ticked = seen.get("ticked") if seen is not None else None
     state = OpenState(
         action=action,
         pull=pull,
         ref=ref,
         roles=list(ctx.config.signoff.roles),
         signoff=signoff,
-        statuses=[] if staged else snapshot.statuses(pull.head_sha),
-        comments=action_comments(snapshot.comments(pull.number), ctx.config),
+        statuses=statuses,
+        comments=comments,
         path=path,
         document=document,
         document_problem=problem,
         head_moves=staged,
+        hand_ticked=[str(t) for t in ticked] if isinstance(ticked, list) and document is None else None,
     )
     decided = decide_open(state)
     decided.messages[:0] = plan.messages
