@@ -44,6 +44,8 @@ from tests.harness import (  # noqa: E402
     review_payload,
     run,
 )
+from tests.runner.budgets import life as budget_life  # noqa: E402
+from tests.runner.budgets import table_rows  # noqa: E402
 
 PATH = "postmortems/2025-11-17-bench.md"
 BRANCH = "postmortem/incident-1"
@@ -221,6 +223,9 @@ def main() -> int:
             f"| {name} | {result['runs']} | {result['requests']} | {result['writes']} | "
             f"{result['rerun_requests']} | {result['rerun_writes']} |"
         )
+    # issue #7's budgets (asserted by tests/runner/test_budgets.py): one life, two roles, every handler
+    for line in table_rows(budget_life()):
+        print(line)
     return 0
 
 

@@ -113,7 +113,7 @@ EXPECTED = {
     "review 4/4 (dave)": (11, 2),
     "issues.closed (tracking, PR open)": (6, 0),  # approved: the Status cell is held (reviews read instead)
     # ONE commit on main (publication and the held Status cell), close incident, its comment, problems comment
-    "pull_request.closed (merged)": (18, 4),
+    "pull_request.closed (merged)": (17, 4),
     "push (merge to main)": (4, 0),  # + the open post-mortem PRs (a document still in review is synced there)
     "issues.closed (tracking, after merge)": (6, 1),  # the Status cell on main
     "workflow_dispatch": (5, 0),
@@ -384,7 +384,7 @@ def test_every_event_runs_the_cli_successfully_and_reports_its_request_count(lif
 def test_requests_and_writes_per_event(life: Life) -> None:
     measured = {d.step: (d.requests, len(d.writes)) for d in life.deliveries}
     assert measured == EXPECTED, life.table()
-    assert sum(r for r, _ in measured.values()) == 133
+    assert sum(r for r, _ in measured.values()) == 132
     assert sum(w for _, w in measured.values()) == 34
 
 

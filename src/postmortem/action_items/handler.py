@@ -644,7 +644,9 @@ def _decide_with_what_it_needs(ctx: Context, state: DocumentState) -> tuple[Plan
         labels = frozenset(label.name.casefold() for label in snapshot.labels())
     fallback_text = state.fallback_text
     target = state.target
-    if target.on_default and any(isinstance(w, PutFile) for w in decided.writes):
+    # (not for a document another handler of this run is already committing: that commit has its own fallback)
+    staged = (target.branch, target.path) in snapshot.staged
+    if target.on_default and not staged and any(isinstance(w, PutFile) for w in decided.writes):
         pending = snapshot.pull_request_from(fallback_branch(target.path))
         if pending is not None and pending.state == "open":
             proposed = snapshot.file(target.path, pending.head_ref)

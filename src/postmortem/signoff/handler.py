@@ -600,14 +600,14 @@ def _merged_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef) -> Plan:
     if path is not None and base_file is not None:
         try:
             # the issue itself is read only when it is to be closed: its comments say whether it exists
-            issue = snapshot.issue(ref.incident) if ctx.config.close_incident_on_publish else None
             comments = action_comments(snapshot.comments(ref.incident), ctx.config)
             readable = True
+            if readable and _already_published(base_file.text) and find_comment(comments, PUBLISHED_MARKER):
+                plan.say(f"{path} on {pull.base_ref} is published.")
+                return plan
+            issue = snapshot.issue(ref.incident) if ctx.config.close_incident_on_publish else None
         except NotFound:
             issue = None
-        if readable and _already_published(base_file.text) and find_comment(comments, PUBLISHED_MARKER):
-            plan.say(f"{path} on {pull.base_ref} is published.")
-            return plan
     signoff = read_signoff(ctx, pull, plan).state
     fallback_pull = fallback_file = None
     if path is not None and base_file is not None:
