@@ -1,6 +1,8 @@
 """GitHub API requests per event, measured against the stateful fake GitHub (no network).
 
-Usage (from the repository root):  .venv/bin/python bench/requests.py
+Usage (from the repository root):  .venv/bin/python -m bench.requests
+
+(Run as a module: ``bench`` and ``tests`` are packages of the repository, imported from its root.)
 
 Scenarios: the incident-opened flow (issue → draft post-mortem PR), and the action-items sync of a post-mortem
 pull request with 3, 30 and 300 rows: the first sync (``ready_for_review``; 300 rows need several runs because
@@ -14,28 +16,19 @@ one incident with every handler, 14 events through ``postmortem run``
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# this file is named like the `requests` library: keep its folder off the import path
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+import responses
 
-
-import tempfile  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
-
-import responses  # noqa: E402
-
-from postmortem.action_items import handler as action_items  # noqa: E402
-from postmortem.markdown.markers import marker  # noqa: E402
-from postmortem.plan import Plan  # noqa: E402
-from postmortem.signoff import handler as signoff  # noqa: E402
-from tests.fake_github import FakeGitHub  # noqa: E402
-from tests.harness import (  # noqa: E402
+from postmortem.action_items import handler as action_items
+from postmortem.markdown.markers import marker
+from postmortem.plan import Plan
+from postmortem.signoff import handler as signoff
+from tests.fake_github import FakeGitHub
+from tests.harness import (
     issue_body,
     issue_payload,
     merge_pull,
@@ -44,8 +37,9 @@ from tests.harness import (  # noqa: E402
     review_payload,
     run,
 )
-from tests.runner.budgets import life as budget_life  # noqa: E402
-from tests.runner.budgets import table_rows  # noqa: E402
+from tests.runner.budgets import life as budget_life
+from tests.runner.budgets import table_rows
+from tests.runner.life import live
 
 PATH = "postmortems/2025-11-17-bench.md"
 BRANCH = "postmortem/incident-1"
@@ -192,10 +186,8 @@ def merged(fake: FakeGitHub) -> dict[str, int]:
 
 def whole_incident(fake: FakeGitHub) -> dict[str, int]:
     """The 14 events of tests/runner/test_whole_incident.py through ``postmortem run``, then their reruns."""
-    from tests.runner import test_whole_incident as life_test
-
     with tempfile.TemporaryDirectory() as folder:
-        life = life_test._live(fake, Path(folder))  # main(pace=False) reaches the gateway: no sleeping
+        life = live(fake, Path(folder))  # main(pace=False) reaches the gateway: no sleeping
     return {
         "runs": len(life.deliveries),
         "requests": sum(d.requests for d in life.deliveries),

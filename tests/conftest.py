@@ -15,16 +15,6 @@ from tests.fake_github import FakeGitHub
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-SHARED = ROOT.parent / "shared"
-"""``../shared`` next to the repository: real reference data (may be absent; use :func:`shared_path`)."""
-
-
-def shared_path(*parts: str) -> Path:
-    """A path under ``../shared``; skips the calling test when it is not there."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is not available")
-    return path
 
 
 @pytest.fixture

@@ -1,4 +1,16 @@
-"""Running whole events against the fake GitHub, the way the workflow runs them."""
+"""Running whole events against the fake GitHub, the way the workflow runs them, and the payloads they carry.
+
+Webhook payloads are GitHub's published examples (``tests/fixtures/webhooks``, octokit/webhooks, MIT) rewritten
+to describe the fake's repository and objects, so the action reads them exactly as it reads real deliveries:
+
+* whole payloads: :func:`issue_payload`, :func:`pull_payload` (:func:`pull_request_payload`),
+  :func:`review_payload`, :func:`push_payload`, :func:`tracking_issue_payload`, :func:`dispatch_payload`;
+* the objects inside them: :func:`pull_request_json`, :func:`repository_json`, :func:`labels_json`,
+  :func:`label_json`, :func:`team_json`, and :func:`describe_fake` / :func:`rename_repository`, which point an
+  example payload at the fake's repository and sender;
+* running: :func:`run` (one event end to end, in process), :func:`assert_rerun_writes_nothing`;
+* what people do between events: :func:`merge_pull`, :func:`close_issue`, :func:`reopen_issue`.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +24,7 @@ from postmortem.context import Context, load_config
 from postmortem.events import Event
 from postmortem.github.client import Gateway
 from postmortem.runner import RunReport, run_event
-from tests.fake_github import FakeGitHub, LabelRecord
+from tests.fake_github import FakeGitHub, LabelRecord, shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBHOOKS = FIXTURES / "webhooks"
@@ -32,22 +44,22 @@ def issue_body(name: str) -> str:
     return (FIXTURES / "issue_bodies" / name).read_text(encoding="utf-8")
 
 
-def _labels(fake: FakeGitHub, names: list[str]) -> list[dict[str, Any]]:
+def labels_json(fake: FakeGitHub, names: list[str]) -> list[dict[str, Any]]:
     """Labels as webhooks carry them (id, node_id, url, name, color, default, description)."""
-    return [_label(fake, name) for name in names]
+    return [label_json(fake, name) for name in names]
 
 
-def _label(fake: FakeGitHub, name: str) -> dict[str, Any]:
+def label_json(fake: FakeGitHub, name: str) -> dict[str, Any]:
     """The fake's label ``name``, or (without adding it to the fake) one as GitHub would describe it."""
     record = fake.labels.get(name.lower()) or LabelRecord(
         zlib.crc32(name.lower().encode()) % 10_000_000, name
     )
-    return fake._label_json(record)
+    return shapes.label(fake, record)
 
 
-def _team(fake: FakeGitHub, slug: str) -> dict[str, Any]:
+def team_json(fake: FakeGitHub, slug: str) -> dict[str, Any]:
     """A team as webhooks carry it (the REST "team-simple" shape without ``type``)."""
-    return {k: v for k, v in fake._team_json(slug).items() if k != "type"}
+    return {k: v for k, v in shapes.team(fake, slug).items() if k != "type"}
 
 
 def issue_payload(
@@ -80,13 +92,13 @@ def issue_payload(
         created_at=item.created_at,
         closed_at=item.closed_at,
         html_url=f"https://github.com/{fake.repository}/issues/{item.number}",
-        labels=_labels(fake, item.labels),
+        labels=labels_json(fake, item.labels),
     )
     issue["user"].update(login=item.user, type="Bot" if item.user.endswith("[bot]") else "User")
     issue.pop("pull_request", None)
-    _as_in_fake(fake, payload, sender or item.user)
+    describe_fake(fake, payload, sender or item.user)
     if label is not None:
-        payload["label"] = _label(fake, label)
+        payload["label"] = label_json(fake, label)
     if action == "edited":
         payload["changes"] = changes or {}
     return payload
@@ -111,7 +123,7 @@ def run(
     return report
 
 
-def _pull_request_json(fake: FakeGitHub, number: int, base: dict[str, Any]) -> dict[str, Any]:
+def pull_request_json(fake: FakeGitHub, number: int, base: dict[str, Any]) -> dict[str, Any]:
     """``base`` (a payload's ``pull_request``) rewritten to describe pull request ``number`` as the fake holds it."""
     item = fake.items[number]
     pull = copy.deepcopy(base)
@@ -124,9 +136,9 @@ def _pull_request_json(fake: FakeGitHub, number: int, base: dict[str, Any]) -> d
         merged_at=item.merged_at,
         closed_at=item.closed_at,
         html_url=f"https://github.com/{fake.repository}/pull/{item.number}",
-        requested_reviewers=[fake._user(login) for login in item.requested_reviewers],
-        requested_teams=[_team(fake, slug) for slug in item.requested_teams],
-        labels=_labels(fake, item.labels),
+        requested_reviewers=[shapes.user(fake, login) for login in item.requested_reviewers],
+        requested_teams=[team_json(fake, slug) for slug in item.requested_teams],
+        labels=labels_json(fake, item.labels),
     )
     if "merged" in base:  # pull_request events carry it; pull_request_review's "simple" pull request does not
         pull["merged"] = item.merged
@@ -141,9 +153,9 @@ def _pull_request_json(fake: FakeGitHub, number: int, base: dict[str, Any]) -> d
     return pull
 
 
-def _as_in_fake(fake: FakeGitHub, payload: dict[str, Any], sender: str) -> None:
+def describe_fake(fake: FakeGitHub, payload: dict[str, Any], sender: str) -> None:
     """The example payload's repository renamed to the fake's, and its sender to ``sender``."""
-    _repository(payload, fake)
+    rename_repository(payload, fake)
     payload["sender"]["login"] = sender
     payload["sender"]["type"] = "Bot" if sender.endswith("[bot]") else "User"
 
@@ -156,8 +168,8 @@ def pull_payload(
     payload = copy.deepcopy(webhook(f"pull_request.{action if action in known else 'opened'}"))
     payload["action"] = action
     payload["number"] = number
-    payload["pull_request"] = _pull_request_json(fake, number, payload["pull_request"])
-    _as_in_fake(fake, payload, sender)
+    payload["pull_request"] = pull_request_json(fake, number, payload["pull_request"])
+    describe_fake(fake, payload, sender)
     return payload
 
 
@@ -170,8 +182,8 @@ def review_payload(fake: FakeGitHub, review: Any, *, action: str = "submitted") 
         id=review.id, state=review.state.lower(), submitted_at=review.submitted_at, commit_id=review.commit_id
     )
     payload["review"]["user"]["login"] = review.user
-    payload["pull_request"] = _pull_request_json(fake, review.pr, payload["pull_request"])
-    _as_in_fake(fake, payload, review.user)
+    payload["pull_request"] = pull_request_json(fake, review.pr, payload["pull_request"])
+    describe_fake(fake, payload, review.user)
     return payload
 
 
@@ -189,18 +201,20 @@ def merge_pull(fake: FakeGitHub, number: int, *, merged_at: str = "2026-03-16T10
 # Action items: pull request, push, tracking-issue and dispatch payloads (added for the action-items sync)
 
 
-def _repository(payload: dict[str, Any], fake: FakeGitHub) -> None:
+def rename_repository(payload: dict[str, Any], fake: FakeGitHub) -> None:
+    """Rename ``payload["repository"]`` (GitHub's example) to the fake's repository, in place."""
     payload["repository"]["full_name"] = fake.repository
     payload["repository"]["name"] = fake.name
     payload["repository"]["default_branch"] = fake.default_branch
     payload["repository"]["html_url"] = f"https://github.com/{fake.repository}"
 
 
-def _example_repository(fake: FakeGitHub) -> dict[str, Any]:
+def repository_json(fake: FakeGitHub) -> dict[str, Any]:
     """GitHub's example webhook ``repository`` object, renamed to the fake's repository."""
     payload = {"repository": copy.deepcopy(webhook("issues.opened")["repository"])}
-    _repository(payload, fake)
-    return payload["repository"]
+    rename_repository(payload, fake)
+    repository: dict[str, Any] = payload["repository"]
+    return repository
 
 
 def pull_request_payload(
@@ -246,9 +260,9 @@ def push_payload(
         "compare": f"https://github.com/{fake.repository}/compare/{'0' * 12}...{head[:12]}",
         "commits": [commit],
         "head_commit": commit,
-        "repository": _example_repository(fake),
+        "repository": repository_json(fake),
         "pusher": {"name": sender, "email": person["email"]},
-        "sender": fake._user(sender),
+        "sender": shapes.user(fake, sender),
     }
 
 
@@ -272,8 +286,8 @@ def dispatch_payload(fake: FakeGitHub) -> dict[str, Any]:
     return {
         "inputs": {},
         "ref": f"refs/heads/{fake.default_branch}",
-        "repository": _example_repository(fake),
-        "sender": fake._user("mona"),
+        "repository": repository_json(fake),
+        "sender": shapes.user(fake, "mona"),
         "workflow": ".github/workflows/postmortem.yml",
     }
 
@@ -285,5 +299,6 @@ def close_issue(fake: FakeGitHub, number: int, reason: str = "completed") -> Non
 
 
 def reopen_issue(fake: FakeGitHub, number: int) -> None:
+    """Reopen an issue in the fake the way a person does in the UI."""
     item = fake.items[number]
     item.state, item.state_reason, item.closed_at = "open", "reopened", None

@@ -128,14 +128,7 @@ def rows_of(text: str) -> list[str]:
 
 def replace_tree(fake: FakeGitHub, branch: str, change: dict[str, str | None]) -> None:
     """One commit on ``branch`` adding (text) or deleting (None) paths: a rename is a delete plus an add."""
-    head = fake.commits[fake.branches[branch]]
-    tree = dict(head.tree)
-    for path, text in change.items():
-        if text is None:
-            tree.pop(path, None)
-        else:
-            tree[path] = text.encode()
-    fake.branches[branch] = fake._commit(head.sha, tree, "Human change", "mona")
+    fake.commit_files(branch, change, message="Human change", author="mona")
 
 
 def writes_of(fake: FakeGitHub, before: int) -> list[str]:

@@ -399,18 +399,14 @@ def test_a_stale_sha_is_retried_on_fresh_content_keeping_the_human_edit(
     fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     number = setup(fake)
-    original_route = fake._route
-    raced = []
 
-    def route(method: str, path: str, q: Any, body: Any) -> Any:
-        if method == "PUT" and "/contents/" in path and not raced:
-            raced.append(True)  # a human commits between the action's read and its write
+    def race(n: int) -> None:
+        if n == 1:  # a human commits between the action's read and its write
             edit(
                 fake, "- Migrations must be backward compatible.", "- Migrations must be backward compatible!"
             )
-        return original_route(method, path, q, body)
 
-    monkeypatch.setattr(fake, "_route", route)
+    fake.on_request("PUT", "/contents/", race)
     report = ready(fake, number)
 
     text = fake.file_text(BRANCH, PATH) or ""
@@ -425,17 +421,10 @@ def test_rate_limit_mid_sync_leaves_a_state_the_next_run_completes(
     fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     number = setup(fake)
-    original = fake._take_failure
-    creations = []
-
-    def take(method: str, path: str) -> Any:
-        if method == "POST" and path.endswith("/issues"):
-            creations.append(path)
-            if len(creations) == 3:
-                fake.rate_limit_next("POST", r"/issues$", kind="primary")
-        return original(method, path)
-
-    monkeypatch.setattr(fake, "_take_failure", take)
+    # the 3th issue creation meets the limit
+    fake.on_request(
+        "POST", r"/issues$", lambda n: n == 3 and fake.rate_limit_next("POST", r"/issues$", kind="primary")
+    )
     with pytest.raises(RateLimited) as stopped:
         ready(fake, number)
     assert "1 × new issue" in str(stopped.value)
@@ -1099,17 +1088,12 @@ def test_a_secondary_rate_limit_with_retry_after_is_waited_out(
     waits: list[float] = []
     monkeypatch.setattr(gateway_module, "_no_sleep", waits.append)
     number = setup_edges(fake)
-    original = fake._take_failure
-    creations: list[str] = []
-
-    def take(method: str, path: str) -> Any:
-        if method == "POST" and path.endswith("/issues"):
-            creations.append(path)
-            if len(creations) == 2:
-                fake.rate_limit_next("POST", r"/issues$", kind="secondary", retry_after=30)
-        return original(method, path)
-
-    monkeypatch.setattr(fake, "_take_failure", take)
+    # the 2th issue creation meets the limit
+    fake.on_request(
+        "POST",
+        r"/issues$",
+        lambda n: n == 2 and fake.rate_limit_next("POST", r"/issues$", kind="secondary", retry_after=30),
+    )
     ready(fake, number)
 
     assert 30.0 in waits
@@ -1128,17 +1112,12 @@ def test_a_long_secondary_rate_limit_stops_consistently_and_the_next_run_complet
     fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     number = setup_edges(fake)
-    original = fake._take_failure
-    creations: list[str] = []
-
-    def take(method: str, path: str) -> Any:
-        if method == "POST" and path.endswith("/issues"):
-            creations.append(path)
-            if len(creations) == 2:
-                fake.rate_limit_next("POST", r"/issues$", kind="secondary", retry_after=600)
-        return original(method, path)
-
-    monkeypatch.setattr(fake, "_take_failure", take)
+    # the 2th issue creation meets the limit
+    fake.on_request(
+        "POST",
+        r"/issues$",
+        lambda n: n == 2 and fake.rate_limit_next("POST", r"/issues$", kind="secondary", retry_after=600),
+    )
     with pytest.raises(RateLimited) as stopped:
         ready(fake, number)
     assert "secondary" in str(stopped.value) and "2 × new issue" in str(stopped.value)
@@ -1211,9 +1190,7 @@ def test_a_push_deleting_a_post_mortem_does_not_orphan_its_issues_silently(fake:
     run(fake, "push", push_payload(fake, added=[PATH]))
     issues = tracking_issues(fake)
     numbers = [f"#{i.number}" for i in issues]
-    head = fake.commits[fake.branches["main"]]
-    tree = {p: d for p, d in head.tree.items() if p != PATH}
-    fake.branches["main"] = fake._commit(head.sha, tree, "Remove post-mortem", "mona")
+    fake.commit_files("main", {PATH: None}, message="Remove post-mortem", author="mona")
     payload = push_payload(fake)
     payload["commits"][0]["removed"] = [PATH]
 
@@ -1230,9 +1207,9 @@ def test_a_post_mortem_renamed_on_main_keeps_pushing_table_edits(fake: FakeGitHu
     run(fake, "push", push_payload(fake, added=[PATH]))
     issue = issue_of(fake, "Require backward-compatible migrations", "main")
     renamed = "postmortems/2025-11-17-checkout-outage.md"
-    head = fake.commits[fake.branches["main"]]
-    tree = {(renamed if p == PATH else p): d for p, d in head.tree.items()}
-    fake.branches["main"] = fake._commit(head.sha, tree, "Rename", "mona")
+    fake.commit_files(
+        "main", {PATH: None, renamed: fake.file_text("main", PATH)}, message="Rename", author="mona"
+    )
     payload = push_payload(fake, added=[renamed])
     payload["commits"][0]["removed"] = [PATH]
     run(fake, "push", payload)
@@ -1370,32 +1347,21 @@ def test_secondary_limit_on_the_tenth_issue_then_rerun_without_duplicates(
     rows = tuple(f"| {i} | Item {i} | @alice | 2025-12-01 | P1 | 🔴 Not Started | |" for i in range(1, 13))
     with_rows(fake, rows)
     fake.items[PR].draft = False
-    created = {"n": 0}
-    original = fake._create_issue
 
-    def limited(m: Any, q: Any, body: Any, path: str) -> Any:
-        created["n"] += 1
-        if created["n"] == 10:  # the 10th creation and the 2 waits-and-retries the gateway allows
-            fake.rate_limit_next("POST", r"/issues$", kind="secondary", times=2)
-            from tests.fake_github import Reply
-
-            raise Reply(
-                403,
-                "You have exceeded a secondary rate limit and have been temporarily blocked from "
+    def limited(n: int) -> None:
+        if (
+            n == 10
+        ):  # the 10th creation (a 403 without rate-limit headers) and the 2 waits-and-retries the gateway allows
+            body = {
+                "message": "You have exceeded a secondary rate limit and have been temporarily blocked from "
                 "content creation. Please retry your request again later.",
-            )
-        return original(m, q, body, path)
+                "documentation_url": "https://docs.github.com/rest",
+                "status": "403",
+            }
+            fake.fail_next("POST", r"/issues$", 403, body)
+            fake.rate_limit_next("POST", r"/issues$", kind="secondary", times=2)
 
-    fake._routes = [  # type: ignore[misc]
-        (
-            verb,
-            pattern,
-            (lambda self, m, q, b, p: limited(m, q, b, p))
-            if handler is FakeGitHub._create_issue
-            else handler,
-        )
-        for verb, pattern, handler in FakeGitHub._routes
-    ]
+    fake.on_request("POST", r"/issues$", limited)
     code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR, action="ready_for_review"))
     assert code == 1 and "secondary limit" in log and "Not sent yet: 3 × new issue" in log, log
     assert len(tracking_seq(fake)) == 9

@@ -18,11 +18,10 @@ from postmortem.action_items.table import (
     set_cells,
     status_cell,
 )
+from tests.material import fixture, material, names
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "action_items"
-SHARED = Path(__file__).parents[2].parent / "shared"
-REAL = SHARED / "real" / "postmortems"
-SEED = SHARED / "seed" / "postmortem-template.md"
+SEED = fixture("seed", "postmortem-template.md")
 
 
 def fixture(name: str) -> str:
@@ -30,10 +29,8 @@ def fixture(name: str) -> str:
 
 
 def real(name: str) -> str:
-    path = REAL / name
-    if not path.exists():
-        pytest.skip(f"{path} is not available")
-    with path.open(encoding="utf-8", newline="") as handle:
+    """A published post-mortem, byte for byte (tests/fixtures/postmortems, or ../shared when unlicensed)."""
+    with material("postmortems", name).open(encoding="utf-8", newline="") as handle:
         return handle.read()
 
 
@@ -655,12 +652,10 @@ def test_set_cells_then_read_gives_the_new_values_on_fixtures() -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The seed template and the published post-mortems in ../shared (skipped when absent)
+# The seed template and the published post-mortems (tests/fixtures; the unlicensed few from ../shared)
 
 
 def test_seed_template() -> None:
-    if not SEED.exists():
-        pytest.skip(f"{SEED} is not available")
     document = SEED.read_text(encoding="utf-8")
     report = read_action_items(document)
     assert len(report.tables) == 1
@@ -742,10 +737,7 @@ def test_real_postmortem_counts(
 
 
 def test_real_files_are_all_covered() -> None:
-    if not REAL.exists():
-        pytest.skip(f"{REAL} is not available")
-    names = {path.name for path in REAL.glob("*.md")} - {"SOURCES.md"}
-    assert names == {row[0] for row in REAL_EXPECTED}
+    assert names("postmortems", ".md") == {row[0] for row in REAL_EXPECTED}
 
 
 def test_real_sre_book_cells() -> None:

@@ -11,7 +11,7 @@ ROOT = Path(__file__).parents[2]
 
 def test_the_readme_request_table_is_the_measured_one() -> None:
     measured = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "requests.py")],
+        [sys.executable, "-m", "bench.requests"],
         capture_output=True,
         text=True,
         check=True,
@@ -21,5 +21,5 @@ def test_the_readme_request_table_is_the_measured_one() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     documented = readme.split("<!-- requests:begin -->", 1)[1].split("<!-- requests:end -->", 1)[0]
     assert [line for line in documented.splitlines() if line.startswith("|")] == table, (
-        "update README.md from `python bench/requests.py`"
+        "update README.md from `python -m bench.requests`"
     )

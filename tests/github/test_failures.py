@@ -6,7 +6,7 @@ the log or the step summary, no duplicate branch / pull request / link comment i
 rerun (GitHub healthy again) that completes the work without duplicates.
 
 Failures are injected with :meth:`FakeGitHub.fail_next` / :meth:`rate_limit_next`; connection errors and
-timeouts, which the fake cannot answer, with :class:`FlakyGitHub` below.
+timeouts (no answer at all) with :meth:`FakeGitHub.drop_next`.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-import responses
 
 from postmortem.cli import main
 from postmortem.github.models import git_blob_sha
@@ -38,79 +37,6 @@ HTML = (
     "<!DOCTYPE html>\n<html><head><title>Unicorn! · GitHub</title></head>\n"
     "<body><p>No server is currently available to service your request.</p></body></html>\n"
 )
-
-# ---------------------------------------------------------------------------------------------------------
-# a fake that can also drop the connection
-
-
-@dataclass
-class _Drop:
-    method: str
-    path: re.Pattern[str]
-    error: type[requests.RequestException]
-    after: bool
-    times: int
-
-
-class FlakyGitHub(FakeGitHub):
-    """The fake GitHub, plus requests that never get an answer (connection reset, read timeout).
-
-    ``after=True``: GitHub processed the request, then the connection broke before the answer arrived.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.drops: list[_Drop] = []
-        self.budget_ends_after: tuple[str, re.Pattern[str]] | None = None
-
-    def drop_next(
-        self,
-        method: str,
-        path_regex: str,
-        error: type[requests.RequestException] = requests.ConnectionError,
-        *,
-        after: bool = False,
-        times: int = 1,
-    ) -> None:
-        self.drops.append(_Drop(method.upper(), re.compile(path_regex), error, after, times))
-
-    def exhaust_budget_after(self, method: str, path_regex: str) -> None:
-        """Once a matching request was answered, the primary rate limit is reached: every later request
-        answers 403 "API rate limit exceeded" (remaining 0, reset in an hour)."""
-        self.budget_ends_after = (method.upper(), re.compile(path_regex))
-
-    def heal(self) -> None:
-        """GitHub is healthy again: no pending injected failure of any kind."""
-        self.drops.clear()
-        self.budget_ends_after = None
-        self._failures.clear()
-
-    def _dispatch(self, request: Any) -> Any:
-        path = requests.utils.urlparse(request.url).path
-        for drop in self.drops:
-            if drop.method == request.method.upper() and drop.path.search(path):
-                drop.times -= 1
-                if drop.times <= 0:
-                    self.drops.remove(drop)
-                if drop.after:
-                    super()._dispatch(request)
-                raise drop.error(f"Connection to api.github.com broke ({drop.error.__name__})")
-        answer = super()._dispatch(request)
-        if self.budget_ends_after is not None:
-            method, pattern = self.budget_ends_after
-            if method == request.method.upper() and pattern.search(path):
-                self.rate_limit_next(None, r".", kind="primary", times=10_000)
-                self.budget_ends_after = None
-        return answer
-
-
-@pytest.fixture
-def fake() -> Iterator[FlakyGitHub]:
-    github = FlakyGitHub()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        github.register(mock)
-        yield github
-
 
 # ---------------------------------------------------------------------------------------------------------
 # running the action and judging what it left
@@ -132,7 +58,7 @@ class Outcome:
 
 
 @pytest.fixture
-def incident(tmp_path: Path, fake: FlakyGitHub) -> Callable[[], Outcome]:
+def incident(tmp_path: Path, fake: FakeGitHub) -> Callable[[], Outcome]:
     """An incident issue opened by a writer, a config asking @alice to review; returns "run the action"."""
     fake.set_permission("mona", "write")
     fake.set_permission("alice", "write")
@@ -207,7 +133,7 @@ def failed(outcome: Outcome, fake: FakeGitHub, *expected: str) -> str:
     return error
 
 
-def rerun_completes(fake: FlakyGitHub, run: Callable[[], Outcome]) -> None:
+def rerun_completes(fake: FakeGitHub, run: Callable[[], Outcome]) -> None:
     fake.heal()
     outcome = run()
     succeeded(outcome, fake)
@@ -235,7 +161,7 @@ CREATES = {"branch", "file", "pull-request", "comment"}
 @pytest.mark.parametrize("status", [502, 503])
 @pytest.mark.parametrize("write", list(WRITES))
 def test_one_5xx_on_a_write_is_recovered_in_the_same_run(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], write: str, status: int, after: bool
+    fake: FakeGitHub, incident: Callable[[], Outcome], write: str, status: int, after: bool
 ) -> None:
     method, path, _ = WRITES[write]
     fake.fail_next(method, path, status, after=after)
@@ -249,7 +175,7 @@ def test_one_5xx_on_a_write_is_recovered_in_the_same_run(
 @pytest.mark.parametrize("status", [502, 503])
 @pytest.mark.parametrize("write", list(WRITES))
 def test_a_5xx_that_persists_fails_once_clearly_and_the_rerun_finishes(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], write: str, status: int, after: bool
+    fake: FakeGitHub, incident: Callable[[], Outcome], write: str, status: int, after: bool
 ) -> None:
     method, path, described = WRITES[write]
     fake.fail_next(method, path, status, after=after, times=2)
@@ -266,7 +192,7 @@ def test_a_5xx_that_persists_fails_once_clearly_and_the_rerun_finishes(
 
 
 def test_html_unicorn_page_on_a_write_is_handled_like_any_5xx(
-    fake: FlakyGitHub, incident: Callable[[], Outcome]
+    fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.fail_next("POST", r"/pulls$", 500, HTML, {"Content-Type": "text/html"}, times=2)
     error = failed(incident(), fake, "500", "open draft pull request", "rerun the workflow")
@@ -275,7 +201,7 @@ def test_html_unicorn_page_on_a_write_is_handled_like_any_5xx(
 
 
 def test_html_unicorn_page_after_the_pull_request_was_created(
-    fake: FlakyGitHub, incident: Callable[[], Outcome]
+    fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.fail_next("POST", r"/pulls$", 500, HTML, {"Content-Type": "text/html"}, after=True)
     succeeded(incident(), fake)
@@ -289,7 +215,7 @@ def test_html_unicorn_page_after_the_pull_request_was_created(
 @pytest.mark.parametrize("after", [False, True], ids=["before", "processed"])
 @pytest.mark.parametrize("write", list(WRITES))
 def test_a_dropped_connection_on_a_write_fails_once_and_the_rerun_finishes(
-    fake: FlakyGitHub,
+    fake: FakeGitHub,
     incident: Callable[[], Outcome],
     write: str,
     after: bool,
@@ -313,7 +239,7 @@ def test_a_dropped_connection_on_a_write_fails_once_and_the_rerun_finishes(
     ids=["config", "form", "permission", "pull-listing"],
 )
 def test_a_dropped_connection_on_a_read_fails_before_any_write(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], read: str
+    fake: FakeGitHub, incident: Callable[[], Outcome], read: str
 ) -> None:
     fake.drop_next("GET", read, requests.ConnectionError)
     failed(incident(), fake, "could not reach github", "rerun")
@@ -336,14 +262,14 @@ READS = {
 
 
 @pytest.mark.parametrize("read", list(READS))
-def test_a_500_on_a_read_is_retried(fake: FlakyGitHub, incident: Callable[[], Outcome], read: str) -> None:
+def test_a_500_on_a_read_is_retried(fake: FakeGitHub, incident: Callable[[], Outcome], read: str) -> None:
     fake.fail_next("GET", READS[read][0], 500, times=2)
     succeeded(incident(), fake)
 
 
 @pytest.mark.parametrize("read", list(READS))
 def test_a_persistent_500_on_a_read_fails_before_any_write(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], read: str
+    fake: FakeGitHub, incident: Callable[[], Outcome], read: str
 ) -> None:
     path, described = READS[read]
     fake.fail_next("GET", path, 500, times=50)
@@ -352,7 +278,7 @@ def test_a_persistent_500_on_a_read_fails_before_any_write(
     rerun_completes(fake, incident)
 
 
-def test_a_persistent_html_500_on_a_read(fake: FlakyGitHub, incident: Callable[[], Outcome]) -> None:
+def test_a_persistent_html_500_on_a_read(fake: FakeGitHub, incident: Callable[[], Outcome]) -> None:
     fake.fail_next("GET", r"/pulls$", 500, HTML, {"Content-Type": "text/html"}, times=50)
     failed(incident(), fake, "500", "list pull requests", "rerun the workflow")
     rerun_completes(fake, incident)
@@ -364,7 +290,7 @@ def test_a_persistent_html_500_on_a_read(fake: FlakyGitHub, incident: Callable[[
 
 @pytest.mark.parametrize("write", list(WRITES))
 def test_a_secondary_limit_on_a_write_is_waited_out(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], write: str
+    fake: FakeGitHub, incident: Callable[[], Outcome], write: str
 ) -> None:
     method, path, _ = WRITES[write]
     fake.rate_limit_next(method, path, kind="secondary")  # no retry-after: the gateway waits 60 s
@@ -376,7 +302,7 @@ def test_a_secondary_limit_on_a_write_is_waited_out(
 @pytest.mark.parametrize("retry_after", [None, 600], ids=["no-retry-after", "retry-after-600"])
 @pytest.mark.parametrize("write", list(WRITES))
 def test_a_secondary_limit_that_does_not_lift_stops_the_run(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], write: str, retry_after: int | None
+    fake: FakeGitHub, incident: Callable[[], Outcome], write: str, retry_after: int | None
 ) -> None:
     method, path, described = WRITES[write]
     fake.rate_limit_next(method, path, kind="secondary", retry_after=retry_after, times=5)
@@ -390,7 +316,7 @@ def test_a_secondary_limit_that_does_not_lift_stops_the_run(
 
 @pytest.mark.parametrize("write", list(WRITES))
 def test_the_primary_limit_on_a_write_stops_the_run_until_the_reset(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], write: str
+    fake: FakeGitHub, incident: Callable[[], Outcome], write: str
 ) -> None:
     method, path, described = WRITES[write]
     fake.rate_limit_next(method, path, kind="primary")
@@ -403,7 +329,7 @@ def test_the_primary_limit_on_a_write_stops_the_run_until_the_reset(
 
 
 def test_a_429_with_a_long_retry_after_stops_the_run(
-    fake: FlakyGitHub, incident: Callable[[], Outcome]
+    fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.rate_limit_next("POST", r"/pulls$", kind="secondary", retry_after=600, status=429)
     failed(incident(), fake, "limit", "in about 600 s", "rerun the workflow")
@@ -412,7 +338,7 @@ def test_a_429_with_a_long_retry_after_stops_the_run(
 
 @pytest.mark.parametrize("read", ["config", "pull-listing", "issue"])
 def test_a_short_secondary_limit_on_a_read_is_retried(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], read: str
+    fake: FakeGitHub, incident: Callable[[], Outcome], read: str
 ) -> None:
     fake.rate_limit_next("GET", READS[read][0], kind="secondary")
     succeeded(incident(), fake)
@@ -421,7 +347,7 @@ def test_a_short_secondary_limit_on_a_read_is_retried(
 @pytest.mark.parametrize("kind", ["secondary-600", "primary"])
 @pytest.mark.parametrize("read", ["config", "pull-listing", "issue"])
 def test_a_long_rate_limit_on_a_read_stops_the_run_without_waiting(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], read: str, kind: str
+    fake: FakeGitHub, incident: Callable[[], Outcome], read: str, kind: str
 ) -> None:
     path, described = READS[read]
     if kind == "primary":
@@ -437,7 +363,7 @@ def test_a_long_rate_limit_on_a_read_stops_the_run_without_waiting(
 
 
 def test_a_secondary_limit_on_a_read_that_outlasts_the_retries_is_reported_as_a_limit(
-    fake: FlakyGitHub, incident: Callable[[], Outcome]
+    fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.rate_limit_next("GET", r"/pulls$", kind="secondary", times=10)
     error = failed(incident(), fake, "list pull requests")
@@ -449,7 +375,7 @@ def test_a_secondary_limit_on_a_read_that_outlasts_the_retries_is_reported_as_a_
 
 @pytest.mark.parametrize("write", ["branch", "file", "pull-request", "comment", "reviewers"])
 def test_the_primary_limit_reached_mid_run_is_one_error(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], write: str
+    fake: FakeGitHub, incident: Callable[[], Outcome], write: str
 ) -> None:
     """The hour's budget runs out right after one write: every later request answers 403 as well."""
     method, path, _ = WRITES[write]
@@ -464,28 +390,28 @@ def test_the_primary_limit_reached_mid_run_is_one_error(
 # credentials, the repository, validation
 
 
-def test_bad_credentials_name_the_token_input(fake: FlakyGitHub, incident: Callable[[], Outcome]) -> None:
+def test_bad_credentials_name_the_token_input(fake: FakeGitHub, incident: Callable[[], Outcome]) -> None:
     fake.fail_next(None, r".", 401, {"message": "Bad credentials", "status": "401"}, times=1000)
     failed(incident(), fake, "401 bad credentials", "github-token")
     assert fake.writes == []
     rerun_completes(fake, incident)
 
 
-def test_bad_credentials_on_a_write(fake: FlakyGitHub, incident: Callable[[], Outcome]) -> None:
+def test_bad_credentials_on_a_write(fake: FakeGitHub, incident: Callable[[], Outcome]) -> None:
     fake.fail_next("POST", r"/git/refs$", 401, {"message": "Bad credentials", "status": "401"})
     failed(incident(), fake, "401 bad credentials", "github-token", "create branch")
     rerun_completes(fake, incident)
 
 
 def test_a_repository_the_token_cannot_see_is_named(
-    fake: FlakyGitHub, incident: Callable[[], Outcome]
+    fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.fail_next(None, r".", 404, times=1000)
     failed(incident(), fake, "404", re.escape(fake.repository), "token")
     assert fake.writes == []
 
 
-def test_pull_request_validation_error_once(fake: FlakyGitHub, incident: Callable[[], Outcome]) -> None:
+def test_pull_request_validation_error_once(fake: FakeGitHub, incident: Callable[[], Outcome]) -> None:
     body = {
         "message": "Validation Failed",
         "errors": [
@@ -501,7 +427,7 @@ def test_pull_request_validation_error_once(fake: FlakyGitHub, incident: Callabl
 
 
 def test_no_commits_between_main_and_the_branch_says_what_to_do(
-    fake: FlakyGitHub, incident: Callable[[], Outcome]
+    fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     # The document is on main already and the branch is main's head (a hand "merge" before any pull request).
     run = incident
@@ -519,7 +445,7 @@ def test_no_commits_between_main_and_the_branch_says_what_to_do(
 
 
 def test_an_empty_repository_says_push_a_first_commit(
-    fake: FlakyGitHub, incident: Callable[[], Outcome]
+    fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     empty = {"message": "This repository is empty.", "status": "404"}
     fake.fail_next("GET", r"/contents/", 404, empty, times=1000)
@@ -533,7 +459,7 @@ def test_an_empty_repository_says_push_a_first_commit(
 
 
 def test_an_empty_repository_writes_nothing_and_fails(
-    fake: FlakyGitHub, incident: Callable[[], Outcome]
+    fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.fail_next(
         "GET", r"/git/ref", 409, {"message": "Git Repository is empty.", "status": "409"}, times=1000
@@ -553,7 +479,7 @@ def test_an_empty_repository_writes_nothing_and_fails(
     ids=["read", "write"],
 )
 def test_an_html_451_says_what_happened(
-    fake: FlakyGitHub, incident: Callable[[], Outcome], method: str, path: str
+    fake: FakeGitHub, incident: Callable[[], Outcome], method: str, path: str
 ) -> None:
     fake.fail_next(method, path, 451, HTML, {"Content-Type": "text/html"})
     error = failed(incident(), fake, "451")
@@ -562,7 +488,7 @@ def test_an_html_451_says_what_happened(
 
 
 def test_an_html_451_still_fails_cleanly_and_the_rerun_finishes(
-    fake: FlakyGitHub, incident: Callable[[], Outcome]
+    fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.fail_next("POST", r"/issues/1/comments$", 451, HTML, {"Content-Type": "text/html"})
     error = failed(incident(), fake, "451", "comment on #1")
@@ -571,7 +497,7 @@ def test_an_html_451_still_fails_cleanly_and_the_rerun_finishes(
 
 
 def test_a_200_html_page_instead_of_json_is_a_clear_error(
-    fake: FlakyGitHub, incident: Callable[[], Outcome]
+    fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.fail_next("GET", r"/pulls$", 200, HTML, {"Content-Type": "text/html"})
     failed(incident(), fake, "list pull requests", "json|api url|GITHUB_API_URL")
@@ -582,7 +508,7 @@ def test_a_200_html_page_instead_of_json_is_a_clear_error(
 
 
 @pytest.fixture
-def edited(tmp_path: Path, fake: FlakyGitHub, incident: Callable[[], Outcome]) -> Callable[[], Outcome]:
+def edited(tmp_path: Path, fake: FakeGitHub, incident: Callable[[], Outcome]) -> Callable[[], Outcome]:
     """The draft exists; the issue is then edited: the run commits the new document, updates the pull request
     body, and the sign-off handler sets its status on the new head."""
     assert incident().code == 0
@@ -603,7 +529,7 @@ def _regenerated(fake: FakeGitHub) -> None:
 
 
 def test_the_primary_limit_during_a_regeneration_is_one_error(
-    fake: FlakyGitHub, edited: Callable[[], Outcome]
+    fake: FakeGitHub, edited: Callable[[], Outcome]
 ) -> None:
     fake.exhaust_budget_after("PUT", r"/contents/postmortems/")
     failed(edited(), fake, r"GitHub's rate limit", "rerun the workflow")
@@ -612,7 +538,7 @@ def test_the_primary_limit_during_a_regeneration_is_one_error(
 
 @pytest.mark.parametrize("cut", ["502", "timeout", "rate-limit"])
 def test_a_regeneration_cut_after_the_commit_is_finished_by_the_rerun(
-    fake: FlakyGitHub, edited: Callable[[], Outcome], cut: str
+    fake: FakeGitHub, edited: Callable[[], Outcome], cut: str
 ) -> None:
     if cut == "502":
         fake.fail_next("PATCH", r"/pulls/\d+$", 502, times=2)
@@ -643,7 +569,7 @@ def test_a_regeneration_cut_after_the_commit_is_finished_by_the_rerun(
     ids=["file", "pull-request-body", "status"],
 )
 def test_one_502_during_a_regeneration_is_recovered(
-    fake: FlakyGitHub, edited: Callable[[], Outcome], method: str, path: str, after: bool
+    fake: FakeGitHub, edited: Callable[[], Outcome], method: str, path: str, after: bool
 ) -> None:
     fake.fail_next(method, path, 502, after=after)
     outcome = edited()

@@ -1,6 +1,6 @@
 """The fake GitHub answers like GitHub, and the harness's webhook payloads look like GitHub's.
 
-Checked against GitHub's own published descriptions in ``../shared/real`` (see its ``SOURCES.md``):
+Checked against GitHub's own published descriptions, copied in ``tests/fixtures`` (see its ``SOURCES.md``):
 
 * every REST operation of ``rest/github-rest-subset.resolved.json`` (GitHub's OpenAPI description, 2xx
   response schemas with ``$ref`` inlined) that the fake implements: the fake's JSON body validates against
@@ -9,8 +9,6 @@ Checked against GitHub's own published descriptions in ``../shared/real`` (see i
   ``rest/github-rest-subset.operations.json``);
 * every payload builder of ``tests/harness.py`` validates against the ``<event>$<action>`` definition of
   octokit's webhook schema (``webhooks/octokit-webhooks-schemas-7.6.1.schema.json``).
-
-Every test skips when ``../shared`` is absent.
 """
 
 from __future__ import annotations
@@ -30,14 +28,14 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from tests import harness
-from tests.conftest import SHARED, shared_path
 from tests.fake_github import FakeGitHub, blob_sha
+from tests.material import fixture, recorded_sha256, sha256
 
 API = "https://api.github.com"
 REPO = f"{API}/repos/Codertocat/Hello-World"
-RESOLVED = ("real", "rest", "github-rest-subset.resolved.json")
-OPERATIONS = ("real", "rest", "github-rest-subset.operations.json")
-WEBHOOK_SCHEMA = ("real", "webhooks", "octokit-webhooks-schemas-7.6.1.schema.json")
+RESOLVED = fixture("rest", "github-rest-subset.resolved.json")
+OPERATIONS = fixture("rest", "github-rest-subset.operations.json")
+WEBHOOK_SCHEMA = fixture("webhooks", "octokit-webhooks-schemas-7.6.1.schema.json")
 HEADERS = {"Authorization": "token test-token", "Accept": "application/vnd.github+json"}
 
 
@@ -127,12 +125,11 @@ def _json(path: Path) -> Any:
 
 
 def _resolved_operations() -> list[dict[str, Any]]:
-    path = SHARED.joinpath(*RESOLVED)
-    return list(_json(path)["operations"]) if path.exists() else []
+    return list(_json(RESOLVED)["operations"])
 
 
 def _documented(method: str, path: str) -> dict[str, Any]:
-    for op in _json(shared_path(*RESOLVED))["operations"]:
+    for op in _json(RESOLVED)["operations"]:
         if op["method"] == method and op["path"] == path:
             return dict(op)
     raise LookupError(f"{method} {path} is not in the operations file")
@@ -301,6 +298,8 @@ def _op_id(op: dict[str, Any]) -> str:
 
 
 _OPS = _resolved_operations()
+_MODELLED = [op for op in _OPS if (op["method"], op["path"]) in DRIVERS]
+_NOT_MODELLED = [op for op in _OPS if (op["method"], op["path"]) not in DRIVERS]
 
 
 # ====================================================================== 1. REST responses vs the OpenAPI description
@@ -308,20 +307,12 @@ _OPS = _resolved_operations()
 
 @pytest.mark.parametrize(
     "key",
-    [pytest.param((op["method"], op["path"]), id=_op_id(op)) for op in _OPS]
-    or [pytest.param(None, id="shared-absent")],
+    [pytest.param((op["method"], op["path"]), id=_op_id(op)) for op in _MODELLED],
 )
-def test_fake_answers_match_the_rest_description(fake: FakeGitHub, key: tuple[str, str] | None) -> None:
-    shared_path(*RESOLVED)
-    assert key is not None
+def test_fake_answers_match_the_rest_description(fake: FakeGitHub, key: tuple[str, str]) -> None:
     method, path = key
     op = _documented(method, path)
     documented = sorted(int(code) for code in op["responses"] if code.startswith("2"))
-    if key not in DRIVERS:
-        probe, body = NOT_IMPLEMENTED_PROBES[key]
-        answer = api(method, probe, body)
-        assert answer.status_code == 404, f"the fake answers {method} {path}: add it to DRIVERS"
-        pytest.skip(f"the fake does not implement {op['operationId']} ({method} {path})")
     _seed(fake)
     for label, answer in DRIVERS[key](fake):
         what = f"{method} {path} [{label}] -> {answer.status_code}"
@@ -339,9 +330,26 @@ def test_fake_answers_match_the_rest_description(fake: FakeGitHub, key: tuple[st
             assert part.strip().startswith(f"<{API}/repos/"), f"{what}: odd Link entry {part!r}"
 
 
+@pytest.mark.parametrize(
+    "key",
+    [pytest.param((op["method"], op["path"]), id=_op_id(op)) for op in _NOT_MODELLED],
+)
+def test_documented_operations_the_fake_does_not_model_answer_404(
+    fake: FakeGitHub, key: tuple[str, str]
+) -> None:
+    """Every documented operation is either driven above or listed as not modelled, and then answers 404."""
+    method, path = key
+    assert key in NOT_IMPLEMENTED_PROBES, (
+        f"{method} {path} is documented: add it to DRIVERS or NOT_IMPLEMENTED_PROBES"
+    )
+    probe, body = NOT_IMPLEMENTED_PROBES[key]
+    answer = api(method, probe, body)
+    assert answer.status_code == 404, f"the fake answers {method} {path}: add it to DRIVERS"
+
+
 def test_creates_answer_201_and_reads_200(fake: FakeGitHub) -> None:
     """The documented status, operation by operation (the parametrized test accepts any documented 2xx)."""
-    ops = _json(shared_path(*RESOLVED))["operations"]
+    ops = _json(RESOLVED)["operations"]
     _seed(fake)
     for op in ops:
         key = (op["method"], op["path"])
@@ -356,7 +364,6 @@ def test_creates_answer_201_and_reads_200(fake: FakeGitHub) -> None:
 
 
 def test_paginated_lists_send_github_link_headers(fake: FakeGitHub) -> None:
-    shared_path(*RESOLVED)
     _seed(fake)
     answer = api("GET", "/issues", state="all", per_page=2, page=2)
     link = answer.headers["link"]
@@ -369,14 +376,13 @@ def test_paginated_lists_send_github_link_headers(fake: FakeGitHub) -> None:
 
 
 def _component(name: str) -> dict[str, Any]:
-    schemas: dict[str, Any] = _json(shared_path(*OPERATIONS))["components"]["schemas"]
+    schemas: dict[str, Any] = _json(OPERATIONS)["components"]["schemas"]
     return dict(schemas[name])
 
 
 def test_list_statuses_items_match_the_status_schema(fake: FakeGitHub) -> None:
     """``GET /commits/{sha}/statuses`` is not in the operations file; GitHub documents its items as the same
     ``status`` schema the create-status operation returns, so check them against that."""
-    shared_path(*RESOLVED)
     sha = fake.branches["main"]
     api("POST", f"/statuses/{sha}", {"state": "failure", "context": "postmortem", "description": "no"})
     answer = api("GET", f"/commits/{sha}/statuses")
@@ -399,7 +405,7 @@ def test_team_members_items_match_the_simple_user_schema(fake: FakeGitHub) -> No
 
 def _error_schema(method: str, path: str, status: int) -> dict[str, Any]:
     """The documented error body schema of an operation's ``status`` answer, ``$ref``s resolved."""
-    document = _json(shared_path(*OPERATIONS))
+    document = _json(OPERATIONS)
     registry: Registry[Any] = Registry().with_resource("urn:ops", Resource.opaque(document))
     resolver = registry.resolver(base_uri="urn:ops")
     op = next(o for o in document["operations"] if o["method"] == method and o["path"] == path)
@@ -522,7 +528,6 @@ def test_validation_failed_lists_resource_field_code(
 
 
 def test_rate_limit_answer_has_githubs_shape_and_headers(fake: FakeGitHub) -> None:
-    shared_path(*OPERATIONS)
     for kind in ("primary", "secondary"):
         fake.rate_limit_next("POST", r"/issues$", kind=kind, retry_after=60 if kind == "secondary" else None)
         answer = api("POST", "/issues", {"title": "t"})
@@ -567,7 +572,7 @@ def _webhook_registry(path: Path) -> Registry[Any]:
 
 
 def assert_webhook_valid(definition: str, payload: dict[str, Any]) -> None:
-    path = shared_path(*WEBHOOK_SCHEMA)
+    path = WEBHOOK_SCHEMA
     assert definition in _json(path)["definitions"], definition
     validator = jsonschema.Draft7Validator(
         {"$ref": f"urn:octokit-webhooks#/definitions/{definition}"},
@@ -677,7 +682,6 @@ WEBHOOK_CASES: list[tuple[str, str, Callable[[FakeGitHub], dict[str, Any]]]] = [
 def test_harness_payload_matches_octokit_schema(
     fake: FakeGitHub, definition: str, build: Callable[[FakeGitHub], dict[str, Any]]
 ) -> None:
-    shared_path(*WEBHOOK_SCHEMA)
     assert_webhook_valid(definition, build(fake))
 
 
@@ -701,7 +705,6 @@ def test_the_schema_check_catches_what_github_never_sends(
     mistake: Callable[[dict[str, Any]], None],
 ) -> None:
     """The webhook check has teeth: each payload is valid as built and invalid after one un-GitHub-like edit."""
-    shared_path(*WEBHOOK_SCHEMA)
     payload = build(fake)
     assert_webhook_valid(definition, payload)
     mistake(payload)
@@ -725,10 +728,10 @@ def test_the_schema_check_catches_what_github_never_sends(
     ],
 )
 def test_fixture_examples_are_githubs_and_valid(name: str) -> None:
-    """The repo's copies of GitHub's examples are byte-identical to ``shared/real`` and pass the schema (so a
-    failure above is the builder's doing, not the example's)."""
-    real = shared_path("real", "webhooks", f"{name}.payload.json")
-    ours = harness.WEBHOOKS / f"{name}.payload.json"
-    assert ours.read_bytes() == real.read_bytes()
+    """The repo's copies of GitHub's examples are byte-identical to the published ones (their SHA-256 is recorded
+    in ``tests/fixtures/SHA256SUMS``) and pass the schema (so a failure above is the builder's doing, not the
+    example's)."""
+    real = ours = harness.WEBHOOKS / f"{name}.payload.json"
+    assert sha256(ours) == recorded_sha256()[f"webhooks/{name}.payload.json"]
     event, action = name.split(".")
     assert_webhook_valid(f"{event}${action}", _json(real))

@@ -30,10 +30,10 @@ from postmortem.incident.form import (
 )
 from postmortem.incident.model import Incident
 from tests.incident.answers import REF, assert_document_is_sound, incident, render, team_form, timeline_rows
+from tests.material import fixture as fixture_path
+from tests.material import material
 
 ROOT = Path(__file__).parents[2]
-SHARED = ROOT.parent / "shared"
-REAL = SHARED / "real" / "issue-forms"
 FIXTURES = ROOT / "tests" / "fixtures" / "issue_bodies"
 FORM_COPIES = [
     ROOT / ".github" / "ISSUE_TEMPLATE" / "incident.yml",
@@ -52,9 +52,8 @@ def fixture(name: str) -> str:
 
 
 def real(name: str) -> str:
-    if not REAL.is_dir():
-        pytest.skip("../shared/real is not available")
-    return (REAL / name).read_text(encoding="utf-8")
+    """A real issue form or rendered body (tests/fixtures/issue_forms, or ../shared when unlicensed)."""
+    return material("issue_forms", name).read_text(encoding="utf-8")
 
 
 def incident_from(
@@ -115,9 +114,7 @@ def test_default_form_has_the_ids_the_action_reads() -> None:
 
 
 def test_default_form_validates_against_schemastore_schema() -> None:
-    schema_path = SHARED / "real" / "schemas" / "github-issue-forms.json"
-    if not schema_path.is_file():
-        pytest.skip("../shared/real/schemas is not available")
+    schema_path = fixture_path("schemas", "github-issue-forms.json")
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     for path in FORM_COPIES:
@@ -296,7 +293,7 @@ def test_bad_forms_raise_form_error_naming_the_file(text: str, expected: str) ->
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Real forms and bodies (../shared/real/issue-forms)
+# Real forms and bodies (tests/fixtures/issue_forms; the unlicensed few from ../shared)
 
 REAL_FORMS = [
     "2i2c-org__infrastructure__06_freshdesk-ticket.40c3a5a0.yaml",

@@ -285,7 +285,7 @@ def test_a_run_cut_short_is_completed_by_the_next_without_duplicates(fake: FakeG
     with pytest.raises(GitHubError, match=r"502|comment"):
         run(fake, "issues", issue_payload(fake, number))
     assert len(fake.pulls()) == 1 and fake.comments_on(number) == []
-    fake._failures.clear()
+    fake.heal()
 
     run(fake, "issues", issue_payload(fake, number))
 

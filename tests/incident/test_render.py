@@ -54,10 +54,11 @@ from tests.incident.answers import (
     render,
     team_form,
 )
+from tests.material import fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
-SEED = ROOT.parent / "shared" / "seed" / "postmortem-template.md"
+SEED = fixture("seed", "postmortem-template.md")
 MD = MarkdownIt("commonmark").enable("table")
 
 SEED_SECTIONS = [
@@ -163,8 +164,6 @@ def test_template_copies_are_identical() -> None:
 
 
 def test_seed_sections_constant_matches_the_seed_template() -> None:
-    if not SEED.exists():
-        pytest.skip("shared seed template not available")
     assert document_sections(SEED.read_text(encoding="utf-8")) == SEED_SECTIONS
 
 

@@ -29,6 +29,7 @@ from postmortem.signoff.compute import (
     sticky_comment,
     tick_signoff,
 )
+from tests.material import fixture
 
 ROOT = Path(__file__).parents[2]
 PAYLOAD = json.loads(
@@ -639,10 +640,7 @@ def test_tick_signoff_without_a_section_changes_nothing() -> None:
 
 
 def test_tick_signoff_on_the_seed_template() -> None:
-    seed = ROOT.parent / "shared/seed/postmortem-template.md"
-    if not seed.exists():
-        pytest.skip("../shared/seed is absent")
-    text = seed.read_text(encoding="utf-8")
+    text = fixture("seed", "postmortem-template.md").read_text(encoding="utf-8")
     state = compute([review("carol", "approved")])
     once = tick_signoff(text, state, published=date(2026, 3, 20))
     assert "- [x] **CTO**: @carol - 2026-03-15" in once

@@ -1,7 +1,7 @@
 """Approvals → sign-off, and Draft → In Review → Published: whole events against the stateful fake GitHub.
 
 The events are GitHub's published example payloads (``tests/fixtures/webhooks``, the same files as
-``../shared/real/webhooks``) rewritten in memory to describe the fake's pull request: number, state, draft and
+``tests/fixtures/webhooks``) rewritten in memory to describe the fake's pull request: number, state, draft and
 merged flags, head ref and sha, user; the review's id, lower-case state and author.
 """
 
@@ -20,7 +20,6 @@ from postmortem.incident.render import split_frontmatter
 from postmortem.markdown.markers import has_marker, read_marker
 from postmortem.signoff.compute import STATUS_CONTEXT, STATUS_DESCRIPTION_LIMIT, is_signoff_comment
 from postmortem.signoff.handler import PUBLISHED_MARKER, publish_branch
-from tests.conftest import shared_path
 from tests.fake_github import FakeGitHub, ReviewRecord
 from tests.harness import (
     assert_rerun_writes_nothing,
@@ -33,6 +32,7 @@ from tests.harness import (
     run,
     webhook,
 )
+from tests.material import fixture, recorded_sha256, sha256
 from tests.scenario import CONFIG as CONFIG_SEQ
 from tests.scenario import (
     approve,
@@ -582,7 +582,9 @@ def test_reconcile_repairs_a_missed_lifecycle_transition(draft: FakeGitHub) -> N
     ],
 )
 def test_the_payloads_are_the_real_ones(name: str) -> None:
-    real = json.loads(shared_path("real", "webhooks", f"{name}.payload.json").read_text(encoding="utf-8"))
+    path = fixture("webhooks", f"{name}.payload.json")
+    assert sha256(path) == recorded_sha256()[f"webhooks/{name}.payload.json"], "GitHub's example, unmodified"
+    real = json.loads(path.read_text(encoding="utf-8"))
     assert webhook(name) == real
 
 
@@ -805,8 +807,7 @@ def test_a_pending_review_changes_nothing(ready_edges: FakeGitHub) -> None:
 
 def test_a_review_by_a_deleted_account_is_ghost_and_signs_nothing(ready_edges: FakeGitHub) -> None:
     fake = ready_edges
-    user = fake._user
-    fake._user = lambda login: None if login == "deleted-account" else user(login)  # type: ignore[method-assign]
+    fake.delete_account("deleted-account")
     fake.add_review(PR, "deleted-account", "APPROVED")
     review, _ = _review(fake, "alice")
 

@@ -1,7 +1,7 @@
 """The action, the workflows and the issue templates: schemas, zizmor, and the rules they must keep.
 
 check-jsonschema's built-in (vendored) schemas and ``zizmor --offline`` work without a network. The
-SchemaStore copies in ../shared/real/schemas are used as a second opinion when that folder exists.
+SchemaStore copies in tests/fixtures/schemas (Apache-2.0) are a second opinion.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ import yaml
 from tests.adopter import WORKFLOW_TEXT, cli_env, readme_section, run_cli, workflow
 from tests.fake_github import FakeGitHub
 from tests.harness import push_payload
+from tests.material import fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-SHARED_SCHEMAS = ROOT.parent / "shared" / "real" / "schemas"
+
 
 ACTION = ROOT / "action.yml"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml")) + sorted(
@@ -104,7 +105,6 @@ def _schemastore_cases() -> list[tuple[str, Path]]:
     return cases
 
 
-@pytest.mark.skipif(not SHARED_SCHEMAS.is_dir(), reason="../shared/real/schemas is not present")
 @pytest.mark.parametrize(
     ("schema_name", "path"),
     _schemastore_cases(),
@@ -113,7 +113,7 @@ def _schemastore_cases() -> list[tuple[str, Path]]:
 def test_matches_schemastore_copy(schema_name: str, path: Path) -> None:
     import jsonschema
 
-    schema = json.loads((SHARED_SCHEMAS / schema_name).read_text(encoding="utf-8"))
+    schema = json.loads(fixture("schemas", schema_name).read_text(encoding="utf-8"))
     instance = yaml.safe_load(path.read_text(encoding="utf-8"))
     if isinstance(instance, dict) and True in instance:  # YAML 1.1 reads `on:` as True; JSON has "on"
         instance["on"] = instance.pop(True)
