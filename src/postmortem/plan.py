@@ -66,6 +66,34 @@ class PutFile(_Write):
         return line
 
 
+class CommitFiles(_Write):
+    """Several files in ONE commit through the Git Data API: a tree with inline contents on the head's tree, a
+    commit, then a fast-forward of the branch (3 writes for any number of files).
+
+    ``expected`` guards concurrent edits like :attr:`PutFile.expected_sha`: the blob sha each file must still
+    have on the head (None: the file must not exist), checked on the head's tree before anything is written; a
+    head that moved meanwhile answers 422 "Update is not a fast forward" (a :class:`~postmortem.errors.Conflict`).
+    """
+
+    kind: Literal["commit_files"] = "commit_files"
+    branch: str
+    files: dict[str, str]
+    message: str
+    expected: dict[str, str | None] = Field(default_factory=dict)
+    fallback_branch: str | None = None
+    """Where to commit instead, through a pull request, when branch protection refuses a direct commit."""
+
+    def describe(self) -> str:
+        size = sum(len(text.encode()) for text in self.files.values())
+        line = f"commit {len(self.files)} files on {self.branch} ({', '.join(self.files)}; {size} bytes): {self.message}"
+        if self.fallback_branch:
+            line += (
+                f" (if branch protection refuses: commit them to {self.fallback_branch} and open a pull request "
+                f"into {self.branch})"
+            )
+        return line
+
+
 class CreatePullRequest(_Write):
     kind: Literal["create_pull_request"] = "create_pull_request"
     head: str
@@ -210,6 +238,7 @@ class SetCommitStatus(_Write):
 Write = Annotated[
     CreateBranch
     | PutFile
+    | CommitFiles
     | CreatePullRequest
     | UpdatePullRequest
     | AddLabels

@@ -26,6 +26,7 @@ from postmortem.github.snapshot import Snapshot, StagedFile
 from postmortem.plan import (
     FALLBACK_PULL_REQUEST,
     HEAD_AFTER_COMMITS,
+    CommitFiles,
     CreateBranch,
     CreateComment,
     CreatePullRequest,
@@ -82,17 +83,44 @@ class Applier:
                 self.new_pull = result
 
     def commit(self, branch: str | None = None) -> None:
-        """Commit the staged documents (of ``branch`` only, when given), one commit each."""
-        for key in [k for k in self.snapshot.staged if branch is None or k[0] == branch]:
+        """Commit the staged documents (of ``branch`` only, when given): ONE commit per branch. One file is a
+        contents-API commit (one write); several are one Git Data API commit (:class:`CommitFiles`)."""
+        branches = dict.fromkeys(b for b, _ in self.snapshot.staged if branch is None or b == branch)
+        for name in branches:
+            keys = [k for k in self.snapshot.staged if k[0] == name]
             # taken off before sending: a commit that fails is not sent again at the end of the run
-            staged = self.snapshot.staged.pop(key)
+            group = [self.snapshot.staged.pop(key) for key in keys]
             try:
-                self._commit_one(staged)
+                if len(group) == 1:
+                    self._commit_one(group[0])
+                else:
+                    self._commit_together(name, group)
             except Conflict as conflict:
-                if not staged.retry_on_conflict:
+                if isinstance(conflict, NameTaken) or not all(s.retry_on_conflict for s in group):
                     raise
-                self.snapshot.unstage(*key)
+                for key in keys:
+                    self.snapshot.unstage(*key)
                 raise RetryableConflict(str(conflict), status=conflict.status) from conflict
+
+    def _commit_together(self, branch: str, group: list[StagedFile]) -> None:
+        writes = [staged.write for staged in group]
+        together = CommitFiles(
+            branch=branch,
+            files={w.path: w.content for w in writes},
+            expected={w.path: w.expected_sha for w in writes},
+            message=_merged_message([w.message for w in writes]),
+            fallback_branch=next((w.fallback_branch for w in writes if w.fallback_branch), None),
+        )
+        try:
+            self._record(self.snapshot.gateway.send(together))
+        except ProtectedBranch as refusal:
+            if together.fallback_branch is None:
+                raise
+            results, number = commit_through_pull_request(self.snapshot, together, str(refusal), self.say)
+            for result in results:
+                self._record(result)
+            if number is not None:
+                self.fallbacks[branch] = number
 
     def finish(self) -> None:
         """The end of a run: commit every staged document, then set the statuses waiting for the new heads."""
@@ -199,6 +227,13 @@ class Applier:
         self.on_applied(result)
 
 
+def _merged_message(messages: list[str]) -> str:
+    """One commit message for the documents of one commit: the first subject, then the others."""
+    first, *others = messages
+    subjects = [m.splitlines()[0] for m in others if m and m.splitlines()[0] not in first.splitlines()]
+    return "\n".join([first, "", *subjects]) if subjects else first
+
+
 def _waits_for_commits(write: Write) -> bool:
     if isinstance(write, SetCommitStatus):
         return write.head_of is not None
@@ -225,7 +260,7 @@ def _request_one_by_one(
 
 
 def commit_through_pull_request(
-    snapshot: Snapshot, write: PutFile, reason: str, say: Callable[[Message], None]
+    snapshot: Snapshot, write: PutFile | CommitFiles, reason: str, say: Callable[[Message], None]
 ) -> tuple[list[WriteResult], int | None]:
     """Commit ``write`` to its fallback branch and open (or reuse) a pull request into the protected branch;
     the writes made and the pull request's number.
@@ -236,28 +271,36 @@ def commit_through_pull_request(
     assert write.fallback_branch is not None
     gateway = snapshot.gateway
     branch = write.fallback_branch
+    paths = ", ".join(write.files) if isinstance(write, CommitFiles) else write.path
     results: list[WriteResult] = []
     base_sha = snapshot.branch_sha(write.branch)
     if base_sha is None:
-        raise GitHubError(f"Cannot commit {write.path}: branch {write.branch} no longer exists.")
+        raise GitHubError(f"Cannot commit {paths}: branch {write.branch} no longer exists.")
     created = gateway.send(CreateBranch(branch=branch, from_sha=base_sha))
     if not created.note:
         results.append(created)
-    # A branch just made from the protected one holds the file the commit was based on.
-    current = gateway.get_file(write.path, branch) if created.note else None
-    if not created.note or current is None or current.text != write.content:
-        expected = write.expected_sha if not created.note else (current.sha if current else None)
-        results.append(
-            gateway.send(
-                write.model_copy(update={"branch": branch, "expected_sha": expected, "fallback_branch": None})
+    if isinstance(write, CommitFiles):
+        # a branch just made from the protected one holds the files the commit was based on; an earlier run's
+        # fallback branch is the action's own
+        expected = write.expected if not created.note else {}
+        moved = write.model_copy(update={"branch": branch, "expected": expected, "fallback_branch": None})
+        results.append(gateway.send(moved))
+    else:
+        # A branch just made from the protected one holds the file the commit was based on.
+        current = gateway.get_file(write.path, branch) if created.note else None
+        if not created.note or current is None or current.text != write.content:
+            sha = write.expected_sha if not created.note else (current.sha if current else None)
+            results.append(
+                gateway.send(
+                    write.model_copy(update={"branch": branch, "expected_sha": sha, "fallback_branch": None})
+                )
             )
-        )
     opened = gateway.send(
         CreatePullRequest(
             head=branch,
             base=write.branch,
             title=write.message.splitlines()[0][:200],
-            body=f"Branch protection on `{write.branch}` refused the action's direct commit to `{write.path}`,"
+            body=f"Branch protection on `{write.branch}` refused the action's direct commit to `{paths}`,"
             " so it is proposed here. Merge this pull request to apply it.",
             draft=False,
         )
@@ -268,7 +311,7 @@ def commit_through_pull_request(
         Message(
             level="warning",
             text=f"Branch protection on {write.branch} refused a direct commit ({reason.rstrip('.')}); "
-            f"the change to {write.path} is proposed in pull request #{opened.number} instead.",
+            f"the change to {paths} is proposed in pull request #{opened.number} instead.",
         )
     )
     return results, opened.number

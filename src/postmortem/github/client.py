@@ -71,9 +71,11 @@ from postmortem.github.models import (
     PullRequest,
     Review,
     TeamMembers,
+    git_blob_sha,
 )
 from postmortem.plan import (
     AddLabels,
+    CommitFiles,
     CreateBranch,
     CreateComment,
     CreateIssue,
@@ -447,6 +449,8 @@ class Gateway:
                     url=data["content"].get("html_url"),
                     commit=(data.get("commit") or {}).get("sha"),
                 )
+            case CommitFiles():
+                return self._commit_files(write)
             case CreatePullRequest():
                 body = {
                     "title": write.title,
@@ -513,6 +517,34 @@ class Gateway:
                 return WriteResult(write=write, number=data.get("id"), sha=write.sha)
         raise TypeError(f"unknown write {write!r}")  # pragma: no cover
 
+    def _commit_files(self, write: CommitFiles) -> WriteResult:
+        """The Git Data API's one commit of several files: read the head's tree (which checks ``expected`` and
+        gives the base tree), then a tree, a commit and a fast-forward of the branch."""
+        repo = self._repo_path
+        ref = f"{repo}/git/refs/heads/{quote(write.branch)}"
+        head = self._get(f"{repo}/git/ref/heads/{quote(write.branch)}")["object"]["sha"]
+        tree = self._get(f"{repo}/git/trees/{head}", {"recursive": "1"})
+        blobs = {entry["path"]: entry["sha"] for entry in tree.get("tree", []) if entry.get("type") == "blob"}
+        changed = [path for path, sha in write.expected.items() if blobs.get(path) != sha]
+        if changed:
+            raise Conflict(
+                f"{', '.join(changed)} on {write.branch} changed since it was read; nothing was overwritten. "
+                "Rerun the workflow to start from the current version.",
+                status=409,
+            )
+        entries = [
+            {"path": path, "mode": "100644", "type": "blob", "content": text}
+            for path, text in write.files.items()
+        ]
+        new_tree = self._call("POST", f"{repo}/git/trees", {"base_tree": tree["sha"], "tree": entries})
+        commit = self._call(
+            "POST",
+            f"{repo}/git/commits",
+            {"message": write.message, "tree": new_tree["sha"], "parents": [head]},
+        )
+        self._call("PATCH", ref, {"sha": commit["sha"], "force": False})
+        return WriteResult(write=write, commit=commit["sha"], url=commit.get("html_url"))
+
     def _accept_refusal(self, write: Write, exc: GithubException) -> WriteResult | None:
         """Refusals that mean "already done": a concurrent run (or our own retried request) got there first."""
         if exc.status != 422:
@@ -546,6 +578,13 @@ class Gateway:
                     and current.sha != write.expected_sha
                 ):
                     return WriteResult(write=write, sha=current.sha, note=note)
+                return None
+            case CommitFiles():
+                head = self.get_branch_sha(write.branch)
+                tree = self._get(f"{self._repo_path}/git/trees/{head}", {"recursive": "1"}) if head else {}
+                blobs = {e["path"]: e["sha"] for e in tree.get("tree", []) if e.get("type") == "blob"}
+                if head and all(blobs.get(p) == git_blob_sha(t) for p, t in write.files.items()):
+                    return WriteResult(write=write, commit=head, note=note)
                 return None
             case CreatePullRequest():
                 pr = self.find_pull_request(write.head)
@@ -678,7 +717,7 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
             status=status,
         )
     if (
-        isinstance(write, PutFile)
+        isinstance(write, PutFile | CommitFiles)
         and status in (403, 409, 422)
         and any(s in lower for s in _PROTECTION_SIGNS)
     ):
@@ -707,6 +746,12 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
         return NameTaken(
             f"Cannot create {write.path} on {write.branch}: a file with that name exists there ({status}: "
             f"{_first_line(text)}); nothing was overwritten.",
+            status=status,
+        )
+    if isinstance(write, CommitFiles) and (status == 409 or "fast forward" in lower):
+        return Conflict(
+            f"{write.branch} moved while the action committed {', '.join(write.files)} ({status}: "
+            f"{_first_line(text)}); nothing was overwritten. Rerun the workflow to start from the current version.",
             status=status,
         )
     if isinstance(write, PutFile) and (status == 409 or (status == 422 and "sha" in lower)):
@@ -742,7 +787,7 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
 def _scope(write: Write) -> str:
     """The workflow ``permissions:`` entry a write needs."""
     match write:
-        case CreateBranch() | PutFile():
+        case CreateBranch() | PutFile() | CommitFiles():
             return "contents: write"
         case CreatePullRequest() | UpdatePullRequest() | RequestReviewers():
             return "pull-requests: write"

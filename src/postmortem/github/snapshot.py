@@ -33,6 +33,7 @@ from postmortem.github.models import (
 )
 from postmortem.plan import (
     AddLabels,
+    CommitFiles,
     CreateBranch,
     CreateComment,
     CreateIssue,
@@ -214,6 +215,15 @@ class Snapshot:
                     self._reads[("file", result.commit, write.path)] = self._reads[
                         ("file", write.branch, write.path)
                     ]
+                for key in [k for k in self._reads if k[0] == "dir" and k[1] == write.branch]:
+                    del self._reads[key]
+            case CommitFiles():
+                self._committed(write.branch, result.commit)
+                for path, text in write.files.items():
+                    content = FileContent(path=path, sha=git_blob_sha(text), text=text)
+                    self._reads[("file", write.branch, path)] = content
+                    if result.commit:
+                        self._reads[("file", result.commit, path)] = content
                 for key in [k for k in self._reads if k[0] == "dir" and k[1] == write.branch]:
                     del self._reads[key]
             case CreatePullRequest():
