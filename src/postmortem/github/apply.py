@@ -69,6 +69,8 @@ class Applier:
         """Apply (or stage) the plan's writes in order."""
         for planned in plan.writes:
             write = resolve_new_pull_request(planned, self.new_pull.number if self.new_pull else None)
+            if isinstance(write, CreatePullRequest):
+                self.commit(write.head)  # GitHub refuses a pull request from a branch without the commit
             write = self._with_renames(write)
             if isinstance(write, PutFile):
                 self.snapshot.stage(write, retry_on_conflict=plan.retry_on_conflict)
@@ -76,8 +78,6 @@ class Applier:
             if _waits_for_commits(write):
                 self.after_commits.append(write)
                 continue
-            if isinstance(write, CreatePullRequest):
-                self.commit(write.head)  # GitHub refuses a pull request from a branch without the commit
             result = self._send(write)
             if result is not None and isinstance(write, CreatePullRequest):
                 self.new_pull = result
