@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 
 from postmortem.action_items import handler as action_items_handler
@@ -174,11 +175,8 @@ def _run_handler(
         if dry_run or not plan.writes:
             break
 
-        def step(plan: Plan = plan) -> None:
-            applier.apply(plan)
-            if plan.replan:
-                applier.commit()  # the next round decides from what these writes made
-
-        _guard(report, list(plan.writes), step)
+        # staged document edits stay staged: the next round reads them through the snapshot, and they are
+        # committed once, at the end of the run
+        _guard(report, list(plan.writes), partial(applier.apply, plan))
         if not plan.replan:
             break

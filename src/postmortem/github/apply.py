@@ -7,9 +7,8 @@ The gateway sends one write and maps its errors; everything about a *plan* is he
   this run's commits.
 * **One commit per document per run.** A :class:`~postmortem.plan.PutFile` is staged in the
   :class:`~postmortem.github.snapshot.Snapshot` (later reads of the file see it, later edits add to it) and
-  committed once: by :meth:`Applier.commit`, called before a write that needs the commit (a pull request from
-  that branch), before a handler decides again from what it wrote (``replan``), and at the end of the run
-  (:meth:`Applier.finish`).
+  committed once per branch: by :meth:`Applier.commit`, called before a write that needs the commit (a pull
+  request from that branch) and at the end of the run (:meth:`Applier.finish`).
 * **Fallbacks.** A commit with a ``fallback_branch`` that branch protection refuses goes to that branch through
   a pull request (:func:`commit_through_pull_request`); a review request GitHub refuses as a whole (one bad
   reviewer) is sent reviewer by reviewer.
