@@ -350,7 +350,7 @@ def test_stale_sha_is_a_conflict_and_overwrites_nothing(fake: FakeGitHub, gatewa
 
 def test_creating_a_file_that_appeared_meanwhile_is_a_conflict(fake: FakeGitHub, gateway: Gateway) -> None:
     fake.add_file("main", "doc.md", "someone else's")
-    with pytest.raises(Conflict, match="another file has that name.*nothing was overwritten"):
+    with pytest.raises(Conflict, match=r"another file has that name.*nothing was overwritten"):
         apply(gateway, PutFile(path="doc.md", branch="main", content="mine", message="Add"))
     assert fake.file_text("main", "doc.md") == "someone else's"
 
