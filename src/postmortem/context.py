@@ -28,6 +28,10 @@ class Context:
     """Tracking issues planned for creation so far this run (the per-run cap counts all documents and rounds)."""
     warned: set[str] = field(default_factory=set)
     """Warnings already said this run (a reconcile reads several pull requests with the same teams)."""
+    workflow_ref: str | None = None
+    """``GITHUB_WORKFLOW_REF`` of the running workflow, when the CLI knows it (the set-up check names it)."""
+    config_facts: object | None = None
+    """What the set-up check learnt reading the config file (its ``ConfigFacts``), when the CLI read it so."""
 
     def __post_init__(self) -> None:
         self.snapshot = Snapshot(self.gateway)

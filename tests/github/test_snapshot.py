@@ -80,3 +80,16 @@ def test_a_dry_run_lists_the_protected_branch_fallback() -> None:
     assert "if branch protection refuses: commit it to postmortem/pub and open a pull request into main" in (
         write.describe()
     )
+
+
+def test_primed_answers_are_not_read_again(fake: FakeGitHub, gateway: Gateway) -> None:
+    issue = fake.add_issue("Outage")
+    pull = fake.add_pull("postmortem/incident-1")
+    snapshot = Snapshot(gateway)
+    shown_issue, shown_pull = gateway.get_issue(issue.number), gateway.get_pull_request(pull.number)
+    fake.reset_counts()
+    snapshot.prime(shown_issue.model_copy(update={"labels": ("incident",)}), shown_pull)
+    assert snapshot.issue(issue.number).labels == ("incident",)
+    assert snapshot.pull_request(pull.number) == shown_pull
+    assert snapshot.pull_request_from("postmortem/incident-1") == shown_pull
+    assert fake.count() == 0

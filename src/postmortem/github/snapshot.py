@@ -170,6 +170,14 @@ class Snapshot:
         """An earlier run moved ``branch`` and stopped before reporting on it: treat it as moved by this one."""
         self.committed_branches.add(branch)
 
+    def prime(self, *known: Issue | PullRequest) -> None:
+        """Answers known before the run (``postmortem try`` shows an issue or pull request as it was read)."""
+        for item in known:
+            if isinstance(item, PullRequest):
+                self._put_pull(item)
+            else:
+                self._reads[("issue", item.number)] = item
+
     # ------------------------------------------------------------------------------------------------ staging
 
     def stage(self, write: PutFile, *, retry_on_conflict: bool) -> None:
