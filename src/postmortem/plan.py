@@ -265,16 +265,19 @@ class Message(BaseModel):
 class Plan(BaseModel):
     """The writes a handler intends, in order, and what it wants to say.
 
-    ``replan`` asks the runner to read state again after applying and decide once more: used where a later
-    write needs what an earlier one created (a pull request's number, a new issue's number).
+    ``replan`` asks the runner to decide once more after applying, from the run's snapshot (which the writes
+    updated): only where a later *decision* needs what an earlier write created (new issues' numbers written into
+    the Action Items table). A later *write* that needs an earlier one's result names it instead
+    (:data:`NEW_PULL_REQUEST`, ``head_of``, ``after_commits_to``), and the apply path resolves it.
     """
 
     writes: list[Write] = Field(default_factory=list)
     messages: list[Message] = Field(default_factory=list)
     replan: bool = False
     retry_on_conflict: bool = False
-    """On a 409 stale sha (:class:`~postmortem.errors.Conflict`), decide again from fresh state instead of failing:
-    for handlers whose decision re-reads the file and re-applies only their own edits."""
+    """On a 409 stale sha (:class:`~postmortem.errors.Conflict`) of a document this plan edits, decide again from a
+    fresh read instead of failing (when every handler that edited the document allows it): for handlers whose
+    decision re-applies only their own edits."""
     outputs: dict[str, str] = Field(default_factory=dict)
     """Step outputs the run sets (``pull-request-number``, ``pull-request-url``, ``document-path``)."""
 

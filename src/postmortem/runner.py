@@ -1,8 +1,10 @@
 """The run loop: pick the handlers for the event, let each decide (pure), apply its plan, report.
 
-Each handler is ``(Context) -> Plan``. :func:`run_event` picks the handlers for the event, applies each plan
-write by write, and asks again while the plan says ``replan`` (a later write needs an earlier one's result).
-A dry run decides once and applies nothing.
+Each handler is ``(Context) -> Plan`` and reads through the run's snapshot (``ctx.snapshot``). :func:`run_event`
+picks the handlers for the event, hands each plan to the one apply path (:class:`~postmortem.github.apply.Applier`),
+asks again while the plan says ``replan`` (a later decision needs new issues' numbers), and at the end commits
+each edited document once and sends the writes waiting for those commits. A 409 on such a commit decides the
+event again (handlers that allow it) from a fresh read. A dry run decides once and applies nothing.
 """
 
 from __future__ import annotations
