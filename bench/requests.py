@@ -37,6 +37,8 @@ from tests.harness import (
     review_payload,
     run,
 )
+from tests.runner.budgets import life as budget_life
+from tests.runner.budgets import table_rows
 from tests.runner.life import live
 
 PATH = "postmortems/2025-11-17-bench.md"
@@ -213,6 +215,9 @@ def main() -> int:
             f"| {name} | {result['runs']} | {result['requests']} | {result['writes']} | "
             f"{result['rerun_requests']} | {result['rerun_writes']} |"
         )
+    # issue #7's budgets (asserted by tests/runner/test_budgets.py): one life, two roles, every handler
+    for line in table_rows(budget_life()):
+        print(line)
     return 0
 
 

@@ -133,8 +133,8 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
             config = load_config(gateway, default_branch, config_path)
         ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
         if checking:
-            ctx.cache[setup_check.CONFIG_FACTS] = config_facts
-            ctx.cache[setup_check.WORKFLOW_REF] = env.get("GITHUB_WORKFLOW_REF", "")
+            ctx.config_facts = config_facts
+            ctx.workflow_ref = env.get("GITHUB_WORKFLOW_REF", "")
         report = run_event(ctx, dry_run=dry_run)
     except PostmortemError as error:
         if isinstance(error, NotFound) and gateway is not None and not gateway.repository_visible():

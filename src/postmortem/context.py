@@ -9,6 +9,7 @@ from postmortem.errors import ConfigError, NotText
 from postmortem.events import Event
 from postmortem.github.client import Gateway
 from postmortem.github.models import FileContent
+from postmortem.github.snapshot import Snapshot
 from postmortem.incident.render import DocumentError, split_frontmatter
 from postmortem.trust import PostmortemRef
 
@@ -21,12 +22,19 @@ class Context:
     gateway: Gateway
     config: Config
     default_branch: str
-    cache: dict[str, object] = field(default_factory=dict)
-    """Reads that stay valid across the rounds of one run (the form, the template), keyed by the handler."""
-    committed_branches: set[str] = field(default_factory=set)
-    """Branches this run has committed to: their head moved, so a status must go on the new head."""
-    created_branches: set[str] = field(default_factory=set)
-    """Branches this run has created (a brand-new draft has no review to report yet)."""
+    snapshot: Snapshot = field(init=False)
+    """Every read of the run, once, kept up to date by the run's writes (shared by all handlers)."""
+    issues_created: int = 0
+    """Tracking issues planned for creation so far this run (the per-run cap counts all documents and rounds)."""
+    warned: set[str] = field(default_factory=set)
+    """Warnings already said this run (a reconcile reads several pull requests with the same teams)."""
+    workflow_ref: str | None = None
+    """``GITHUB_WORKFLOW_REF`` of the running workflow, when the CLI knows it (the set-up check names it)."""
+    config_facts: object | None = None
+    """What the set-up check learnt reading the config file (its ``ConfigFacts``), when the CLI read it so."""
+
+    def __post_init__(self) -> None:
+        self.snapshot = Snapshot(self.gateway)
 
 
 def load_config(gateway: Gateway, default_branch: str, path: str = DEFAULT_CONFIG_PATH) -> Config:
@@ -50,10 +58,10 @@ def find_document(ctx: Context, ref: PostmortemRef, at: str) -> tuple[str | None
     the file was renamed or moved) the file of the post-mortem folder, newest names first, whose frontmatter
     names the incident. ``(marker path or None, None)`` when there is none."""
     if ref.path is not None:
-        file = ctx.gateway.get_file(ref.path, at)
+        file = ctx.snapshot.file(ref.path, at)
         if file is not None:
             return ref.path, file
-    entries = ctx.gateway.list_directory(ctx.config.directory, at)
+    entries = ctx.snapshot.directory(ctx.config.directory, at)
     names = sorted(
         (e for e in entries if e.type == "file" and e.name.endswith(".md") and e.path != ref.path),
         key=lambda e: e.name,
@@ -61,7 +69,7 @@ def find_document(ctx: Context, ref: PostmortemRef, at: str) -> tuple[str | None
     )
     for entry in names[:MAX_DOCUMENT_SCAN]:
         try:
-            file = ctx.gateway.get_file(entry.path, at)
+            file = ctx.snapshot.file(entry.path, at)
         except NotText:
             continue  # not a post-mortem the action could have written
         if file is None:

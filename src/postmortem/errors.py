@@ -60,3 +60,7 @@ class ProtectedBranch(GitHubError):
 
 class NotText(GitHubError):
     """A file the action would read is not UTF-8 text (a binary or mis-encoded file in the folder)."""
+
+
+class NameTaken(Conflict):
+    """A file was to be created, but one already exists at that path (GitHub: 422 "sha" wasn't supplied)."""

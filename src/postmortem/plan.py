@@ -51,10 +51,47 @@ class PutFile(_Write):
     expected_sha: str | None = None
     fallback_branch: str | None = None
     """Where to commit instead, through a pull request, when branch protection refuses a direct commit."""
+    alternative_path: str | None = None
+    """Where to create the file instead when ``path`` is taken by another file (optimistic: no read first). Later
+    writes of the run that name ``path`` (a pull request's marker, a comment) then name this one."""
 
     def describe(self) -> str:
         verb = "update" if self.expected_sha else "create"
-        return f"{verb} {self.path} on {self.branch} ({len(self.content.encode())} bytes): {self.message}"
+        line = f"{verb} {self.path} on {self.branch} ({len(self.content.encode())} bytes): {self.message}"
+        if self.fallback_branch:
+            line += (
+                f" (if branch protection refuses: commit it to {self.fallback_branch} and open a pull request "
+                f"into {self.branch})"
+            )
+        return line
+
+
+class CommitFiles(_Write):
+    """Several files in ONE commit through the Git Data API: a tree with inline contents on the head's tree, a
+    commit, then a fast-forward of the branch (3 writes for any number of files).
+
+    ``expected`` guards concurrent edits like :attr:`PutFile.expected_sha`: the blob sha each file must still
+    have on the head (None: the file must not exist), checked on the head's tree before anything is written; a
+    head that moved meanwhile answers 422 "Update is not a fast forward" (a :class:`~postmortem.errors.Conflict`).
+    """
+
+    kind: Literal["commit_files"] = "commit_files"
+    branch: str
+    files: dict[str, str]
+    message: str
+    expected: dict[str, str | None] = Field(default_factory=dict)
+    fallback_branch: str | None = None
+    """Where to commit instead, through a pull request, when branch protection refuses a direct commit."""
+
+    def describe(self) -> str:
+        size = sum(len(text.encode()) for text in self.files.values())
+        line = f"commit {len(self.files)} files on {self.branch} ({', '.join(self.files)}; {size} bytes): {self.message}"
+        if self.fallback_branch:
+            line += (
+                f" (if branch protection refuses: commit them to {self.fallback_branch} and open a pull request "
+                f"into {self.branch})"
+            )
+        return line
 
 
 class CreatePullRequest(_Write):
@@ -75,6 +112,9 @@ class UpdatePullRequest(_Write):
     number: int
     title: str | None = None
     body: str | None = None
+    after_commits_to: str | None = None
+    """Sent once this run's commits to that branch are made: the body records what they committed, and must
+    not claim a commit that a refused write never made."""
 
     def describe(self) -> str:
         fields = [name for name in ("title", "body") if getattr(self, name) is not None]
@@ -108,9 +148,15 @@ class CreateComment(_Write):
     number: int
     body: str
     link_new_pull_request: bool = False
+    after_commits_to: str | None = None
+    """Sent once this run's commits to that branch are made (not at all when one fails)."""
+    body_after_fallback: str | None = None
+    """The body instead, when branch protection sent that commit through a pull request
+    (:data:`FALLBACK_PULL_REQUEST` becomes its number)."""
 
     def describe(self) -> str:
-        return f"comment on {_ref(self.number)}: {_short(self.body.replace(PULL_REQUEST_LINK, '#<new>'))}"
+        line = f"comment on {_ref(self.number)}: {_short(self.body.replace(PULL_REQUEST_LINK, '#<new>'))}"
+        return line + (f" (after the commit to {self.after_commits_to})" if self.after_commits_to else "")
 
 
 class UpdateComment(_Write):
@@ -118,6 +164,9 @@ class UpdateComment(_Write):
     comment_id: int
     number: int
     body: str
+    after_commits_to: str | None = None
+    """Sent once this run's commits to that branch are made; :data:`HEAD_AFTER_COMMITS` in the body becomes
+    the branch's new head."""
 
     def describe(self) -> str:
         return f"edit comment {self.comment_id} on #{self.number}: {_short(self.body)}"
@@ -175,6 +224,8 @@ class UpdateIssue(_Write):
     labels: tuple[str, ...] | None = None
     state: Literal["open", "closed"] | None = None
     state_reason: Literal["completed", "not_planned", "reopened"] | None = None
+    after_commits_to: str | None = None
+    """Sent once this run's commits to that branch are made (not at all when one fails)."""
 
     def describe(self) -> str:
         fields = [
@@ -197,14 +248,19 @@ class SetCommitStatus(_Write):
     state: Literal["pending", "success", "failure", "error"]
     description: str = Field(max_length=140)
     target_url: str | None = None
+    head_of: str | None = None
+    """Set on this branch's head *after* this run's commits (``sha`` is the head before them): the apply path
+    resolves it once the run's document commits are made."""
 
     def describe(self) -> str:
-        return f"set status {self.context}={self.state} on {self.sha[:7]}: {self.description}"
+        where = f"the head of {self.head_of} after this run's commits" if self.head_of else self.sha[:7]
+        return f"set status {self.context}={self.state} on {where}: {self.description}"
 
 
 Write = Annotated[
     CreateBranch
     | PutFile
+    | CommitFiles
     | CreatePullRequest
     | UpdatePullRequest
     | AddLabels
@@ -233,16 +289,19 @@ class Message(BaseModel):
 class Plan(BaseModel):
     """The writes a handler intends, in order, and what it wants to say.
 
-    ``replan`` asks the runner to read state again after applying and decide once more: used where a later
-    write needs what an earlier one created (a pull request's number, a new issue's number).
+    ``replan`` asks the runner to decide once more after applying, from the run's snapshot (which the writes
+    updated): only where a later *decision* needs what an earlier write created (new issues' numbers written into
+    the Action Items table). A later *write* that needs an earlier one's result names it instead
+    (:data:`NEW_PULL_REQUEST`, ``head_of``, ``after_commits_to``), and the apply path resolves it.
     """
 
     writes: list[Write] = Field(default_factory=list)
     messages: list[Message] = Field(default_factory=list)
     replan: bool = False
     retry_on_conflict: bool = False
-    """On a 409 stale sha (:class:`~postmortem.errors.Conflict`), decide again from fresh state instead of failing:
-    for handlers whose decision re-reads the file and re-applies only their own edits."""
+    """On a 409 stale sha (:class:`~postmortem.errors.Conflict`) of a document this plan edits, decide again from a
+    fresh read instead of failing (when every handler that edited the document allows it): for handlers whose
+    decision re-applies only their own edits."""
     outputs: dict[str, str] = Field(default_factory=dict)
     """Step outputs the run sets (``pull-request-number``, ``pull-request-url``, ``document-path``)."""
 
@@ -269,6 +328,11 @@ The runner replaces it with the real number once :class:`CreatePullRequest` has 
 """
 
 PULL_REQUEST_LINK = "{{new-pull-request}}"
+
+FALLBACK_PULL_REQUEST = "{{fallback-pull-request}}"
+HEAD_AFTER_COMMITS = "{{head-after-commits}}"
+"""In the body of a comment sent after this run's commits: the head commit they made."""
+"""In :attr:`CreateComment.body_after_fallback`: the pull request a refused commit was proposed in."""
 
 
 def resolve_new_pull_request(write: Write, new_pull_number: int | None) -> Write:

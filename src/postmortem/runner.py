@@ -1,24 +1,28 @@
 """The run loop: pick the handlers for the event, let each decide (pure), apply its plan, report.
 
-Each handler is ``(Context) -> Plan``. :func:`run_event` picks the handlers for the event, applies each plan
-write by write, and asks again while the plan says ``replan`` (a later write needs an earlier one's result).
-A dry run decides once and applies nothing.
+Each handler is ``(Context) -> Plan`` and reads through the run's snapshot (``ctx.snapshot``). :func:`run_event`
+picks the handlers for the event, hands each plan to the one apply path (:class:`~postmortem.github.apply.Applier`),
+asks again while the plan says ``replan`` (a later decision needs new issues' numbers), and at the end commits
+each edited document once and sends the writes waiting for those commits. A 409 on such a commit decides the
+event again (handlers that allow it) from a fresh read. A dry run decides once and applies nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 
 from postmortem.action_items import handler as action_items_handler
 from postmortem.context import Context
-from postmortem.errors import Conflict, PostmortemError, RateLimited
+from postmortem.errors import PostmortemError, RateLimited
 from postmortem.events import Event
-from postmortem.github.apply import apply_plan
+from postmortem.github.apply import Applier, RetryableConflict
 from postmortem.github.client import WriteResult
 from postmortem.incident import handler as incident_handler
-from postmortem.plan import CreateBranch, Message, Plan, PutFile, Write
+from postmortem.plan import Message, Plan, Write
+from postmortem.setup_check.handler import handle_check, is_check_task
 from postmortem.signoff import handler as signoff_handler
 
 MAX_ROUNDS = 4
@@ -76,6 +80,8 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
         return [("sign-off", signoff_handler.handle_review)]
     if event.name == "push":
         return [("action-items", action_items_handler.handle_push)]
+    if is_check_task(event):
+        return [("setup-check", handle_check)]
     if event.name in ("workflow_dispatch", "schedule"):
         return [
             ("action-items", action_items_handler.handle_reconcile),
@@ -98,7 +104,8 @@ def _not_sent(planned: list[Write], applied: list[WriteResult]) -> str:
 
 
 def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
-    """Run the event's handlers, each until its plan is complete (or once, for a dry run)."""
+    """Run the event's handlers, each until its plan is complete (or once, for a dry run), then commit each
+    document the run edited, once."""
     selected = select_handler(ctx.event)
     report = RunReport(
         event=ctx.event.describe(), handler=", ".join(name for name, _ in selected) or None, dry_run=dry_run
@@ -108,29 +115,61 @@ def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
             Message(text=f"Nothing to do for {ctx.event.describe()}: not an event this action handles.")
         )
         return report
-    for _name, handler in selected:
+    applier = Applier(ctx.snapshot, report.applied.append, report.messages.append)
+    for attempt in range(MAX_ROUNDS):
+        stopped = _run_handlers(ctx, selected, applier, report, dry_run=dry_run)
+        if dry_run or stopped:
+            break
         try:
-            _run_handler(ctx, handler, report, dry_run=dry_run)
-        except RateLimited as error:
-            report.errors.append(error)
-            break  # every further request would hit the same limit
+            waiting: list[Write] = [staged.write for staged in ctx.snapshot.staged.values()]
+            waiting += applier.after_commits
+            _guard(report, waiting, applier.finish)
+        except RetryableConflict as conflict:
+            # a 409 stale sha on a document: every handler that edited it re-decides on the fresh file (what
+            # else they wrote is in the snapshot now, so they do not write it again)
+            if attempt == MAX_ROUNDS - 1:
+                report.errors.append(conflict)
+                break
+            report.messages.append(Message(level="notice", text=f"{conflict} Retrying on the fresh version."))
+            applier.forget_pending()
+            continue
         except PostmortemError as error:
             report.errors.append(error)
+        break
+    if applier.new_pull is not None and applier.new_pull.number is not None:
+        report.outputs["pull-request-number"] = str(applier.new_pull.number)
+        report.outputs["pull-request-url"] = applier.new_pull.url or ""
     return report
 
 
-def _recorder(ctx: Context, report: RunReport) -> Callable[[WriteResult], None]:
-    def record(result: WriteResult) -> None:
-        report.applied.append(result)
-        if isinstance(result.write, PutFile):
-            ctx.committed_branches.add(result.write.branch)
-        elif isinstance(result.write, CreateBranch):
-            ctx.created_branches.add(result.write.branch)
+def _run_handlers(
+    ctx: Context, selected: list[tuple[str, Handler]], applier: Applier, report: RunReport, *, dry_run: bool
+) -> bool:
+    """Each handler's rounds, in order; True when a rate limit stopped the run."""
+    for _name, handler in selected:
+        try:
+            _run_handler(ctx, handler, applier, report, dry_run=dry_run)
+        except RateLimited as error:
+            report.errors.append(error)
+            return True  # every further request would hit the same limit
+        except PostmortemError as error:
+            report.errors.append(error)
+    return False
 
-    return record
+
+def _guard(report: RunReport, planned: list[Write], step: Callable[[], None]) -> None:
+    """Run ``step``, which applies ``planned``; a rate limit says what of it was not sent."""
+    applied_before = len(report.applied)
+    try:
+        step()
+    except RateLimited as limited:
+        left = _not_sent(planned, report.applied[applied_before:])
+        raise RateLimited(f"{limited} Not sent yet: {left}.", retry_after=limited.retry_after) from limited
 
 
-def _run_handler(ctx: Context, handler: Handler, report: RunReport, *, dry_run: bool) -> None:
+def _run_handler(
+    ctx: Context, handler: Handler, applier: Applier, report: RunReport, *, dry_run: bool
+) -> None:
     """One handler's rounds: decide, apply, and decide again while its plan asks to."""
     for _round in range(MAX_ROUNDS):
         plan = handler(ctx)
@@ -140,22 +179,9 @@ def _run_handler(ctx: Context, handler: Handler, report: RunReport, *, dry_run: 
         report.outputs.update(plan.outputs)
         if dry_run or not plan.writes:
             break
-        applied_before = len(report.applied)
-        try:
-            created = apply_plan(ctx.gateway, plan, _recorder(ctx, report), report.messages.append)
-        except Conflict as conflict:
-            # a 409 stale sha: the handler re-reads and re-applies its own edits on the fresh file
-            if not plan.retry_on_conflict or _round == MAX_ROUNDS - 1:
-                raise
-            report.messages.append(Message(level="notice", text=f"{conflict} Retrying on the fresh version."))
-            continue
-        except RateLimited as limited:
-            left = _not_sent(plan.writes, report.applied[applied_before:])
-            raise RateLimited(
-                f"{limited} Not sent yet: {left}.", retry_after=limited.retry_after
-            ) from limited
-        if created is not None and created.number is not None:
-            report.outputs["pull-request-number"] = str(created.number)
-            report.outputs["pull-request-url"] = created.url or ""
+
+        # staged document edits stay staged: the next round reads them through the snapshot, and they are
+        # committed once, at the end of the run
+        _guard(report, list(plan.writes), partial(applier.apply, plan))
         if not plan.replan:
             break

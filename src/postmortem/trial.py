@@ -31,10 +31,6 @@ GH_TIMEOUT = 15.0
 _REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
 
-# Reads the handlers keep in ``Context.cache`` (see incident.handler.handle, action_items.handler): primed with the
-# issue / pull request as the trial presents it, so that the handlers see the label added / the draft left.
-_INCIDENT_ISSUE = "issue"
-_ACTION_ITEMS_PULL = "action-items-pull"
 
 Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
@@ -227,7 +223,9 @@ def run_trial(
             ) from error
         raise
     config = load_config(gateway, default_branch, config_path)
-    primed: dict[str, object] = {}
+    # The run's snapshot is primed with the issue / pull request as the trial presents it, so that the handlers
+    # see the label added / the draft left.
+    primed: list[Issue | PullRequest] = []
     if issue is not None:
         try:
             found = gateway.get_issue(issue)
@@ -238,7 +236,7 @@ def run_trial(
         if found.is_pull_request:
             raise EventError(f"#{issue} in {repository} is a pull request: use --pr {issue}.")
         event, shown_issue, story = issue_event(found, repository, default_branch, config, sender)
-        primed[_INCIDENT_ISSUE] = shown_issue
+        primed.append(shown_issue)
     else:
         assert pull is not None
         try:
@@ -249,9 +247,9 @@ def run_trial(
                 "goes with --issue)."
             ) from error
         event, shown_pull, story = pull_event(found_pull, repository, default_branch, sender)
-        primed[_ACTION_ITEMS_PULL] = shown_pull
+        primed.append(shown_pull)
     ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
-    ctx.cache.update(primed)
+    ctx.snapshot.prime(*primed)
     report = run_event(ctx, dry_run=True)
     return Trial(event=event, story=story, report=report, requests=gateway.request_count)
 

@@ -168,6 +168,8 @@ class GitHubState:
         self.commits: dict[str, Commit] = {}
         self.branches: dict[str, str] = {}
         self.protected_branches: set[str] = set()
+        self.trees: dict[str, dict[str, bytes]] = {}
+        """Git trees created through ``POST git/trees`` (path → content), by sha."""
         self.items: dict[int, Item] = {}
         self.comments: dict[int, CommentRecord] = {}
         self.labels: dict[str, LabelRecord] = {}

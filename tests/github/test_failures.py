@@ -235,9 +235,8 @@ def test_a_dropped_connection_on_a_write_fails_once_and_the_rerun_finishes(
         r"/contents/\.github/ISSUE_TEMPLATE/",
         r"/collaborators/mona/permission$",
         r"/pulls$",
-        r"/issues/1/comments$",
     ],
-    ids=["config", "form", "permission", "pull-listing", "comment-listing"],
+    ids=["config", "form", "permission", "pull-listing"],
 )
 def test_a_dropped_connection_on_a_read_fails_before_any_write(
     fake: FakeGitHub, incident: Callable[[], Outcome], read: str
@@ -256,10 +255,10 @@ READS = {
     "form": (r"/contents/\.github/ISSUE_TEMPLATE/", r"read \.github/ISSUE_TEMPLATE/incident\.yml"),
     "permission": (r"/collaborators/mona/permission$", "permission of mona"),
     "issue": (r"/issues/1$", r"read issue #1"),
-    "pull-listing": (r"/pulls$", "look up the pull request"),
-    "comment-listing": (r"/issues/1/comments$", "list the comments on #1"),
+    "pull-listing": (r"/pulls$", "list pull requests"),
     "branch": (r"/git/ref/heads/", "read branch"),
 }
+"""The reads of a first run. The issue's comments are not among them: the issue says it has none."""
 
 
 @pytest.mark.parametrize("read", list(READS))
@@ -281,7 +280,7 @@ def test_a_persistent_500_on_a_read_fails_before_any_write(
 
 def test_a_persistent_html_500_on_a_read(fake: FakeGitHub, incident: Callable[[], Outcome]) -> None:
     fake.fail_next("GET", r"/pulls$", 500, HTML, {"Content-Type": "text/html"}, times=50)
-    failed(incident(), fake, "500", "look up the pull request", "rerun the workflow")
+    failed(incident(), fake, "500", "list pull requests", "rerun the workflow")
     rerun_completes(fake, incident)
 
 
@@ -337,7 +336,7 @@ def test_a_429_with_a_long_retry_after_stops_the_run(
     rerun_completes(fake, incident)
 
 
-@pytest.mark.parametrize("read", ["config", "pull-listing", "comment-listing"])
+@pytest.mark.parametrize("read", ["config", "pull-listing", "issue"])
 def test_a_short_secondary_limit_on_a_read_is_retried(
     fake: FakeGitHub, incident: Callable[[], Outcome], read: str
 ) -> None:
@@ -346,7 +345,7 @@ def test_a_short_secondary_limit_on_a_read_is_retried(
 
 
 @pytest.mark.parametrize("kind", ["secondary-600", "primary"])
-@pytest.mark.parametrize("read", ["config", "pull-listing", "comment-listing"])
+@pytest.mark.parametrize("read", ["config", "pull-listing", "issue"])
 def test_a_long_rate_limit_on_a_read_stops_the_run_without_waiting(
     fake: FakeGitHub, incident: Callable[[], Outcome], read: str, kind: str
 ) -> None:
@@ -367,14 +366,14 @@ def test_a_secondary_limit_on_a_read_that_outlasts_the_retries_is_reported_as_a_
     fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.rate_limit_next("GET", r"/pulls$", kind="secondary", times=10)
-    error = failed(incident(), fake, "look up the pull request")
+    error = failed(incident(), fake, "list pull requests")
     assert "(403: )" not in error
     # The drained body no longer says which limit: it is reported as a rate limit, not as permissions.
     assert "rate limit" in error and "permissions" not in error
     rerun_completes(fake, incident)
 
 
-@pytest.mark.parametrize("write", ["branch", "file", "pull-request", "label", "reviewers"])
+@pytest.mark.parametrize("write", ["branch", "file", "pull-request", "comment", "reviewers"])
 def test_the_primary_limit_reached_mid_run_is_one_error(
     fake: FakeGitHub, incident: Callable[[], Outcome], write: str
 ) -> None:
@@ -501,7 +500,7 @@ def test_a_200_html_page_instead_of_json_is_a_clear_error(
     fake: FakeGitHub, incident: Callable[[], Outcome]
 ) -> None:
     fake.fail_next("GET", r"/pulls$", 200, HTML, {"Content-Type": "text/html"})
-    failed(incident(), fake, "look up the pull request", "json|api url|GITHUB_API_URL")
+    failed(incident(), fake, "list pull requests", "json|api url|GITHUB_API_URL")
 
 
 # ---------------------------------------------------------------------------------------------------------

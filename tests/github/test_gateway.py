@@ -12,7 +12,9 @@ from postmortem.errors import (
     ProtectedBranch,
     RateLimited,
 )
-from postmortem.github.client import Gateway, WriteResult, applied_before
+from postmortem.github.apply import Applier
+from postmortem.github.client import Gateway, WriteResult
+from postmortem.github.snapshot import Snapshot
 from postmortem.plan import (
     NEW_PULL_REQUEST,
     PULL_REQUEST_LINK,
@@ -37,7 +39,12 @@ REPO = "/repos/Codertocat/Hello-World"
 
 
 def apply(gateway: Gateway, *writes: Write) -> list[WriteResult]:
-    return gateway.apply(Plan(writes=list(writes)))
+    """The writes through the one apply path (document commits are made at the end, as in a run)."""
+    results: list[WriteResult] = []
+    applier = Applier(Snapshot(gateway), results.append)
+    applier.apply(Plan(writes=list(writes)))
+    applier.finish()
+    return results
 
 
 # ====================================================================== reads
@@ -287,7 +294,7 @@ def test_the_post_mortem_flow_in_one_plan(fake: FakeGitHub, gateway: Gateway) ->
             ),
         ]
     )
-    results = gateway.apply(plan)
+    results = apply(gateway, *plan.writes)
 
     assert len(results) == 6
     assert fake.count() == 6
@@ -314,7 +321,7 @@ def test_the_post_mortem_flow_in_one_plan(fake: FakeGitHub, gateway: Gateway) ->
 
 
 def test_empty_plan_makes_no_request(fake: FakeGitHub, gateway: Gateway) -> None:
-    assert gateway.apply(Plan()) == []
+    assert apply(gateway) == []
     assert fake.count() == 0
     assert gateway.request_count == 0
 
@@ -343,7 +350,7 @@ def test_stale_sha_is_a_conflict_and_overwrites_nothing(fake: FakeGitHub, gatewa
 
 def test_creating_a_file_that_appeared_meanwhile_is_a_conflict(fake: FakeGitHub, gateway: Gateway) -> None:
     fake.add_file("main", "doc.md", "someone else's")
-    with pytest.raises(Conflict, match="changed since it was read"):
+    with pytest.raises(Conflict, match=r"another file has that name.*nothing was overwritten"):
         apply(gateway, PutFile(path="doc.md", branch="main", content="mine", message="Add"))
     assert fake.file_text("main", "doc.md") == "someone else's"
 
@@ -480,11 +487,14 @@ def test_failure_midway_reports_what_was_applied(fake: FakeGitHub, gateway: Gate
             CreateComment(number=issue.number, body="three"),
         ]
     )
-    with pytest.raises(NotFound, match="1 of 3 writes had been applied") as caught:
-        gateway.apply(plan)
-    assert [r.write for r in applied_before(caught.value)] == [plan.writes[0]]
-    assert gateway.last_results == applied_before(caught.value)
-    assert [c.body for c in fake.comments_on(issue.number)] == ["one"]
+    results: list[WriteResult] = []
+    with pytest.raises(NotFound, match=r"404.*comment on #404"):
+        Applier(Snapshot(gateway), results.append).apply(plan)
+    assert [r.write for r in results] == [plan.writes[0]]
+    assert [c.body for c in fake.comments_on(issue.number)] == ["one"], (
+        "the write after the failure is not sent"
+    )
+    assert fake.count("POST") == 2
 
 
 def test_invalid_token(fake: FakeGitHub, gateway: Gateway) -> None:

@@ -276,7 +276,7 @@ def test_dry_run_lists_every_write_and_makes_none(fake: FakeGitHub, writer: str)
 
     assert fake.writes == []
     kinds = [w.kind for w in report.writes]
-    assert kinds == ["create_branch", "put_file", "create_pull_request", "add_labels", "create_comment"]
+    assert kinds == ["create_branch", "put_file", "create_pull_request", "create_comment", "add_labels"]
 
 
 def test_a_run_cut_short_is_completed_by_the_next_without_duplicates(fake: FakeGitHub, writer: str) -> None:

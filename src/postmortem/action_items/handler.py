@@ -87,9 +87,6 @@ PULL_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "synchronize
 ISSUE_ACTIONS = frozenset({"closed", "reopened"})
 ACTION_ITEM_COLOR = ("0e8a16", "Tracks an action item of a post-mortem")
 _BLOCKING = frozenset({"not_a_table", "no_text_column", "unsupported_table", "text", "issue"})
-_CREATED = "action-items-created"
-_PULL = "action-items-pull"
-_PERMISSIONS = "action-items-permissions"
 
 
 class Target(BaseModel):
@@ -258,31 +255,100 @@ def _report_shared_issues(report: ActionItemsReport) -> ActionItemsReport:
     return report.model_copy(update={"problems": [*report.problems, *extra]}) if extra else report
 
 
+class _Matching(BaseModel):
+    """How the table's rows meet the listed issues (step 1 of :func:`decide`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ours: list[tuple[Issue, IssueLink]]
+    """The tracking issues of this document (opened by the action, carrying its marker)."""
+    linked: list[_Linked] = []
+    """Rows with their issue (named in the Issue cell, or found again by the row's key)."""
+    to_create: list[ActionItem] = []
+    skipped_closed: list[ActionItem] = []
+    """Rows already Done or Won't Do without an issue: nothing left to track."""
+    duplicates: list[tuple[Issue, int]] = []
+    """Issues tracking the same row as an earlier one (an overlapping earlier run), with that one's number."""
+    claimed: set[int] = set()
+    """Issue numbers some row accounts for (none of them is closed as removed)."""
+    in_table: set[int] = set()
+
+
+class _Labels:
+    """The labels the planned issues need that the repository lacks (created once, with their colours)."""
+
+    def __init__(self, known: frozenset[str]) -> None:
+        self.known = known
+        self.wanted: dict[str, tuple[str, str]] = {}
+
+    def want(self, labels: Sequence[str]) -> None:
+        for label in labels:
+            if label.casefold() in self.known or label.casefold() in {w.casefold() for w in self.wanted}:
+                continue
+            self.wanted[label] = PRIORITY_COLORS.get(label.upper(), ACTION_ITEM_COLOR)
+
+    def writes(self) -> list[CreateLabel]:
+        return [
+            CreateLabel(name=name, color=color, description=text)
+            for name, (color, text) in self.wanted.items()
+        ]
+
+
+class _Context(BaseModel):
+    """What every step needs besides the state: the table as read, the incident, the document's address."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    state: DocumentState
+    report: ActionItemsReport
+    incident: IncidentContext
+    document_url: str
+
+
 def decide(state: DocumentState) -> Plan:
     """The writes that bring one document's tracking issues and Issue / Status cells in line; empty when in line.
 
+    Four named steps: :func:`_match_rows` (rows ↔ issues), :func:`_issue_writes` (create, update, close),
+    :func:`_cell_edits` (the Issue / Status cells, one commit), :func:`_report` (the problems comment).
     ``plan.replan`` is set when issues are created: their numbers go into the table in the next round.
     """
     plan = Plan(retry_on_conflict=True)
-    target, config = state.target, state.config
-    path = target.path
+    target = state.target
     if state.file is None:
-        what = path or f"The post-mortem of incident #{target.incident}"
+        what = target.path or f"The post-mortem of incident #{target.incident}"
         plan.say(f"{what} was not found on {target.branch}; no action items to sync.", "warning")
         return plan
     document = state.file.text
-    report = read_action_items(document, owners=config.action_items.owners, repo=state.repository)
-    incident = incident_context(document)
+    report = read_action_items(document, owners=state.config.action_items.owners, repo=state.repository)
     report = _report_shared_issues(report)
-    in_table = {item.issue for item in report.items if item.issue is not None}
-    ours = _ours(state.issues, path, incident.number, config, in_table)
-    listed = {issue.number: issue for issue in state.issues}
-    ours_by_number = {issue.number: link for issue, link in ours}
-    by_key: dict[str, list[Issue]] = {}
-    for issue, link in ours:
-        by_key.setdefault(link.key, []).append(issue)
-    document_url = f"{state.html_url}/blob/{state.default_branch}/{path}"
+    ctx = _Context(
+        state=state,
+        report=report,
+        incident=incident_context(document),
+        document_url=f"{state.html_url}/blob/{state.default_branch}/{target.path}",
+    )
+    _say_problems(plan, ctx)
+    matching = _match_rows(ctx)
+    labels = _Labels(
+        state.labels
+        if state.labels is not None
+        else frozenset(label.casefold() for issue in state.issues for label in issue.labels)
+    )
+    creations = matching.to_create[: max(0, state.creations_left)]
+    issue_writes, edits = _issue_writes(plan, ctx, matching, creations, labels)
+    plan.add(*labels.writes())
+    plan.add(*issue_writes)
+    _report(plan, ctx)
+    _say_progress(plan, ctx, matching, creations)
+    if edits and not creations:
+        _cell_edits(plan, ctx, edits)
+    if not plan.writes:
+        plan.say(f"{target.path} on {target.branch}: action items and tracking issues are in sync.")
+    return plan
 
+
+def _say_problems(plan: Plan, ctx: _Context) -> None:
+    path, report = ctx.state.target.path, ctx.report
     for problem in report.problems:
         plan.say(f"{path}, line {problem.line + 1}: {problem.message} {problem.fix}", "warning")
     if report.unresolved_owners:
@@ -291,13 +357,23 @@ def decide(state: DocumentState) -> Plan:
             f"{path}: owners that are not GitHub logins (their issues stay unassigned): {names}.", "notice"
         )
 
-    linked_numbers = {item.issue for item in report.items if item.issue is not None}
+
+def _match_rows(ctx: _Context) -> _Matching:
+    """Step 1: each row's issue: the one its Issue cell names, else this document's issue for the row's key
+    (re-linked), else a new one (except 💡 Proposed rows and rows already 🟢 Done / ⚪ Won't Do)."""
+    state, report = ctx.state, ctx.report
+    in_table = {item.issue for item in report.items if item.issue is not None}
+    ours = _ours(state.issues, state.target.path, ctx.incident.number, state.config, in_table)
+    listed = {issue.number: issue for issue in state.issues}
+    ours_by_number = {issue.number: link for issue, link in ours}
+    by_key: dict[str, list[Issue]] = {}
+    for issue, link in ours:
+        by_key.setdefault(link.key, []).append(issue)
     claimed: set[int] = set()
     linked: list[_Linked] = []
     to_create: list[ActionItem] = []
     skipped_closed: list[ActionItem] = []
     duplicates: list[tuple[Issue, int]] = []
-
     for item in report.items:
         if "issue" in item.unreadable:
             claimed.update(issue.number for issue in by_key.get(item.key, []))
@@ -311,7 +387,7 @@ def decide(state: DocumentState) -> Plan:
                 linked.append(_Linked(item=item, issue=cell_issue, link=ours_by_number.get(item.issue)))
             claimed.add(item.issue)
             continue
-        candidates = [issue for issue in by_key.get(item.key, []) if issue.number not in linked_numbers]
+        candidates = [issue for issue in by_key.get(item.key, []) if issue.number not in in_table]
         candidates = [issue for issue in candidates if issue.number not in claimed]
         if candidates:
             first, *extra = candidates
@@ -327,68 +403,86 @@ def decide(state: DocumentState) -> Plan:
             skipped_closed.append(item)
             continue
         to_create.append(item)
+    return _Matching(
+        ours=ours,
+        linked=linked,
+        to_create=to_create,
+        skipped_closed=skipped_closed,
+        duplicates=duplicates,
+        claimed=claimed,
+        in_table=in_table,
+    )
 
-    # labels: create the action-item and priority labels (with colours) once, when an issue needs them
-    known = state.labels
-    if known is None:
-        known = frozenset(label.casefold() for issue in state.issues for label in issue.labels)
-    wanted: dict[str, tuple[str, str]] = {}
 
-    def want(labels: Sequence[str]) -> None:
-        for label in labels:
-            if label.casefold() in known or label.casefold() in {w.casefold() for w in wanted}:
-                continue
-            wanted[label] = PRIORITY_COLORS.get(label.upper(), ACTION_ITEM_COLOR)
-
-    creations = to_create[: max(0, state.creations_left)]
-    remaining = len(to_create) - len(creations)
-    issue_writes: list[Any] = []
+def _issue_writes(
+    plan: Plan, ctx: _Context, matching: _Matching, creations: Sequence[ActionItem], labels: _Labels
+) -> tuple[list[Any], list[CellEdit]]:
+    """Step 2: new issues, updates of the rows' own issues, closing removed rows' and duplicate issues; with the
+    cell edits those imply (a re-linked row's Issue cell, a Status that follows its issue's state)."""
+    state = ctx.state
+    writes: list[Any] = []
     for item in creations:
         assignable = _assignable(state, item.owner_login)
-        labels = _priority_labels((), item.priority, config.action_items.label)
-        want(labels)
-        issue_writes.append(
+        item_labels = _priority_labels((), item.priority, state.config.action_items.label)
+        labels.want(item_labels)
+        writes.append(
             CreateIssue(
                 title=issue_title(item),
-                body=_issue_body(item, state, report, incident, document_url, assignable),
+                body=_issue_body(item, state, ctx.report, ctx.incident, ctx.document_url, assignable),
                 assignees=(item.owner_login,) if item.owner_login and assignable else (),
-                labels=labels,
+                labels=item_labels,
             )
         )
-
     edits: list[CellEdit] = []
-    for entry in linked:
-        item, issue, own = entry.item, entry.issue, entry.link
-        if entry.relinked:
-            edits.append(CellEdit(line=item.line, column="issue", value=f"#{issue.number}"))
-        state_after = issue
-        if own is not None:
-            update = _update_issue(item, issue, own, state, incident, document_url, report)
-            if update is not None:
-                if update.labels is not None:
-                    want(update.labels)
-                issue_writes.append(update)
-                if update.state == "open":
-                    state_after = issue.model_copy(update={"state": "open", "state_reason": "reopened"})
-        table = report.tables[item.table]
-        if table.has_status_column and "status" not in item.unreadable:
-            status = _status_after(state_after, item.status)
-            if status != item.status:
-                edits.append(CellEdit(line=item.line, column="status", value=status_cell(status)))
-                if item.status in (Status.DONE, Status.WONT_DO) and status_after_open(status):
-                    plan.say(
-                        f"{path}, line {item.line + 1}: the row said {item.status_text} but #{issue.number} is "
-                        f"open; the issue owns the state, so the row is {status_cell(status)} again. Close "
-                        f"#{issue.number} to finish the item.",
-                        "notice",
-                    )
+    for entry in matching.linked:
+        writes += _linked_writes(plan, ctx, entry, labels, edits)
+    writes += _closing_writes(plan, ctx, matching)
+    return writes, edits
 
-    # removed rows (and duplicates of a row's issue from an earlier overlapping run)
+
+def _linked_writes(
+    plan: Plan, ctx: _Context, entry: _Linked, labels: _Labels, edits: list[CellEdit]
+) -> list[Any]:
+    """The update of a linked row's own issue (table-owned fields), and its cell edits (appended to ``edits``)."""
+    state, path = ctx.state, ctx.state.target.path
+    item, issue, own = entry.item, entry.issue, entry.link
+    writes: list[Any] = []
+    if entry.relinked:
+        edits.append(CellEdit(line=item.line, column="issue", value=f"#{issue.number}"))
+    state_after = issue
+    if own is not None:
+        update = _update_issue(item, issue, own, state, ctx.incident, ctx.document_url, ctx.report)
+        if update is not None:
+            if update.labels is not None:
+                labels.want(update.labels)
+            writes.append(update)
+            if update.state == "open":
+                state_after = issue.model_copy(update={"state": "open", "state_reason": "reopened"})
+    table = ctx.report.tables[item.table]
+    if table.has_status_column and "status" not in item.unreadable:
+        status = _status_after(state_after, item.status)
+        if status != item.status:
+            edits.append(CellEdit(line=item.line, column="status", value=status_cell(status)))
+            if item.status in (Status.DONE, Status.WONT_DO) and status_after_open(status):
+                plan.say(
+                    f"{path}, line {item.line + 1}: the row said {item.status_text} but #{issue.number} is "
+                    f"open; the issue owns the state, so the row is {status_cell(status)} again. Close "
+                    f"#{issue.number} to finish the item.",
+                    "notice",
+                )
+    return writes
+
+
+def _closing_writes(plan: Plan, ctx: _Context, matching: _Matching) -> list[Any]:
+    """Removed rows close their issue as not planned (never while the table has rows this action cannot read);
+    a duplicate of a row's issue from an earlier overlapping run is closed too."""
+    target, report = ctx.state.target, ctx.report
+    path = target.path
     gone = [
         (issue, link)
-        for issue, link in ours
-        if issue.number not in linked_numbers
-        and issue.number not in claimed
+        for issue, link in matching.ours
+        if issue.number not in matching.in_table
+        and issue.number not in matching.claimed
         and issue.state == "open"
         and not link.removed
     ]
@@ -405,30 +499,37 @@ def decide(state: DocumentState) -> Plan:
             "warning",
         )
         gone = []
+    writes: list[Any] = []
     for issue, _link in gone:
-        issue_writes += _close(
+        writes += _close(
             issue,
             f"The row of this action item was removed from the Action Items table of `{path}` (on "
             f"`{target.branch}`), so this issue is closed as not planned. If that was a mistake, add the row "
             f"back with `#{issue.number}` in its Issue cell: the issue is then reopened.",
         )
-    for issue, original in duplicates:
+    for issue, original in matching.duplicates:
         if issue.state == "open":
-            issue_writes += _close(
+            writes += _close(
                 issue, f"Duplicate of #{original}, which tracks the same row of `{path}`; closing this one."
             )
+    return writes
 
-    for name, (color, description) in wanted.items():
-        plan.add(CreateLabel(name=name, color=color, description=description))
-    plan.add(*issue_writes)
 
-    if state.comments is not None and target.pull_request is not None:
-        strangers = [item for item in report.items if not _assignable(state, item.owner_login)]
-        has_news = bool(report.problems or report.unresolved_owners or strangers)
-        if has_news or find_comment(state.comments, PROBLEMS_MARKER) is not None:
-            body = _problems_comment(state, report, strangers)
-            upsert_comment(plan, state.comments, target.pull_request, PROBLEMS_MARKER, body)
+def _report(plan: Plan, ctx: _Context) -> None:
+    """Step 4: the one problems comment on the post-mortem pull request (created only when there is news)."""
+    state, target = ctx.state, ctx.state.target
+    if state.comments is None or target.pull_request is None:
+        return
+    strangers = [item for item in ctx.report.items if not _assignable(state, item.owner_login)]
+    has_news = bool(ctx.report.problems or ctx.report.unresolved_owners or strangers)
+    if has_news or find_comment(state.comments, PROBLEMS_MARKER) is not None:
+        body = _problems_comment(state, ctx.report, strangers)
+        upsert_comment(plan, state.comments, target.pull_request, PROBLEMS_MARKER, body)
 
+
+def _say_progress(plan: Plan, ctx: _Context, matching: _Matching, creations: Sequence[ActionItem]) -> None:
+    path = ctx.state.target.path
+    remaining = len(matching.to_create) - len(creations)
     if creations:
         plan.replan = True
         plan.say(
@@ -441,32 +542,37 @@ def decide(state: DocumentState) -> Plan:
             "running the workflow by hand) creates them, without duplicates.",
             "warning",
         )
-    if skipped_closed:
-        rows = ", ".join(str(item.number) for item in skipped_closed)
+    if matching.skipped_closed:
+        rows = ", ".join(str(item.number) for item in matching.skipped_closed)
         plan.say(f"{path}: no tracking issue for row(s) {rows}: already Done or Won't Do.")
 
-    if edits and not creations:
-        content = set_cells(document, edits)
-        if content != document:
-            if target.on_default and state.fallback_text == content:
-                plan.say(
-                    f"{path}: the Issue / Status cells are already proposed in the pull request from "
-                    f"{fallback_branch(path)} (branch protection on {target.branch}); merge it to apply them."
-                )
-            else:
-                plan.add(
-                    PutFile(
-                        path=path,
-                        branch=target.branch,
-                        content=content,
-                        message=_commit_message(edits),
-                        expected_sha=state.file.sha,
-                        fallback_branch=fallback_branch(path) if target.on_default else None,
-                    )
-                )
-    if not plan.writes:
-        plan.say(f"{path} on {target.branch}: action items and tracking issues are in sync.")
-    return plan
+
+def _cell_edits(plan: Plan, ctx: _Context, edits: Sequence[CellEdit]) -> None:
+    """Step 3: the Issue / Status cells in one commit (on the default branch with a fallback pull request),
+    unless the same edit already waits in that fallback pull request."""
+    state, target = ctx.state, ctx.state.target
+    assert state.file is not None
+    document = state.file.text
+    content = set_cells(document, list(edits))
+    if content == document:
+        return
+    path = target.path
+    if target.on_default and state.fallback_text == content:
+        plan.say(
+            f"{path}: the Issue / Status cells are already proposed in the pull request from "
+            f"{fallback_branch(path)} (branch protection on {target.branch}); merge it to apply them."
+        )
+        return
+    plan.add(
+        PutFile(
+            path=path,
+            branch=target.branch,
+            content=content,
+            message=_commit_message(edits),
+            expected_sha=state.file.sha,
+            fallback_branch=fallback_branch(path) if target.on_default else None,
+        )
+    )
 
 
 def _issue_body(
@@ -575,20 +681,14 @@ def _pull_target(ctx: Context, pull: PullRequest, branch: str, on_default: bool)
 
 
 def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
-    """Read each target document (one issue listing for all of them) and decide its writes.
-
-    Reads that only some decisions need (the repository's labels, owners' permissions, a pending fallback pull
-    request) are made when a first decision shows they matter, then the document is decided again.
-    """
-    gateway, config = ctx.gateway, ctx.config
-    issues = gateway.list_issues(labels=[config.action_items.label], state="all")
+    """Read each target document (one issue listing for all of them) and decide its writes."""
+    config, snapshot = ctx.config, ctx.snapshot
+    issues = snapshot.issues_labelled(config.action_items.label)
     labels: frozenset[str] | None = None
-    permissions = ctx.cache.setdefault(_PERMISSIONS, {})
-    assert isinstance(permissions, dict)
-    created = int(str(ctx.cache.get(_CREATED, 0)))
+    """The repository's labels once read, with the ones this run plans to create."""
     for target in targets:
         try:
-            file = gateway.get_file(target.path, target.branch) if target.path else None
+            file = snapshot.file(target.path, target.branch) if target.path else None
             if file is None and target.incident is not None:
                 found, file = find_document(ctx, PostmortemRef(incident=target.incident), target.branch)
                 if file is not None and found is not None:
@@ -598,7 +698,7 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
             plan.say(f"{error} Its action items are not synced.", "warning")
             continue
         comments = (
-            action_comments(gateway.list_comments(target.pull_request), config)
+            action_comments(snapshot.comments(target.pull_request), config)
             if target.pull_request is not None and file is not None
             else None
         )
@@ -610,46 +710,66 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
             target=target,
             file=file,
             issues=issues + _unlisted_issues(ctx, file, issues),
-            labels=labels,
             comments=comments,
-            creations_left=MAX_CREATIONS_PER_RUN - created,
-            unassignable=frozenset(k for k, v in permissions.items() if v == "none"),
+            labels=labels,
+            creations_left=MAX_CREATIONS_PER_RUN - ctx.issues_created,
         )
-        decided = decide(state)
-        logins = {
+        decided, labels = _decide_with_what_it_needs(ctx, state)
+        if labels is not None:  # labels created for this document exist for the next one
+            labels = labels | {w.name.casefold() for w in decided.writes if isinstance(w, CreateLabel)}
+        if not target.on_default and target.pull_request is not None and not _after_push(ctx):
+            decided = _hold_commit_while_approved(ctx, target, decided)
+        ctx.issues_created += sum(isinstance(w, CreateIssue) for w in decided.writes)
+        plan.add(*decided.writes)
+        plan.messages.extend(decided.messages)
+        plan.replan = plan.replan or decided.replan
+    plan.retry_on_conflict = True
+    return plan
+
+
+def _decide_with_what_it_needs(ctx: Context, state: DocumentState) -> tuple[Plan, frozenset[str] | None]:
+    """:func:`decide`, with the reads only some decisions need made when the decision shows they matter.
+
+    The owners' permissions (GitHub refuses a non-collaborator as assignee), the repository's labels (to create
+    the missing ones with their colours) and a pending fallback pull request (branch protection) cost a request
+    each, and a rerun that changes nothing needs none of them. So the document is decided, what that decision
+    would need is read in one go, and it is decided once more with it: at most two decisions, never a loop.
+    Returns the plan and the labels it was decided with.
+    """
+    decided = decide(state.model_copy(update={"unassignable": _unassignable(ctx)}))
+    snapshot = ctx.snapshot
+    known = snapshot.known_permissions()
+    logins = sorted(
+        {
             login
             for write in decided.writes
             if isinstance(write, CreateIssue | UpdateIssue)
             for login in write.assignees or ()
+            if login.casefold() not in known
         }
-        if any(login.casefold() not in permissions for login in logins):
-            for login in sorted(logins):
-                if login.casefold() not in permissions:
-                    permissions[login.casefold()] = gateway.get_permission(login)
-            unassignable = frozenset(k for k, v in permissions.items() if v == "none")
-            state = state.model_copy(update={"unassignable": unassignable})
-            decided = decide(state)
-        if labels is None and any(isinstance(w, CreateLabel) for w in decided.writes):
-            labels = frozenset(label.name.casefold() for label in gateway.list_labels())
-            state = state.model_copy(update={"labels": labels})
-            decided = decide(state)
-        if target.on_default and any(isinstance(w, PutFile) for w in decided.writes):
-            pending = gateway.find_pull_request(fallback_branch(target.path))
-            if pending is not None and pending.state == "open":
-                proposed = gateway.get_file(target.path, pending.head_ref)
-                state = state.model_copy(update={"fallback_text": proposed.text if proposed else None})
-                decided = decide(state)
-        if not target.on_default and target.pull_request is not None and not _after_push(ctx):
-            decided = _hold_commit_while_approved(ctx, target, decided)
-        created += sum(isinstance(w, CreateIssue) for w in decided.writes)
-        if labels is not None:  # labels created for this document exist for the next one
-            labels = labels | {w.name.casefold() for w in decided.writes if isinstance(w, CreateLabel)}
-        plan.add(*decided.writes)
-        plan.messages.extend(decided.messages)
-        plan.replan = plan.replan or decided.replan
-    ctx.cache[_CREATED] = created
-    plan.retry_on_conflict = True
-    return plan
+    )
+    labels = state.labels
+    if labels is None and any(isinstance(w, CreateLabel) for w in decided.writes):
+        labels = frozenset(label.name.casefold() for label in snapshot.labels())
+    fallback_text = state.fallback_text
+    target = state.target
+    # (not for a document another handler of this run is already committing: that commit has its own fallback)
+    staged = (target.branch, target.path) in snapshot.staged
+    if target.on_default and not staged and any(isinstance(w, PutFile) for w in decided.writes):
+        pending = snapshot.pull_request_from(fallback_branch(target.path))
+        if pending is not None and pending.state == "open":
+            proposed = snapshot.file(target.path, pending.head_ref)
+            fallback_text = proposed.text if proposed else None
+    if not logins and labels == state.labels and fallback_text == state.fallback_text:
+        return decided, labels
+    for login in logins:
+        snapshot.permission(login)
+    update = {"unassignable": _unassignable(ctx), "labels": labels, "fallback_text": fallback_text}
+    return decide(state.model_copy(update=update)), labels
+
+
+def _unassignable(ctx: Context) -> frozenset[str]:
+    return frozenset(login for login, role in ctx.snapshot.known_permissions().items() if role == "none")
 
 
 _PUSHED_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "synchronize"})
@@ -669,7 +789,7 @@ def _hold_commit_while_approved(ctx: Context, target: Target, decided: Plan) -> 
     """
     if target.pull_request is None or not any(isinstance(w, PutFile) for w in decided.writes):
         return decided
-    reviews = latest_decisive_reviews(ctx.gateway.list_reviews(target.pull_request))
+    reviews = latest_decisive_reviews(ctx.snapshot.reviews(target.pull_request))
     approvers = sorted(f"@{r.user}" for r in reviews.values() if r.state == "APPROVED")
     if not approvers:
         return decided
@@ -693,9 +813,7 @@ def handle_pull_request(ctx: Context) -> Plan:
     if event.action not in PULL_ACTIONS:
         plan.say(f"{event.describe()} for #{number}: not an event that syncs action items.")
         return plan
-    cached = ctx.cache.get(_PULL)
-    pull = cached if isinstance(cached, PullRequest) else ctx.gateway.get_pull_request(number)
-    ctx.cache[_PULL] = pull
+    pull = ctx.snapshot.pull_request(number)
     merged = pull.state == "closed" and pull.merged
     target = _pull_target(ctx, pull, ctx.default_branch if merged else pull.head_ref, on_default=merged)
     if target is None:
@@ -746,7 +864,7 @@ def _unlisted_issues(ctx: Context, file: FileContent | None, listed: Sequence[Is
     found = []
     for number in wanted[:MAX_UNLISTED_READS]:
         try:
-            issue = ctx.gateway.get_issue(number)
+            issue = ctx.snapshot.issue(number)
         except NotFound:
             continue
         if not issue.is_pull_request:
@@ -758,7 +876,7 @@ def _open_pull_targets(ctx: Context) -> list[Target]:
     """The documents of the open, ready post-mortem pull requests (one listing): there, not on the default
     branch, is where their action items are synced."""
     targets = []
-    for pull in ctx.gateway.list_pull_requests(state="open"):
+    for pull in ctx.snapshot.open_pull_requests():
         target = _pull_target(ctx, pull, pull.head_ref, on_default=False)
         if target is not None and not pull.draft:
             targets.append(target)
@@ -793,7 +911,8 @@ def _warn_about_removed(ctx: Context, removed: Sequence[str], plan: Plan) -> Non
     """A deleted post-mortem's open tracking issues are named, not closed: deleting a file by mistake must not
     close a team's work, and a rename shows up as the new file, which claims them again."""
     issues = action_issues(
-        ctx.gateway.list_issues(labels=[ctx.config.action_items.label], state="open"), ctx.config
+        [i for i in ctx.snapshot.issues_labelled(ctx.config.action_items.label) if i.state == "open"],
+        ctx.config,
     )
     for path in removed:
         numbers = [
@@ -835,14 +954,7 @@ def handle_tracking_issue(ctx: Context) -> Plan:
         return plan
     target = Target(path=link.doc, branch=ctx.default_branch, on_default=True)
     if link.incident is not None:
-        cached = ctx.cache.get(_PULL)
-        pull = (
-            cached
-            if isinstance(cached, PullRequest)
-            else ctx.gateway.find_pull_request(branch_name(link.incident))
-        )
-        if pull is not None:
-            ctx.cache[_PULL] = pull
+        pull = ctx.snapshot.pull_request_from(branch_name(link.incident))
         held = _pull_target(ctx, pull, pull.head_ref, on_default=False) if pull is not None else None
         if pull is not None and pull.state == "open" and held is not None and held.path in ("", link.doc):
             target = held.model_copy(update={"path": link.doc})
@@ -852,10 +964,10 @@ def handle_tracking_issue(ctx: Context) -> Plan:
 def handle_reconcile(ctx: Context) -> Plan:
     """``workflow_dispatch`` / ``schedule``: every post-mortem on the default branch and every open
     (non-draft) post-mortem pull request, in one pass with one issue listing."""
-    gateway, config, plan = ctx.gateway, ctx.config, Plan()
+    config, plan = ctx.config, Plan()
     targets = _open_pull_targets(ctx)
     held = {target.path for target in targets}
-    for entry in gateway.list_directory(config.directory, ctx.default_branch):
+    for entry in ctx.snapshot.directory(config.directory, ctx.default_branch):
         if entry.type == "file" and entry.name.endswith(".md") and entry.path not in held:
             targets.append(Target(path=entry.path, branch=ctx.default_branch, on_default=True))
     if not targets:

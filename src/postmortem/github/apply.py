@@ -1,63 +1,246 @@
-"""The one apply path: writes in order, references to earlier writes resolved, GitHub's refusals recovered."""
+"""The one apply path: writes in order, references to earlier writes resolved, GitHub's refusals recovered.
+
+The gateway sends one write and maps its errors; everything about a *plan* is here:
+
+* **References.** :data:`~postmortem.plan.NEW_PULL_REQUEST` in a write's ``number`` becomes the pull request this
+  run created; a :class:`~postmortem.plan.SetCommitStatus` with ``head_of`` goes on that branch's head *after*
+  this run's commits.
+* **One commit per document per run.** A :class:`~postmortem.plan.PutFile` is staged in the
+  :class:`~postmortem.github.snapshot.Snapshot` (later reads of the file see it, later edits add to it) and
+  committed once per branch: by :meth:`Applier.commit`, called before a write that needs the commit (a pull
+  request from that branch) and at the end of the run (:meth:`Applier.finish`).
+* **Fallbacks.** A commit with a ``fallback_branch`` that branch protection refuses goes to that branch through
+  a pull request (:func:`commit_through_pull_request`); a review request GitHub refuses as a whole (one bad
+  reviewer) is sent reviewer by reviewer.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from postmortem.errors import GitHubError, ProtectedBranch
-from postmortem.github.client import Gateway, WriteResult
+from postmortem.errors import Conflict, GitHubError, NameTaken, ProtectedBranch
+from postmortem.github.client import WriteResult
+from postmortem.github.snapshot import Snapshot, StagedFile
 from postmortem.plan import (
+    FALLBACK_PULL_REQUEST,
+    HEAD_AFTER_COMMITS,
+    CommitFiles,
     CreateBranch,
+    CreateComment,
     CreatePullRequest,
     Message,
     Plan,
     PutFile,
     RequestReviewers,
+    SetCommitStatus,
+    UpdateComment,
+    UpdatePullRequest,
     Write,
     resolve_new_pull_request,
 )
 
+__all__ = ["Applier", "RetryableConflict", "commit_through_pull_request"]
 
-def apply_plan(
-    gateway: Gateway,
-    plan: Plan,
-    on_applied: Callable[[WriteResult], None],
-    say: Callable[[Message], None] = lambda _message: None,
-) -> WriteResult | None:
-    """Apply the writes in order, one at a time, resolving references to the pull request just created.
 
-    Returns the result of the plan's :class:`CreatePullRequest`, if it has one.
+class RetryableConflict(Conflict):
+    """A staged document met a 409 and every handler that edited it can decide again from a fresh read."""
 
-    A :class:`PutFile` with a ``fallback_branch`` that branch protection refuses is committed to that branch
-    instead, through a pull request (see :func:`commit_through_pull_request`).
-    """
+
+@dataclass
+class Applier:
+    """Applies the plans of one run against its snapshot (see the module docstring)."""
+
+    snapshot: Snapshot
+    on_applied: Callable[[WriteResult], None] = lambda _result: None
+    say: Callable[[Message], None] = lambda _message: None
     new_pull: WriteResult | None = None
-    for planned in plan.writes:
-        write = resolve_new_pull_request(planned, new_pull.number if new_pull else None)
+    """The pull request this run created, for :data:`NEW_PULL_REQUEST` references."""
+    after_commits: list[Write] = field(default_factory=list)
+    """Writes that wait for this run's commits: statuses on a branch's new head, pull-request bodies recording
+    the committed blob, the comment announcing a publication."""
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Paths taken by another file, with the ``alternative_path`` the document was created at instead."""
+    fallbacks: dict[str, int] = field(default_factory=dict)
+    """Branches whose commit branch protection refused, with the pull request it was proposed in instead."""
+
+    def apply(self, plan: Plan) -> None:
+        """Apply (or stage) the plan's writes in order."""
+        for planned in plan.writes:
+            write = resolve_new_pull_request(planned, self.new_pull.number if self.new_pull else None)
+            if isinstance(write, CreatePullRequest):
+                self.commit(write.head)  # GitHub refuses a pull request from a branch without the commit
+            write = self._with_renames(write)
+            if isinstance(write, PutFile):
+                self.snapshot.stage(write, retry_on_conflict=plan.retry_on_conflict)
+                continue
+            if _waits_for_commits(write):
+                self.after_commits.append(write)
+                continue
+            result = self._send(write)
+            if result is not None and isinstance(write, CreatePullRequest):
+                self.new_pull = result
+
+    def commit(self, branch: str | None = None) -> None:
+        """Commit the staged documents (of ``branch`` only, when given): ONE commit per branch. One file is a
+        contents-API commit (one write); several are one Git Data API commit (:class:`CommitFiles`)."""
+        branches = dict.fromkeys(b for b, _ in self.snapshot.staged if branch is None or b == branch)
+        for name in branches:
+            keys = [k for k in self.snapshot.staged if k[0] == name]
+            # taken off before sending: a commit that fails is not sent again at the end of the run
+            group = [self.snapshot.staged.pop(key) for key in keys]
+            try:
+                if len(group) == 1:
+                    self._commit_one(group[0])
+                else:
+                    self._commit_together(name, group)
+            except Conflict as conflict:
+                if isinstance(conflict, NameTaken) or not all(s.retry_on_conflict for s in group):
+                    raise
+                for key in keys:
+                    self.snapshot.unstage(*key)
+                raise RetryableConflict(str(conflict), status=conflict.status) from conflict
+
+    def _commit_together(self, branch: str, group: list[StagedFile]) -> None:
+        writes = [staged.write for staged in group]
+        together = CommitFiles(
+            branch=branch,
+            files={w.path: w.content for w in writes},
+            expected={w.path: w.expected_sha for w in writes},
+            message=_merged_message([w.message for w in writes]),
+            fallback_branch=next((w.fallback_branch for w in writes if w.fallback_branch), None),
+        )
         try:
-            (result,) = gateway.apply(Plan(writes=[write]))
+            self._record(self.snapshot.gateway.send(together))
         except ProtectedBranch as refusal:
-            if not isinstance(write, PutFile) or write.fallback_branch is None:
+            if together.fallback_branch is None:
                 raise
-            for fallback in commit_through_pull_request(gateway, write, str(refusal), say):
-                on_applied(fallback)
-            continue
+            results, number = commit_through_pull_request(self.snapshot, together, str(refusal), self.say)
+            for result in results:
+                self._record(result)
+            if number is not None:
+                self.fallbacks[branch] = number
+
+    def finish(self) -> None:
+        """The end of a run: commit every staged document, then set the statuses waiting for the new heads."""
+        self.commit()
+        waiting, self.after_commits = self.after_commits, []
+        for write in waiting:
+            self._send(self._with_renames(self._after_commits(write)))
+
+    def _with_renames(self, write: Write) -> Write:
+        """``write`` naming the paths its document was really created at."""
+        if not self.renamed or not isinstance(write, CreatePullRequest | UpdatePullRequest | CreateComment):
+            return write
+        body = write.body
+        if body is None:
+            return write
+        for old, new in self.renamed.items():
+            body = body.replace(old, new)
+        return write.model_copy(update={"body": body})
+
+    def _after_commits(self, write: Write) -> Write:
+        """A waiting write with what the commits made filled in."""
+        if isinstance(write, SetCommitStatus) and write.head_of is not None:
+            head = self.snapshot.branch_sha(write.head_of) or write.sha
+            return write.model_copy(update={"sha": head, "head_of": None})
+        fallback = (
+            self.fallbacks.get(write.after_commits_to or "") if isinstance(write, CreateComment) else None
+        )
+        if (
+            isinstance(write, CreateComment)
+            and fallback is not None
+            and write.body_after_fallback is not None
+        ):
+            body = write.body_after_fallback.replace(FALLBACK_PULL_REQUEST, str(fallback))
+            write = write.model_copy(update={"body": body})
+        if isinstance(write, CreateComment | UpdateComment) and write.after_commits_to is not None:
+            head = self.snapshot.branch_sha(write.after_commits_to) or ""
+            write = write.model_copy(update={"body": write.body.replace(HEAD_AFTER_COMMITS, head)})
+        if isinstance(write, CreateComment):
+            return write.model_copy(update={"after_commits_to": None, "body_after_fallback": None})
+        return write.model_copy(update={"after_commits_to": None})
+
+    def forget_pending(self) -> None:
+        """Drop what waits for the commits (the handlers decide again after a 409 and plan it anew)."""
+        self.snapshot.staged.clear()
+        self.after_commits.clear()
+
+    def _commit_one(self, staged: StagedFile) -> None:
+        write = staged.write
+        try:
+            self._record(self.snapshot.gateway.send(write))
+        except NameTaken:
+            self._create_elsewhere(write)
+        except ProtectedBranch as refusal:
+            if write.fallback_branch is None:
+                raise
+            results, number = commit_through_pull_request(self.snapshot, write, str(refusal), self.say)
+            for result in results:
+                self._record(result)
+            if number is not None:
+                self.fallbacks[write.branch] = number
+
+    def _create_elsewhere(self, write: PutFile) -> None:
+        """A new file's name is taken: it is this very document (an earlier run's), or another file, and then
+        the document is created at its ``alternative_path``."""
+        current = self.snapshot.gateway.get_file(write.path, write.branch)
+        if current is not None and current.text == write.content:
+            self._record(WriteResult(write=write, sha=current.sha, note="already existed"))
+            return
+        if write.branch not in self.snapshot.created_branches and write.alternative_path is not None:
+            # the branch is an earlier run's: the file is that run's draft, kept as it is
+            self.say(
+                Message(
+                    level="warning",
+                    text=f"{write.path} on {write.branch} differs from the generated draft; keeping the "
+                    "branch's version.",
+                )
+            )
+            return
+        if write.alternative_path is None:
+            raise NameTaken(
+                f"Cannot create {write.path} on {write.branch}: another file has that name; nothing was "
+                "overwritten. Move or rename it, then rerun the workflow."
+            )
+        moved = write.model_copy(update={"path": write.alternative_path, "alternative_path": None})
+        self._record(self.snapshot.gateway.send(moved))
+        self.renamed[write.path] = write.alternative_path
+
+    def _send(self, write: Write) -> WriteResult | None:
+        try:
+            result = self.snapshot.gateway.send(write)
         except GitHubError as error:
             # GitHub refuses a whole review request for one bad reviewer (not a collaborator, the author, a
             # team without access): ask the others one by one, and name the refused ones.
             if not isinstance(write, RequestReviewers) or error.status != 422:
                 raise
-            for result in _request_one_by_one(gateway, write, say):
-                on_applied(result)
-            continue
-        if isinstance(write, CreatePullRequest):
-            new_pull = result
-        on_applied(result)
-    return new_pull
+            for single in _request_one_by_one(self.snapshot, write, self.say):
+                self._record(single)
+            return None
+        self._record(result)
+        return result
+
+    def _record(self, result: WriteResult) -> None:
+        self.snapshot.record(result)
+        self.on_applied(result)
+
+
+def _merged_message(messages: list[str]) -> str:
+    """One commit message for the documents of one commit: the first subject, then the others."""
+    first, *others = messages
+    subjects = [m.splitlines()[0] for m in others if m and m.splitlines()[0] not in first.splitlines()]
+    return "\n".join([first, "", *subjects]) if subjects else first
+
+
+def _waits_for_commits(write: Write) -> bool:
+    if isinstance(write, SetCommitStatus):
+        return write.head_of is not None
+    return getattr(write, "after_commits_to", None) is not None
 
 
 def _request_one_by_one(
-    gateway: Gateway, write: RequestReviewers, say: Callable[[Message], None]
+    snapshot: Snapshot, write: RequestReviewers, say: Callable[[Message], None]
 ) -> list[WriteResult]:
     singles = [write.model_copy(update={"users": (user,), "teams": ()}) for user in write.users]
     singles += [write.model_copy(update={"users": (), "teams": (team,)}) for team in write.teams]
@@ -67,7 +250,7 @@ def _request_one_by_one(
         return results
     for single in singles:
         try:
-            results.extend(gateway.apply(Plan(writes=[single])))
+            results.append(snapshot.gateway.send(single))
         except GitHubError as error:
             if error.status != 422:
                 raise
@@ -76,52 +259,58 @@ def _request_one_by_one(
 
 
 def commit_through_pull_request(
-    gateway: Gateway, write: PutFile, reason: str, say: Callable[[Message], None]
-) -> list[WriteResult]:
-    """Commit ``write`` to its fallback branch and open (or reuse) a pull request into the protected branch."""
+    snapshot: Snapshot, write: PutFile | CommitFiles, reason: str, say: Callable[[Message], None]
+) -> tuple[list[WriteResult], int | None]:
+    """Commit ``write`` to its fallback branch and open (or reuse) a pull request into the protected branch;
+    the writes made and the pull request's number.
+
+    Optimistic: the branch is created (422 "Reference already exists" means it is there), and the pull request
+    opened (422 "already exists" means it is open); only the file on the fallback branch is read, for its sha.
+    """
     assert write.fallback_branch is not None
+    gateway = snapshot.gateway
     branch = write.fallback_branch
-    fallback: list[Write] = []
-    if gateway.get_branch_sha(branch) is None:
-        base_sha = gateway.get_branch_sha(write.branch)
-        if base_sha is None:
-            raise GitHubError(f"Cannot commit {write.path}: branch {write.branch} no longer exists.")
-        fallback.append(CreateBranch(branch=branch, from_sha=base_sha))
-        current = gateway.get_file(write.path, write.branch)
-    else:
-        current = gateway.get_file(write.path, branch)
-    if current is None or current.text != write.content:
-        fallback.append(
-            write.model_copy(
-                update={
-                    "branch": branch,
-                    "expected_sha": current.sha if current else None,
-                    "fallback_branch": None,
-                }
-            )
-        )
-    existing = gateway.find_pull_request(branch)
-    if existing is None or existing.state == "closed":
-        fallback.append(
-            CreatePullRequest(
-                head=branch,
-                base=write.branch,
-                title=write.message.splitlines()[0][:200],
-                body=f"Branch protection on `{write.branch}` refused the action's direct commit to `{write.path}`,"
-                " so it is proposed here. Merge this pull request to apply it.",
-                draft=False,
-            )
-        )
+    paths = ", ".join(write.files) if isinstance(write, CommitFiles) else write.path
     results: list[WriteResult] = []
-    for step in fallback:
-        results.extend(gateway.apply(Plan(writes=[step])))
-    number = next((r.number for r in results if isinstance(r.write, CreatePullRequest)), None)
-    number = number or (existing.number if existing else None)
+    base_sha = snapshot.branch_sha(write.branch)
+    if base_sha is None:
+        raise GitHubError(f"Cannot commit {paths}: branch {write.branch} no longer exists.")
+    created = gateway.send(CreateBranch(branch=branch, from_sha=base_sha))
+    if not created.note:
+        results.append(created)
+    if isinstance(write, CommitFiles):
+        # a branch just made from the protected one holds the files the commit was based on; an earlier run's
+        # fallback branch is the action's own
+        expected = write.expected if not created.note else {}
+        moved = write.model_copy(update={"branch": branch, "expected": expected, "fallback_branch": None})
+        results.append(gateway.send(moved))
+    else:
+        # A branch just made from the protected one holds the file the commit was based on.
+        current = gateway.get_file(write.path, branch) if created.note else None
+        if not created.note or current is None or current.text != write.content:
+            sha = write.expected_sha if not created.note else (current.sha if current else None)
+            results.append(
+                gateway.send(
+                    write.model_copy(update={"branch": branch, "expected_sha": sha, "fallback_branch": None})
+                )
+            )
+    opened = gateway.send(
+        CreatePullRequest(
+            head=branch,
+            base=write.branch,
+            title=write.message.splitlines()[0][:200],
+            body=f"Branch protection on `{write.branch}` refused the action's direct commit to `{paths}`,"
+            " so it is proposed here. Merge this pull request to apply it.",
+            draft=False,
+        )
+    )
+    if not opened.note:
+        results.append(opened)
     say(
         Message(
             level="warning",
             text=f"Branch protection on {write.branch} refused a direct commit ({reason.rstrip('.')}); "
-            f"the change to {write.path} is proposed in pull request #{number} instead.",
+            f"the change to {paths} is proposed in pull request #{opened.number} instead.",
         )
     )
-    return results
+    return results, opened.number

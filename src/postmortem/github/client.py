@@ -12,7 +12,7 @@ Retry and duplicate policy
   (a longer wait raises :class:`RateLimited` at once instead of sleeping for up to an hour).
 * **Writes** (POST/PUT/PATCH) are never retried by urllib3: PyGithub's default retries POST after a 5xx, and a
   5xx can come *after* GitHub applied the write, so a blind retry duplicates a comment, an issue or a pull
-  request. Instead :meth:`Gateway.apply`
+  request. Instead :meth:`Gateway.send`
 
   - after a rate-limit answer (the write was *not* processed) waits the announced time when it is within
     ``max_rate_limit_wait`` and sends the write again, else raises :class:`RateLimited`;
@@ -26,9 +26,8 @@ Retry and duplicate policy
 Errors
 ------
 Every PyGithub/requests exception is turned into a :mod:`postmortem.errors` class whose message says what failed
-and what to do. When :meth:`Gateway.apply` fails at write *k* of *n*, the message says how many writes were
-applied, and the results of the earlier writes are kept on the exception (``applied_before(error)``) and in
-``Gateway.last_results``.
+and what to do. The gateway sends one write at a time; the loop over a plan, references to earlier writes and
+fallbacks live in :mod:`postmortem.github.apply`.
 """
 
 from __future__ import annotations
@@ -54,6 +53,7 @@ from urllib3.util.retry import Retry
 from postmortem.errors import (
     Conflict,
     GitHubError,
+    NameTaken,
     NotFound,
     NotText,
     PermissionDenied,
@@ -72,15 +72,16 @@ from postmortem.github.models import (
     Review,
     TeamMembers,
     WorkflowSettings,
+    git_blob_sha,
 )
 from postmortem.plan import (
     AddLabels,
+    CommitFiles,
     CreateBranch,
     CreateComment,
     CreateIssue,
     CreateLabel,
     CreatePullRequest,
-    Plan,
     PutFile,
     RequestReviewers,
     SetCommitStatus,
@@ -88,10 +89,9 @@ from postmortem.plan import (
     UpdateIssue,
     UpdatePullRequest,
     Write,
-    resolve_new_pull_request,
 )
 
-__all__ = ["Gateway", "WriteResult", "applied_before"]
+__all__ = ["Gateway", "WriteResult"]
 
 _PERMISSIONS: frozenset[str] = frozenset({"admin", "maintain", "write", "triage", "read", "none"})
 _ACTIONS_PR_SETTING = "github actions is not permitted to create or approve pull requests"
@@ -119,12 +119,14 @@ class WriteResult(BaseModel):
     """New blob sha (PutFile), branch head sha (CreateBranch) or the commit sha (SetCommitStatus)."""
     note: str = ""
     """How it went when not plainly: "already existed", "applied although GitHub answered 502", …"""
-
-
-def applied_before(error: BaseException) -> list[WriteResult]:
-    """The writes :meth:`Gateway.apply` completed before ``error`` was raised (empty for other errors)."""
-    applied = getattr(error, "applied", [])
-    return list(applied) if isinstance(applied, list) else []
+    commit: str | None = None
+    """The commit a file write made (the branch's new head)."""
+    pull: PullRequest | None = None
+    """The pull request as GitHub answered (CreatePullRequest, UpdatePullRequest)."""
+    issue: Issue | None = None
+    """The issue as GitHub answered (CreateIssue, UpdateIssue)."""
+    comment: Comment | None = None
+    """The comment as GitHub answered (CreateComment)."""
 
 
 class _Counter:
@@ -227,8 +229,6 @@ class Gateway:
         self._requester: Requester = self._github.requester
         self._repo_path = f"/repos/{quote(owner)}/{quote(name)}"
         self._default_branch: str | None = None
-        self.last_results: list[WriteResult] = []
-        """Results of the last :meth:`apply`, including the writes applied before it failed."""
 
     @property
     def request_count(self) -> int:
@@ -400,39 +400,8 @@ class Gateway:
 
     # ================================================================== writes
 
-    def apply(self, plan: Plan) -> list[WriteResult]:
-        """Apply the plan's writes in order, one request each (plus the recovery reads described above).
-
-        :data:`NEW_PULL_REQUEST` in a later write's ``number`` becomes the number of the pull request this plan
-        created, and :data:`PULL_REQUEST_LINK` in a ``link_new_pull_request`` comment its address.
-        """
-        results: list[WriteResult] = []
-        self.last_results = results
-        new_pr: WriteResult | None = None
-        total = len(plan.writes)
-        for index, planned in enumerate(plan.writes):
-            try:
-                write = resolve_new_pull_request(planned, new_pr.number if new_pr else None)
-                result = self._apply_one(write)
-            except GitHubError as error:
-                message = str(error)
-                if total > 1:
-                    message += (
-                        f" ({index} of {total} writes had been applied; this was: {planned.describe()}.)"
-                    )
-                failed = (
-                    RateLimited(message, retry_after=error.retry_after)
-                    if isinstance(error, RateLimited)
-                    else type(error)(message, status=error.status)
-                )
-                failed.applied = list(results)  # type: ignore[attr-defined]
-                raise failed from error
-            results.append(result)
-            if isinstance(write, CreatePullRequest):
-                new_pr = result
-        return results
-
-    def _apply_one(self, write: Write) -> WriteResult:
+    def send(self, write: Write) -> WriteResult:
+        """Send one write (plus the recovery reads described above) and map GitHub's refusal to an error."""
         rate_limit_waits = 0
         server_errors = 0
         note = ""
@@ -491,8 +460,13 @@ class Gateway:
                     body["sha"] = write.expected_sha
                 data = self._call("PUT", self._contents_path(write.path), body)
                 return WriteResult(
-                    write=write, sha=data["content"]["sha"], url=data["content"].get("html_url")
+                    write=write,
+                    sha=data["content"]["sha"],
+                    url=data["content"].get("html_url"),
+                    commit=(data.get("commit") or {}).get("sha"),
                 )
+            case CommitFiles():
+                return self._commit_files(write)
             case CreatePullRequest():
                 body = {
                     "title": write.title,
@@ -502,11 +476,11 @@ class Gateway:
                     "draft": write.draft,
                 }
                 data = self._call("POST", f"{repo}/pulls", body)
-                return WriteResult(write=write, number=data["number"], url=data["html_url"])
+                return WriteResult(write=write, number=data["number"], url=data["html_url"], pull=_pull(data))
             case UpdatePullRequest():
                 body = {k: v for k, v in (("title", write.title), ("body", write.body)) if v is not None}
                 data = self._call("PATCH", f"{repo}/pulls/{write.number}", body)
-                return WriteResult(write=write, number=data["number"], url=data["html_url"])
+                return WriteResult(write=write, number=data["number"], url=data["html_url"], pull=_pull(data))
             case AddLabels():
                 self._call("POST", f"{repo}/issues/{write.number}/labels", {"labels": list(write.labels)})
                 return WriteResult(write=write, number=write.number)
@@ -516,7 +490,9 @@ class Gateway:
                 return WriteResult(write=write, number=write.number, url=data.get("html_url"))
             case CreateComment():
                 data = self._call("POST", f"{repo}/issues/{write.number}/comments", {"body": write.body})
-                return WriteResult(write=write, number=data["id"], url=data.get("html_url"))
+                return WriteResult(
+                    write=write, number=data["id"], url=data.get("html_url"), comment=_comment(data)
+                )
             case UpdateComment():
                 data = self._call("PATCH", f"{repo}/issues/comments/{write.comment_id}", {"body": write.body})
                 return WriteResult(write=write, number=data["id"], url=data.get("html_url"))
@@ -535,7 +511,9 @@ class Gateway:
                 if write.labels:
                     body["labels"] = list(write.labels)
                 data = self._call("POST", f"{repo}/issues", body)
-                return WriteResult(write=write, number=data["number"], url=data["html_url"])
+                return WriteResult(
+                    write=write, number=data["number"], url=data["html_url"], issue=_issue(data)
+                )
             case UpdateIssue():
                 fields = ("title", "body", "assignees", "labels", "state", "state_reason")
                 body = {
@@ -544,7 +522,9 @@ class Gateway:
                     if (v := getattr(write, k)) is not None
                 }
                 data = self._call("PATCH", f"{repo}/issues/{write.number}", body)
-                return WriteResult(write=write, number=data["number"], url=data["html_url"])
+                return WriteResult(
+                    write=write, number=data["number"], url=data["html_url"], issue=_issue(data)
+                )
             case SetCommitStatus():
                 body = {"state": write.state, "context": write.context, "description": write.description}
                 if write.target_url:
@@ -552,6 +532,34 @@ class Gateway:
                 data = self._call("POST", f"{repo}/statuses/{write.sha}", body)
                 return WriteResult(write=write, number=data.get("id"), sha=write.sha)
         raise TypeError(f"unknown write {write!r}")  # pragma: no cover
+
+    def _commit_files(self, write: CommitFiles) -> WriteResult:
+        """The Git Data API's one commit of several files: read the head's tree (which checks ``expected`` and
+        gives the base tree), then a tree, a commit and a fast-forward of the branch."""
+        repo = self._repo_path
+        ref = f"{repo}/git/refs/heads/{quote(write.branch)}"
+        head = self._get(f"{repo}/git/ref/heads/{quote(write.branch)}")["object"]["sha"]
+        tree = self._get(f"{repo}/git/trees/{head}", {"recursive": "1"})
+        blobs = {entry["path"]: entry["sha"] for entry in tree.get("tree", []) if entry.get("type") == "blob"}
+        changed = [path for path, sha in write.expected.items() if blobs.get(path) != sha]
+        if changed:
+            raise Conflict(
+                f"{', '.join(changed)} on {write.branch} changed since it was read; nothing was overwritten. "
+                "Rerun the workflow to start from the current version.",
+                status=409,
+            )
+        entries = [
+            {"path": path, "mode": "100644", "type": "blob", "content": text}
+            for path, text in write.files.items()
+        ]
+        new_tree = self._call("POST", f"{repo}/git/trees", {"base_tree": tree["sha"], "tree": entries})
+        commit = self._call(
+            "POST",
+            f"{repo}/git/commits",
+            {"message": write.message, "tree": new_tree["sha"], "parents": [head]},
+        )
+        self._call("PATCH", ref, {"sha": commit["sha"], "force": False})
+        return WriteResult(write=write, commit=commit["sha"], url=commit.get("html_url"))
 
     def _accept_refusal(self, write: Write, exc: GithubException) -> WriteResult | None:
         """Refusals that mean "already done": a concurrent run (or our own retried request) got there first."""
@@ -564,7 +572,9 @@ class Gateway:
         if isinstance(write, CreatePullRequest) and "a pull request already exists" in text:
             pr = self.find_pull_request(write.head)
             if pr is not None and pr.state == "open":
-                return WriteResult(write=write, number=pr.number, url=pr.html_url, note="already existed")
+                return WriteResult(
+                    write=write, number=pr.number, url=pr.html_url, note="already existed", pull=pr
+                )
         if isinstance(write, CreateLabel) and "already_exists" in text:
             return WriteResult(write=write, note="already existed")
         return None
@@ -585,16 +595,27 @@ class Gateway:
                 ):
                     return WriteResult(write=write, sha=current.sha, note=note)
                 return None
+            case CommitFiles():
+                head = self.get_branch_sha(write.branch)
+                tree = self._get(f"{self._repo_path}/git/trees/{head}", {"recursive": "1"}) if head else {}
+                blobs = {e["path"]: e["sha"] for e in tree.get("tree", []) if e.get("type") == "blob"}
+                if head and all(blobs.get(p) == git_blob_sha(t) for p, t in write.files.items()):
+                    return WriteResult(write=write, commit=head, note=note)
+                return None
             case CreatePullRequest():
                 pr = self.find_pull_request(write.head)
                 if pr is not None and pr.state == "open":
-                    return WriteResult(write=write, number=pr.number, url=pr.html_url, note=note)
+                    return WriteResult(write=write, number=pr.number, url=pr.html_url, note=note, pull=pr)
                 return None
             case CreateComment():
                 comments = [c for c in self.list_comments(write.number) if c.body == write.body]
                 if comments:
                     return WriteResult(
-                        write=write, number=comments[-1].id, url=comments[-1].html_url, note=note
+                        write=write,
+                        number=comments[-1].id,
+                        url=comments[-1].html_url,
+                        note=note,
+                        comment=comments[-1],
                     )
                 return None
             case CreateIssue():
@@ -602,7 +623,11 @@ class Gateway:
                 issues = [i for i in issues if i.title == write.title and i.body == write.body]
                 if issues:
                     return WriteResult(
-                        write=write, number=issues[0].number, url=issues[0].html_url, note=note
+                        write=write,
+                        number=issues[0].number,
+                        url=issues[0].html_url,
+                        note=note,
+                        issue=issues[0],
                     )
                 return None
         return None  # idempotent writes: sending them again is harmless
@@ -708,7 +733,7 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
             status=status,
         )
     if (
-        isinstance(write, PutFile)
+        isinstance(write, PutFile | CommitFiles)
         and status in (403, 409, 422)
         and any(s in lower for s in _PROTECTION_SIGNS)
     ):
@@ -731,6 +756,18 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
         )
         return NotFound(
             f"GitHub answered {gone} to {what}. Check the name or number, and that the workflow has `{scope}`.",
+            status=status,
+        )
+    if isinstance(write, PutFile) and write.expected_sha is None and status == 422 and "sha" in lower:
+        return NameTaken(
+            f"Cannot create {write.path} on {write.branch}: a file with that name exists there ({status}: "
+            f"{_first_line(text)}); nothing was overwritten.",
+            status=status,
+        )
+    if isinstance(write, CommitFiles) and (status == 409 or "fast forward" in lower):
+        return Conflict(
+            f"{write.branch} moved while the action committed {', '.join(write.files)} ({status}: "
+            f"{_first_line(text)}); nothing was overwritten. Rerun the workflow to start from the current version.",
             status=status,
         )
     if isinstance(write, PutFile) and (status == 409 or (status == 422 and "sha" in lower)):
@@ -766,7 +803,7 @@ def _map_error(exc: GithubException, what: str, scope: str, write: Write | None)
 def _scope(write: Write) -> str:
     """The workflow ``permissions:`` entry a write needs."""
     match write:
-        case CreateBranch() | PutFile():
+        case CreateBranch() | PutFile() | CommitFiles():
             return "contents: write"
         case CreatePullRequest() | UpdatePullRequest() | RequestReviewers():
             return "pull-requests: write"
@@ -885,6 +922,7 @@ def _issue(data: Any) -> Issue:
         created_at=data.get("created_at"),
         closed_at=data.get("closed_at"),
         is_pull_request="pull_request" in data,
+        comments=data.get("comments") if isinstance(data.get("comments"), int) else None,
     )
 
 

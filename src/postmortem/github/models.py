@@ -69,6 +69,8 @@ class Issue(_Snapshot):
     created_at: AwareDatetime | None = None
     closed_at: AwareDatetime | None = None
     is_pull_request: bool = False
+    comments: int | None = None
+    """How many comments it has (None when unknown): 0 spares reading them."""
 
 
 class Comment(_Snapshot):

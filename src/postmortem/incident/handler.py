@@ -89,6 +89,12 @@ class IncidentState(BaseModel):
     """The form's field labels by id, to name changed answers as the reporter saw them."""
     approved_by: tuple[str, ...] = ()
     """Reviewers whose latest decisive review approves the pull request: regenerating would dismiss them."""
+    reviewed_by: tuple[str, ...] = ()
+    """Everyone who reviewed the pull request (read only to finish a setup cut short)."""
+    link_posted: bool = False
+    """The issue is known to carry the link comment (and no other), without its comments having been read."""
+    alternative_path: str | None = None
+    """Where the new document goes if ``path`` turns out to be taken on the default branch."""
 
 
 def pull_request_title(incident: Incident) -> str:
@@ -206,6 +212,7 @@ def decide(state: IncidentState) -> Plan:
                     branch=state.branch,
                     content=state.document,
                     message=f"Draft post-mortem for incident #{number}",
+                    alternative_path=state.alternative_path,
                 )
             )
         elif state.file_on_branch.text != state.document:
@@ -227,9 +234,10 @@ def decide(state: IncidentState) -> Plan:
         return plan
 
     plan.outputs.update({"pull-request-number": str(pull.number), "pull-request-url": pull.html_url})
-    if find_comment(state.issue_comments, LINK_MARKER) is None:
-        # A run stopped between creating the pull request and linking it: finish the setup.
-        _setup_pull_request(plan, state, pull.number, labels=pull.labels)
+    linked = state.link_posted or find_comment(state.issue_comments, LINK_MARKER) is not None
+    if not linked or state.config.postmortem_label not in pull.labels:
+        # A run stopped between creating the pull request and its label: finish the setup.
+        _setup_pull_request(plan, state, pull.number, labels=pull.labels, linked=linked)
 
     # Untouched: still what the action last recorded, or already what it would write now (a run that stopped
     # between committing the document and recording it in the pull request).
@@ -237,8 +245,11 @@ def decide(state: IncidentState) -> Plan:
         state.recorded_sha,
         git_blob_sha(state.document),
     )
-    if untouched and state.file_on_branch is not None and not state.approved_by:
-        if state.file_on_branch.text != state.document:
+    # Not read: the issue calls for exactly what the action last wrote, so whatever the file holds, nothing is
+    # regenerated (see handle()).
+    unread = state.file_on_branch is None and state.recorded_sha == git_blob_sha(state.document)
+    if unread or (untouched and state.file_on_branch is not None and not state.approved_by):
+        if state.file_on_branch is not None and state.file_on_branch.text != state.document:
             plan.add(
                 PutFile(
                     path=state.path,
@@ -255,7 +266,12 @@ def decide(state: IncidentState) -> Plan:
         body = with_recorded_sha(pull.body, number, state.path, git_blob_sha(state.document))
         new_body = body if body != pull.body else None
         if new_title is not None or new_body is not None:
-            plan.add(UpdatePullRequest(number=pull.number, title=new_title, body=new_body))
+            commits = state.branch if any(isinstance(w, PutFile) for w in plan.writes) else None
+            plan.add(
+                UpdatePullRequest(
+                    number=pull.number, title=new_title, body=new_body, after_commits_to=commits
+                )
+            )
         return plan
 
     changes = _changed_answers(state.previous, incident, state.labels)
@@ -283,19 +299,30 @@ def decide(state: IncidentState) -> Plan:
     return plan
 
 
-def _setup_pull_request(plan: Plan, state: IncidentState, number: int, labels: tuple[str, ...]) -> None:
+def _setup_pull_request(
+    plan: Plan, state: IncidentState, number: int, labels: tuple[str, ...], *, linked: bool = False
+) -> None:
+    """The link comment, the review requests, and the label last: a labelled pull request then means the setup
+    is complete, and a rerun need not read the issue's comments to know (see handle()). A setup cut short after
+    the link is finished without asking anyone twice (``linked``: requested or reviewed already are skipped)."""
     config = state.config
-    if config.postmortem_label not in labels:
-        plan.add(AddLabels(number=number, labels=(config.postmortem_label,)))
+    if not linked:
+        body = _link_comment(None if number == NEW_PULL_REQUEST else number, state.path)
+        plan.add(
+            CreateComment(
+                number=state.incident.number, body=body, link_new_pull_request=number == NEW_PULL_REQUEST
+            )
+        )
     users, teams = _reviewers(config)
+    pull = state.pull_request
+    if linked and pull is not None:
+        asked = {login.casefold() for login in (*pull.requested_reviewers, *state.reviewed_by)}
+        users = tuple(u for u in users if u.casefold() not in asked)
+        teams = tuple(t for t in teams if t not in pull.requested_teams)
     if users or teams:
         plan.add(RequestReviewers(number=number, users=users, teams=teams))
-    body = _link_comment(None if number == NEW_PULL_REQUEST else number, state.path)
-    plan.add(
-        CreateComment(
-            number=state.incident.number, body=body, link_new_pull_request=number == NEW_PULL_REQUEST
-        )
-    )
+    if config.postmortem_label not in labels:
+        plan.add(AddLabels(number=number, labels=(config.postmortem_label,)))
 
 
 def _by_the_action(sender: str, config: Config) -> bool:
@@ -316,25 +343,21 @@ def _created_at(issue: dict[str, Any]) -> datetime:
     return datetime.now(UTC)
 
 
-def load_form(ctx: Context) -> FormDefinition:
-    """The repository's incident form (its labels map headings back to ids), else the embedded default."""
-    cached = ctx.cache.get("form")
-    if isinstance(cached, FormDefinition):
-        return cached
-    file = ctx.gateway.get_file(ctx.config.form, ctx.default_branch)
-    form = default_form()
-    if file is None and ctx.config.form != DEFAULT_FORM_PATH:
-        ctx.cache["form-warning"] = (
+def load_form(ctx: Context) -> tuple[FormDefinition, str | None]:
+    """The repository's incident form (its labels map headings back to ids), else the embedded default, with
+    a warning when the configured form could not be used."""
+    file = ctx.snapshot.file(ctx.config.form, ctx.default_branch)
+    if file is None:
+        if ctx.config.form == DEFAULT_FORM_PATH:
+            return default_form(), None
+        return default_form(), (
             f"The config names the form {ctx.config.form}, but there is no such file on {ctx.default_branch}: "
             "fix the `form:` path. Using the built-in incident form to read the issue."
         )
-    if file is not None:
-        try:
-            form = parse_form_definition(file.text, ctx.config.form)
-        except FormError as error:
-            ctx.cache["form-warning"] = f"{error} Using the built-in incident form to read the issue."
-    ctx.cache["form"] = form
-    return form
+    try:
+        return parse_form_definition(file.text, ctx.config.form), None
+    except FormError as error:
+        return default_form(), f"{error} Using the built-in incident form to read the issue."
 
 
 def load_template(ctx: Context) -> str | None:
@@ -342,16 +365,12 @@ def load_template(ctx: Context) -> str | None:
     path = ctx.config.template
     if path is None:
         return None
-    cached = ctx.cache.get("template")
-    if isinstance(cached, str):
-        return cached
-    file = ctx.gateway.get_file(path, ctx.default_branch)
+    file = ctx.snapshot.file(path, ctx.default_branch)
     if file is None:
         raise TemplateError(
             f"The config names the template {path}, but there is no such file on {ctx.default_branch}: "
             "commit it or remove the `template:` key to use the built-in template."
         )
-    ctx.cache["template"] = file.text
     return file.text
 
 
@@ -368,22 +387,42 @@ def incident_from_payload(issue: dict[str, Any], form: FormDefinition, body: str
     )
 
 
-def _unused_path(ctx: Context, path: str, number: int) -> str:
-    """``path``, or ``<date>-<slug>-<N>.md`` when another incident's post-mortem already has that name (two
-    incidents with the same title on the same day): on the default branch, or in an open post-mortem PR."""
-    taken = ctx.gateway.get_file(path, ctx.default_branch) is not None
-    if not taken:
-        for pull in ctx.gateway.list_pull_requests(state="open"):
-            ref = postmortem_ref(pull, ctx.event.repository, ctx.config)
-            if ref is not None and ref.incident != number and ref.path == path:
-                taken = True
-                break
-    return f"{path.removesuffix('.md')}-{number}.md" if taken else path
+def _unused_path(ctx: Context, path: str, number: int) -> tuple[str, str | None]:
+    """``path`` and where to go instead if it is taken on the default branch (found out by creating the file:
+    GitHub refuses a new file over an existing one), or ``<date>-<slug>-<N>.md`` at once when an open
+    post-mortem pull request of another incident has that name (two incidents with the same title on the same
+    day)."""
+    alternative = f"{path.removesuffix('.md')}-{number}.md"
+    for pull in ctx.snapshot.open_pull_requests():
+        ref = postmortem_ref(pull, ctx.event.repository, ctx.config)
+        if ref is not None and ref.incident != number and ref.path == path:
+            return alternative, None
+    return path, alternative
+
+
+def _find_pull_request(ctx: Context, branch: str, issue: Issue) -> PullRequest | None:
+    """The incident's pull request, with as few reads as the issue allows.
+
+    An issue with one comment or none is looked up among the open pull requests (one listing, which the
+    file-name check of a first run needs anyway); with several comments, the link comment says whether a pull
+    request was opened, and then it is looked up by its branch (it may be merged or closed by now).
+    """
+
+    def linked() -> bool:
+        comments = action_comments(ctx.snapshot.comments(issue.number), ctx.config)
+        return find_comment(comments, LINK_MARKER) is not None
+
+    if (issue.comments or 0) >= 2:
+        return ctx.snapshot.pull_request_from(branch) if linked() else None
+    for pull in ctx.snapshot.open_pull_requests():
+        if pull.head_ref == branch and pull.head_repository.casefold() == ctx.event.repository.casefold():
+            return pull
+    return ctx.snapshot.pull_request_from(branch) if linked() else None
 
 
 def handle(ctx: Context) -> Plan:
     """Read what the incident issue calls for and decide the writes."""
-    event, config, gateway = ctx.event, ctx.config, ctx.gateway
+    event, config, snapshot = ctx.event, ctx.config, ctx.snapshot
     issue = event.issue
     plan = Plan()
     if issue is None or "pull_request" in issue:
@@ -407,10 +446,8 @@ def handle(ctx: Context) -> Plan:
         plan.say(f"Ignoring {event.describe()} for #{number} by {event.sender}: the action's own change.")
         return plan
 
-    if "permission" not in ctx.cache:
-        ctx.cache["permission"] = gateway.get_permission(event.sender) if event.sender else "none"
-    if ctx.cache["permission"] not in WRITE_PERMISSIONS:
-        comments = action_comments(gateway.list_comments(number), config)
+    if snapshot.permission(event.sender) not in WRITE_PERMISSIONS:
+        comments = action_comments(snapshot.comments(number), config)
         plan.say(
             f"{event.sender or 'The sender'} has no write access: waiting for a maintainer to add the "
             f"`{config.incident_label}` label to #{number}.",
@@ -428,16 +465,13 @@ def handle(ctx: Context) -> Plan:
         return plan
 
     # The issue as it is now, not as the payload saw it: a rerun of an older run must not bring back old text.
-    current = ctx.cache.get("issue")
-    if not isinstance(current, Issue):
-        current = gateway.get_issue(number)
-        ctx.cache["issue"] = current
+    current = snapshot.issue(number)
     if label not in {name.casefold() for name in current.labels}:
         plan.say(f"Ignoring #{number}: the `{config.incident_label}` label was removed since this event.")
         return plan
-    form = load_form(ctx)
-    if "form-warning" in ctx.cache:
-        plan.say(str(ctx.cache["form-warning"]), "warning")
+    form, form_warning = load_form(ctx)
+    if form_warning is not None:
+        plan.say(form_warning, "warning")
     incident = incident_from_payload(dict(issue, title=current.title, body=current.body), form)
     previous = None
     changes = event.payload.get("changes") or {}
@@ -454,13 +488,47 @@ def handle(ctx: Context) -> Plan:
         incident, config, load_template(ctx), template_name=config.template or "postmortem.md.j2"
     )
     branch = branch_name(number)
-    pull = gateway.find_pull_request(branch)
+    pull = _find_pull_request(ctx, branch, current)
     ref = postmortem_ref(pull, event.repository, config) if pull else None
     path = ref.path if ref and ref.path else document_path(incident, config.directory)
-    branch_sha = gateway.get_branch_sha(branch) if pull is None else pull.head_sha
-    if pull is None and branch_sha is None:
-        path = _unused_path(ctx, path, number)
+    alternative = None
+    if pull is None:  # the branch is created optimistically (GitHub answers 422 when it exists)
+        path, alternative = _unused_path(ctx, path, number)
+    recorded = ref.recorded_sha if ref else None
+    # The file is read unless the issue calls for exactly what the action last wrote (then nothing is
+    # regenerated, whatever the file holds), except for an edit, which may call for the changed-answers comment.
+    read_file = (
+        pull is not None
+        and pull.state == "open"
+        and (event.action == "edited" or recorded != git_blob_sha(document))
+    )
+    on_branch = snapshot.file(path, branch) if read_file else None
+    current_document = keep_lifecycle_status(document, on_branch)
+    untouched = on_branch is not None and on_branch.sha in (recorded, git_blob_sha(current_document))
+    regenerating = untouched and on_branch is not None and on_branch.text != current_document
     editing_pull = pull if pull is not None and pull.state == "open" and event.action == "edited" else None
+    # The link comment is posted before the label: a labelled pull request and an issue with one comment mean
+    # that comment is the link, and no problems comment exists to update.
+    link_posted = (
+        pull is not None
+        and config.postmortem_label in pull.labels
+        and current.comments == 1
+        and not incident.problems
+    )
+    approved_by = (
+        tuple(
+            review.user
+            for review in latest_decisive_reviews(snapshot.reviews(editing_pull.number)).values()
+            if review.state == "APPROVED"
+        )
+        if editing_pull and regenerating
+        else ()
+    )
+    wants_pull_comments = editing_pull is not None and (not untouched or bool(approved_by))
+    unfinished = pull is not None and pull.state == "open" and config.postmortem_label not in pull.labels
+    reviewed_by = (
+        tuple(review.user for review in snapshot.reviews(pull.number)) if pull and unfinished else ()
+    )
     state = IncidentState(
         config=config,
         action=event.action or "",
@@ -470,26 +538,22 @@ def handle(ctx: Context) -> Plan:
         path=path,
         branch=branch,
         default_branch=ctx.default_branch,
-        default_sha=gateway.get_branch_sha(ctx.default_branch) if branch_sha is None else None,
-        branch_sha=branch_sha,
+        default_sha=snapshot.branch_sha(ctx.default_branch) if pull is None else None,
+        branch_sha=pull.head_sha if pull is not None else None,
         pull_request=pull,
-        file_on_branch=gateway.get_file(path, branch) if branch_sha is not None else None,
-        issue_comments=action_comments(gateway.list_comments(number), config),
-        pull_comments=action_comments(gateway.list_comments(editing_pull.number), config)
-        if editing_pull
+        file_on_branch=on_branch,
+        issue_comments=[] if link_posted else action_comments(snapshot.comments(number), config),
+        pull_comments=action_comments(snapshot.comments(editing_pull.number), config)
+        if editing_pull and wants_pull_comments
         else [],
-        recorded_sha=ref.recorded_sha if ref else None,
+        recorded_sha=recorded,
         labels={field.id: " ".join(field.label.split()) for field in form.fields},
-        approved_by=tuple(
-            review.user
-            for review in latest_decisive_reviews(gateway.list_reviews(editing_pull.number)).values()
-            if review.state == "APPROVED"
-        )
-        if editing_pull
-        else (),
+        approved_by=approved_by,
+        reviewed_by=reviewed_by,
+        link_posted=link_posted,
+        alternative_path=alternative,
     )
     decided = decide(state)
-    on_branch = state.file_on_branch
     if (
         on_branch is not None
         and on_branch.sha != state.recorded_sha
@@ -497,6 +561,6 @@ def handle(ctx: Context) -> Plan:
     ):
         # An earlier run committed this document and stopped before recording it: the head it moved still
         # needs the sign-off status (signoff.handler.handle_after_commits).
-        ctx.committed_branches.add(branch)
+        snapshot.note_moved(branch)
     decided.messages[:0] = plan.messages
     return decided

@@ -22,10 +22,7 @@ from postmortem.setup_check.workflow import parse_workflow_ref, short_ref
 
 CHECKLIST_OUTPUT = "setup-checklist"
 """Key of the plan output holding the checklist's Markdown (for the step summary, not a step output)."""
-CONFIG_FACTS = "setup-check-config"
 """``Context.cache`` key under which the CLI leaves the :class:`ConfigFacts` of the config it loaded."""
-WORKFLOW_REF = "setup-check-workflow-ref"
-"""``Context.cache`` key under which the CLI leaves ``GITHUB_WORKFLOW_REF``."""
 TASK_CHECK: Task = "check"
 
 
@@ -38,7 +35,7 @@ def is_check_task(event: Event) -> bool:
 def load_config_for_check(gateway: Gateway, default_branch: str, path: str) -> tuple[Config, ConfigFacts]:
     """The config for a check run: an invalid file is a checklist item (the defaults stand in), not a failure.
 
-    The file is read once; its :class:`ConfigFacts` go to ``ctx.cache[CONFIG_FACTS]``.
+    The file is read once; its :class:`ConfigFacts` go to ``Context.config_facts``.
     """
     file = gateway.get_file(path, default_branch)
     if file is None:
@@ -64,7 +61,7 @@ def _file(gateway: Gateway, path: str, ref: str) -> FileFacts:
 
 
 def _config_facts(ctx: Context) -> ConfigFacts:
-    cached = ctx.cache.get(CONFIG_FACTS)
+    cached = ctx.config_facts
     if isinstance(cached, ConfigFacts):
         return cached
     # Run without the CLI's note (tests, other callers): the config at the default path, read and parsed here.
@@ -130,10 +127,9 @@ def _level(item: CheckItem) -> Literal["info", "notice", "warning", "error"]:
 def handle_check(ctx: Context, *, workflow_ref: str | None = None) -> Plan:
     """The set-up check: a checklist in the step summary and the log, and the missing labels created.
 
-    ``workflow_ref`` (else ``ctx.cache[WORKFLOW_REF]``, else the dispatch payload) names the running workflow.
+    ``workflow_ref`` (else ``Context.workflow_ref``, else the dispatch payload) names the running workflow.
     """
-    noted = ctx.cache.get(WORKFLOW_REF)
-    facts = gather_facts(ctx, workflow_ref or (noted if isinstance(noted, str) else None))
+    facts = gather_facts(ctx, workflow_ref or ctx.workflow_ref)
     checklist = decide(facts)
     plan = Plan(writes=list(checklist.writes))
     for item in checklist.items:

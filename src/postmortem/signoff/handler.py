@@ -57,13 +57,16 @@ from postmortem.github.models import (
     normalize_review_state,
 )
 from postmortem.incident.render import DocumentError, split_frontmatter, update_frontmatter
-from postmortem.markdown.markers import marker
+from postmortem.markdown.markers import marker, read_marker
 from postmortem.plan import (
+    FALLBACK_PULL_REQUEST,
+    HEAD_AFTER_COMMITS,
     CreateComment,
     Plan,
     PutFile,
     RequestReviewers,
     SetCommitStatus,
+    UpdateComment,
     UpdateIssue,
     UpdatePullRequest,
 )
@@ -95,6 +98,9 @@ from postmortem.trust import (
 )
 
 PUBLISHED_MARKER = "published"
+SEEN_MARKER = "signoff-seen"
+"""In the sticky comment: the head commit it was computed for, the roles ticked by hand in that commit's
+document, and the status the action set on it. A later event on the same head reads neither again."""
 STATUS_DRAFT = "Draft"
 STATUS_IN_REVIEW = "In Review"
 STATUS_PUBLISHED = "Published"
@@ -153,6 +159,12 @@ class OpenState(BaseModel):
     path: str | None
     document: FileContent | None = None
     document_problem: str | None = None
+    head_moves: bool = False
+    """This run commits to the pull request's branch (here or in another handler): the status goes on the head
+    after those commits, which has no status yet."""
+    hand_ticked: list[str] | None = None
+    """The roles ticked by hand in the document, as the sticky comment recorded them for this head (when the
+    document was not read)."""
 
 
 def desired_status(pull: PullRequest) -> str:
@@ -167,8 +179,10 @@ def document_status(text: str) -> str | None:
 
 
 def decide_open(state: OpenState) -> Plan:
-    """Lifecycle commit (then decide again), else status, sticky comment and review requests."""
-    plan = Plan()
+    """The lifecycle edit of the document, the status (on the head after this run's commits), the sticky
+    comment and the review requests."""
+    plan = Plan(retry_on_conflict=True)  # on a 409 the status edit is made again on the fresh document
+    head_moves = state.head_moves
     pull, signoff = state.pull, state.signoff.state
     number = pull.number
     if state.document_problem:
@@ -206,23 +220,41 @@ def decide_open(state: OpenState) -> Plan:
             if state.ref.recorded_sha == document.sha:
                 # Still exactly what the action wrote: keep the incident handler treating it as untouched.
                 body = with_recorded_sha(pull.body, state.ref.incident, state.path, git_blob_sha(updated))
-                plan.add(UpdatePullRequest(number=number, body=body))
+                plan.add(UpdatePullRequest(number=number, body=body, after_commits_to=pull.head_ref))
             plan.say(f"#{number}: the document's status becomes {wanted} (committed on {pull.head_ref}).")
-            plan.replan = True  # the head commit changed: the status goes on the new one
-            return plan
+            head_moves = True
+            document = FileContent(path=document.path, sha=git_blob_sha(updated), text=updated)
 
     outcome, description = status_for(signoff)
-    latest = next((s for s in state.statuses if s.context == STATUS_CONTEXT), None)
+    latest = None if head_moves else next((s for s in state.statuses if s.context == STATUS_CONTEXT), None)
     if latest is None or (latest.state, latest.description) != (outcome, description):
         plan.add(
-            SetCommitStatus(sha=pull.head_sha, context=STATUS_CONTEXT, state=outcome, description=description)
+            SetCommitStatus(
+                sha=pull.head_sha,
+                context=STATUS_CONTEXT,
+                state=outcome,
+                description=description,
+                head_of=pull.head_ref if head_moves else None,
+            )
         )
 
-    hand_ticked = hand_ticked_roles(document.text, state.roles) if document is not None else []
-    body = sticky_comment(signoff, hand_ticked=hand_ticked)
+    if document is not None:
+        hand_ticked = hand_ticked_roles(document.text, state.roles)
+    else:
+        hand_ticked = list(state.hand_ticked or [])
+    seen = marker(
+        SEEN_MARKER,
+        head=HEAD_AFTER_COMMITS if head_moves else pull.head_sha,
+        ticked=hand_ticked,
+        status=[outcome, description],
+    )
+    body = f"{sticky_comment(signoff, hand_ticked=hand_ticked).rstrip(chr(10))}\n{seen}\n"
     ours = [c for c in state.comments if is_signoff_comment(c.body)]
     if ours or not pull.draft:
         upsert_comment(plan, ours, number, COMMENT_KIND, body)
+        if head_moves and plan.writes and isinstance(plan.writes[-1], CreateComment | UpdateComment):
+            # it records the head after this run's commits: sent once they are made
+            plan.writes[-1] = plan.writes[-1].model_copy(update={"after_commits_to": pull.head_ref})
 
     if state.action == "ready_for_review" and not pull.draft:
         asked = set(pull.requested_reviewers) | set(pull.requested_teams) | set(state.signoff.reviewed_by)
@@ -256,6 +288,9 @@ class MergedState(BaseModel):
     fallback_pull: PullRequest | None = None
     fallback_file: FileContent | None = None
     issue: Issue | None = None
+    """The incident issue (read only when it is to be closed)."""
+    incident_readable: bool = True
+    """Whether the incident issue exists and its comments could be read."""
     issue_comments: list[Comment] = []
     close_incident: bool = False
 
@@ -289,7 +324,7 @@ def _blob_url(pull: PullRequest, branch: str, path: str) -> str:
     return f"{site}/blob/{quote(branch)}/{quote(path)}"
 
 
-def _published_comment(state: MergedState, path: str, pending: int | None) -> str:
+def _published_comment(state: MergedState, path: str, pending: int | str | None) -> str:
     pull, signoff = state.pull, state.signoff
     when = published_on(pull)
     lines = [
@@ -364,6 +399,7 @@ def decide_merged(state: MergedState) -> Plan:
         )
 
     pending: int | None = None
+    commit: PutFile | None = None
     if published != state.base_file.text:
         fallback = state.fallback_pull
         if (
@@ -379,30 +415,42 @@ def decide_merged(state: MergedState) -> Plan:
                 "notice",
             )
         else:
-            plan.add(
-                PutFile(
-                    path=state.path,
-                    branch=pull.base_ref,
-                    content=published,
-                    message=f"Publish the post-mortem of incident #{ref.incident} (signed off in #{pull.number})",
-                    expected_sha=state.base_file.sha,
-                    fallback_branch=publish_branch(ref.incident),
-                )
+            commit = PutFile(
+                path=state.path,
+                branch=pull.base_ref,
+                content=published,
+                message=f"Publish the post-mortem of incident #{ref.incident} (signed off in #{pull.number})",
+                expected_sha=state.base_file.sha,
+                fallback_branch=publish_branch(ref.incident),
             )
+            plan.add(commit)
             plan.say(f"Publishing {state.path} on {pull.base_ref}: status Published, {when.isoformat()}.")
-            plan.replan = True  # the incident comment says whether the commit went through a pull request
-            return plan
     else:
         plan.say(f"{state.path} on {pull.base_ref} is published.")
 
-    if state.issue is None:
+    if not state.incident_readable or (state.close_incident and state.issue is None):
         plan.say(f"Incident issue #{ref.incident} could not be read; it gets no comment.", "warning")
         return plan
     if find_comment(state.issue_comments, PUBLISHED_MARKER) is None:
+        # After the publication commit (not at all when it fails), and saying whether branch protection sent it
+        # through a pull request: the apply path fills in that pull request's number.
+        after = commit.branch if commit is not None else None
+        fallback_note = "" if commit is None else _published_comment(state, state.path, FALLBACK_PULL_REQUEST)
         # Done once, together with the comment: a human reopening the issue later is not overridden.
-        if state.close_incident and state.issue.state == "open":
-            plan.add(UpdateIssue(number=ref.incident, state="closed", state_reason="completed"))
-        plan.add(CreateComment(number=ref.incident, body=_published_comment(state, state.path, pending)))
+        if state.close_incident and state.issue is not None and state.issue.state == "open":
+            plan.add(
+                UpdateIssue(
+                    number=ref.incident, state="closed", state_reason="completed", after_commits_to=after
+                )
+            )
+        plan.add(
+            CreateComment(
+                number=ref.incident,
+                body=_published_comment(state, state.path, pending),
+                after_commits_to=after,
+                body_after_fallback=fallback_note or None,
+            )
+        )
     return plan
 
 
@@ -411,38 +459,20 @@ def decide_merged(state: MergedState) -> Plan:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _cache_dict(ctx: Context, key: str) -> dict[str, Any]:
-    value = ctx.cache.get(key)
-    if not isinstance(value, dict):
-        value = {}
-        ctx.cache[key] = value
-    return value
-
-
 def _warn_once(ctx: Context, plan: Plan, text: str) -> None:
     """A warning said once per run (a reconcile reads several pull requests with the same teams)."""
-    said = _cache_dict(ctx, "signoff-warned")
-    if text not in said:
-        said[text] = True
+    if text not in ctx.warned:
+        ctx.warned.add(text)
         plan.say(text, "warning")
 
 
 def _team_members(ctx: Context) -> dict[str, TeamMembers]:
-    """Members of every team holding a role (cached for the run; unreadable teams are marked so)."""
-    cached = _cache_dict(ctx, "signoff-teams")
-    for role in ctx.config.signoff.roles:
-        for team in role.teams:
-            if team not in cached:
-                cached[team] = ctx.gateway.list_team_members(team)
-    return {k: v for k, v in cached.items() if isinstance(v, TeamMembers)}
+    """Members of every team holding a role (unreadable teams are marked so)."""
+    return {team: ctx.snapshot.team_members(team) for role in ctx.config.signoff.roles for team in role.teams}
 
 
 def _permissions(ctx: Context, logins: Sequence[str]) -> dict[str, str]:
-    cached = _cache_dict(ctx, "signoff-permissions")
-    for login in logins:
-        if login not in cached:
-            cached[login] = ctx.gateway.get_permission(login) if login != "ghost" else "none"
-    return {login: str(cached[login]) for login in logins}
+    return {login: ctx.snapshot.permission(login) for login in logins}
 
 
 def _event_review(ctx: Context) -> Review | None:
@@ -457,7 +487,7 @@ def _event_review(ctx: Context) -> Review | None:
 
 def read_signoff(ctx: Context, pull: PullRequest, plan: Plan) -> Signoff:
     """The sign-off from every review of the pull request (plus the event's review if the list lags behind)."""
-    reviews = ctx.gateway.list_reviews(pull.number)
+    reviews = list(ctx.snapshot.reviews(pull.number))
     event_review = _event_review(ctx)
     if event_review is not None and event_review.id not in {r.id for r in reviews}:
         payload_pull = ctx.event.pull_request or {}
@@ -493,68 +523,103 @@ def read_signoff(ctx: Context, pull: PullRequest, plan: Plan) -> Signoff:
     return Signoff(state=state, team_members=teams, reviewed_by=reviewed, writer_approvals=writers)
 
 
+def _seen(comments: Sequence[Comment], head: str) -> dict[str, Any] | None:
+    """The sticky comment's record for ``head`` (None when it has none, or one for another commit)."""
+    sticky = next((c for c in comments if is_signoff_comment(c.body)), None)
+    seen = read_marker(sticky.body, SEEN_MARKER) if sticky is not None else None
+    return seen if seen is not None and seen.get("head") == head and head else None
+
+
 def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str) -> Plan:
     plan = Plan()
-    if pull.head_ref in ctx.committed_branches:
+    snapshot = ctx.snapshot
+    staged = any(branch == pull.head_ref for branch, _ in snapshot.staged)
+    if not staged and pull.head_ref in snapshot.committed_branches:
         # GitHub moves a pull request's head.sha a moment after a push; the branch ref moves at once. The status
-        # must go on the commit this run just made (here or in another handler of the same event).
-        head = ctx.gateway.get_branch_sha(pull.head_ref)
+        # must go on the commit made (by this run, or an earlier one that stopped before reporting on it).
+        head = snapshot.branch_sha(pull.head_ref)
         if head is not None:
             pull = pull.model_copy(update={"head_sha": head})
     signoff = read_signoff(ctx, pull, plan)
-    path, document = find_document(ctx, ref, pull.head_sha)
-    problem = None
-    if path is None:
-        problem = f"the document of incident #{ref.incident} was not found on {pull.head_ref}."
-    elif document is None:
-        problem = f"{path} is not on {pull.head_ref}; hand-ticked boxes and its status are not checked."
+    comments = action_comments(snapshot.comments(pull.number), ctx.config)
+    # What the sticky comment recorded for this very head commit: the boxes ticked by hand in its document (a
+    # commit's content never changes) and the status the action set on it. A review event then reads neither.
+    seen = _seen(comments, pull.head_sha) if not staged else None
+    outcome, description = status_for(signoff.state)
+    need_document = action in LIFECYCLE_ACTIONS or seen is None
+    path, document, problem = ref.path, None, None
+    if need_document:
+        # the branch, not the head sha: the same read as the action-items handler's, and it shows staged edits
+        path, document = find_document(ctx, ref, pull.head_ref)
+        if path is None:
+            problem = f"the document of incident #{ref.incident} was not found on {pull.head_ref}."
+        elif document is None:
+            problem = f"{path} is not on {pull.head_ref}; hand-ticked boxes and its status are not checked."
+    if staged:
+        statuses: list[CommitStatus] = []
+    elif seen is not None and seen.get("status") == [outcome, description]:
+        statuses = [CommitStatus(context=STATUS_CONTEXT, state=outcome, description=description)]
+    else:
+        statuses = snapshot.statuses(pull.head_sha)
+    ticked = seen.get("ticked") if seen is not None else None
     state = OpenState(
         action=action,
         pull=pull,
         ref=ref,
         roles=list(ctx.config.signoff.roles),
         signoff=signoff,
-        statuses=ctx.gateway.list_statuses(pull.head_sha),
-        comments=action_comments(ctx.gateway.list_comments(pull.number), ctx.config),
+        statuses=statuses,
+        comments=comments,
         path=path,
         document=document,
         document_problem=problem,
+        head_moves=staged,
+        hand_ticked=[str(t) for t in ticked] if isinstance(ticked, list) and document is None else None,
     )
     decided = decide_open(state)
     decided.messages[:0] = plan.messages
     return decided
 
 
+def _already_published(text: str) -> bool:
+    """Whether the document says it was published (a rerun after the publication need not count reviews)."""
+    try:
+        meta, _ = split_frontmatter(text)
+    except DocumentError:
+        return False
+    return meta.get("status") == STATUS_PUBLISHED and bool(meta.get("published"))
+
+
 def _merged_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef) -> Plan:
     plan = Plan()
-    cached = ctx.cache.get(f"signoff-merged-{pull.number}")
-    if isinstance(cached, SignoffState):
-        signoff = cached  # the reviews of a merged pull request do not change between the rounds of a run
-    else:
-        signoff = read_signoff(ctx, pull, plan).state
-        ctx.cache[f"signoff-merged-{pull.number}"] = signoff
+    snapshot = ctx.snapshot
     path, base_file = find_document(ctx, ref, pull.base_ref)
+    issue: Issue | None = None
+    comments: list[Comment] = []
+    readable = False
+    if path is not None and base_file is not None:
+        try:
+            # the issue itself is read only when it is to be closed: its comments say whether it exists
+            comments = action_comments(snapshot.comments(ref.incident), ctx.config)
+            readable = True
+            if readable and _already_published(base_file.text) and find_comment(comments, PUBLISHED_MARKER):
+                plan.say(f"{path} on {pull.base_ref} is published.")
+                return plan
+            issue = snapshot.issue(ref.incident) if ctx.config.close_incident_on_publish else None
+        except NotFound:
+            issue = None
+    signoff = read_signoff(ctx, pull, plan).state
     fallback_pull = fallback_file = None
-    commit_first = False
     if path is not None and base_file is not None:
         try:
             published = publish_document(base_file.text, signoff, published_on(pull))
         except DocumentError:
             published = base_file.text
         if published != base_file.text:
-            fallback_pull = ctx.gateway.find_pull_request(publish_branch(ref.incident))
+            # an earlier run's publication may wait in a pull request (branch protection): not committed again
+            fallback_pull = snapshot.pull_request_from(publish_branch(ref.incident))
             if fallback_pull is not None and fallback_pull.state == "open":
-                fallback_file = ctx.gateway.get_file(path, fallback_pull.head_sha)
-            commit_first = fallback_file is None or fallback_file.text != published
-    issue: Issue | None = None
-    comments: list[Comment] = []
-    if path is not None and base_file is not None and not commit_first:  # else: read in the next round
-        try:
-            issue = ctx.gateway.get_issue(ref.incident)
-        except NotFound:
-            issue = None
-        if issue is not None:
-            comments = action_comments(ctx.gateway.list_comments(ref.incident), ctx.config)
+                fallback_file = snapshot.file(path, fallback_pull.head_sha)
     state = MergedState(
         pull=pull,
         ref=ref,
@@ -564,6 +629,7 @@ def _merged_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef) -> Plan:
         fallback_pull=fallback_pull,
         fallback_file=fallback_file,
         issue=issue,
+        incident_readable=readable,
         issue_comments=comments,
         close_incident=ctx.config.close_incident_on_publish,
     )
@@ -596,9 +662,7 @@ def _for_event(ctx: Context, actions: frozenset[str]) -> Plan:
         plan.say(f"Ignoring {event.describe()} for #{number}: not an action that changes the sign-off.")
         return plan
 
-    pull = ctx.gateway.get_pull_request(
-        number
-    )  # as it is now: a rerun of an old event must not go back in time
+    pull = ctx.snapshot.pull_request(number)  # as it is now: a rerun of an old event must not go back in time
     ref = postmortem_ref(pull, event.repository, ctx.config)
     if ref is None:
         plan.say(f"Ignoring #{number}: not a post-mortem pull request.")
@@ -632,7 +696,7 @@ def handle_reconcile(ctx: Context) -> Plan:
     plan = Plan()
     pulls = [
         (pull, ref)
-        for pull in ctx.gateway.list_pull_requests(state="open")
+        for pull in ctx.snapshot.open_pull_requests()
         if (ref := postmortem_ref(pull, ctx.event.repository, ctx.config)) is not None
     ]
     if not pulls:
@@ -642,7 +706,7 @@ def handle_reconcile(ctx: Context) -> Plan:
         decided = _open_plan(ctx, pull, ref, RECONCILE)
         plan.add(*decided.writes)
         plan.messages.extend(decided.messages)
-        plan.replan = plan.replan or decided.replan
+    plan.retry_on_conflict = True
     return plan
 
 
@@ -650,14 +714,17 @@ def handle_after_commits(ctx: Context) -> Plan:
     """After other handlers committed to a post-mortem branch (an issue edit regenerating the document, a
     tracking issue's Status cell): the sign-off status goes on the new head, or branch protection waits for it."""
     plan = Plan()
-    for branch in sorted(ctx.committed_branches - ctx.created_branches):
+    snapshot = ctx.snapshot
+    moved = snapshot.committed_branches | {branch for branch, _ in snapshot.staged}
+    for branch in sorted(moved - snapshot.created_branches):
         if incident_of_branch(branch) is None:
             continue
-        pull = ctx.gateway.find_pull_request(branch)
+        pull = snapshot.pull_request_from(branch)
         ref = postmortem_ref(pull, ctx.event.repository, ctx.config) if pull is not None else None
         if pull is None or ref is None or pull.state != "open":
             continue
         decided = _open_plan(ctx, pull, ref, "commit")
         plan.add(*decided.writes)
         plan.messages.extend(decided.messages)
+    plan.retry_on_conflict = True
     return plan

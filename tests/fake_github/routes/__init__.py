@@ -13,6 +13,7 @@ from tests.fake_github.http import Route
 from tests.fake_github.routes import (
     comments,
     contents,
+    git_data,
     git_refs,
     issues,
     labels,
@@ -27,6 +28,7 @@ ROUTES: list[Route] = [
     *repo.ROUTES,
     *contents.ROUTES,
     *git_refs.ROUTES,
+    *git_data.ROUTES,
     *pulls.ROUTES,
     *reviews.ROUTES,
     *issues.ROUTES,

@@ -1,0 +1,64 @@
+"""Issue #7's request budgets, asserted on the fake's counters (two sign-off roles, every handler).
+
+| event | requests | writes |
+| --- | ---: | ---: |
+| incident issue opened → draft PR | ≤ 12 | ≤ 6 |
+| no-change rerun of any webhook event | ≤ 6 | 0 |
+| ``ready_for_review`` with 30 new rows | ≤ 50 | 30 issues + ≤ 12, one document commit |
+| a review event (k reviewers so far) | ≤ 7 + k | ≤ 2 |
+| merge → Published | ≤ 12 | ≤ 3, one commit |
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.runner.budgets import ROWS, Measured, life
+
+
+@pytest.fixture(scope="module")
+def measured() -> dict[str, Measured]:
+    return {m.step: m for m in life()}
+
+
+def test_incident_issue_opened_to_draft_pull_request(measured: dict[str, Measured]) -> None:
+    opened = measured["incident issue opened → draft PR"]
+    assert opened.requests <= 12, opened
+    assert opened.writes <= 6, opened
+
+
+def test_a_rerun_of_every_event_reads_little_and_writes_nothing(measured: dict[str, Measured]) -> None:
+    assert len(measured) == 10
+    for step in measured.values():
+        assert step.rerun_writes == 0, step
+        assert step.rerun_requests <= 6, step
+
+
+def test_ready_for_review_with_30_new_rows(measured: dict[str, Measured]) -> None:
+    ready = measured["ready_for_review with 30 new rows"]
+    assert ready.issues_created == ROWS, ready
+    assert ready.requests <= 50, ready
+    assert ready.writes - ready.issues_created <= 12, ready
+    assert ready.commits == 1, "the Issue cells and status: In Review are one commit"
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_a_review_event(measured: dict[str, Measured], k: int) -> None:
+    review = measured[f"review event, k = {k}"]
+    assert review.requests <= 7 + k, review
+    assert review.writes <= 2, review
+    assert review.commits == 0, "no bot commit on the branch after approvals"
+
+
+def test_merge_publishes_in_one_commit(measured: dict[str, Measured]) -> None:
+    merged = measured["merge → Published"]
+    assert merged.requests <= 12, merged
+    assert merged.writes <= 3, merged
+    assert merged.commits == 1, "the publication and the Status cells held during the review are one commit"
+
+
+def test_every_event_of_the_life_stays_small(measured: dict[str, Measured]) -> None:
+    """The events the table does not name stay within the same order of cost."""
+    for step in measured.values():
+        assert step.requests - step.issues_created <= 20, step
+        assert step.commits <= 1, step
