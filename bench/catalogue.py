@@ -24,7 +24,8 @@ from postmortem.catalogue import (
 from postmortem.catalogue.render import render_region
 from postmortem.config import Config
 from postmortem.incident.model import Incident
-from postmortem.incident.render import render_document, update_frontmatter
+from postmortem.incident.render import render_document
+from postmortem.markdown.frontmatter import update_frontmatter
 
 COUNT = 500
 SERVICES = ["checkout", "payments", "search", "auth", "api", "billing", "cdn", "db", "queue", "mobile"]

@@ -233,8 +233,9 @@ def _read(path: str, option: str) -> str:
 def cmd_preview(args: argparse.Namespace, console: Console) -> int:
     """Render an incident issue (the embedded sample by default) and show the writes a first run makes."""
     from postmortem.incident.form import default_form, parse_form_definition
-    from postmortem.incident.handler import IncidentState, branch_name, decide, incident_from_payload
+    from postmortem.incident.handler import IncidentState, decide, incident_from_payload
     from postmortem.incident.render import render_document
+    from postmortem.trust import branch_name
 
     try:
         meta, body = _sample_issue()

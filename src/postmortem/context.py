@@ -10,7 +10,7 @@ from postmortem.events import Event
 from postmortem.github.client import Gateway
 from postmortem.github.models import FileContent
 from postmortem.github.snapshot import Snapshot
-from postmortem.incident.render import DocumentError, split_frontmatter
+from postmortem.markdown.frontmatter import DocumentError, split_frontmatter
 from postmortem.trust import PostmortemRef
 
 

@@ -23,7 +23,7 @@ from postmortem.errors import EventError, GitHubError, NotFound, PermissionDenie
 from postmortem.events import Event
 from postmortem.github.client import Gateway, WriteResult
 from postmortem.github.models import Issue, PullRequest
-from postmortem.plan import Plan, PutFile
+from postmortem.plan import PutFile, Write
 from postmortem.runner import RunReport, run_event
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -38,7 +38,7 @@ Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 class ReadOnlyGateway(Gateway):
     """A gateway that refuses every write: ``try`` reads only, even if a handler decided to write."""
 
-    def apply(self, plan: Plan) -> list[WriteResult]:
+    def send(self, write: Write) -> WriteResult:
         raise GitHubError(
             "postmortem try is read-only and refused to send a write. This is a bug in postmortem-action; "
             "please report it."

@@ -23,6 +23,11 @@ DOCUMENT_MARKER = "document"
 _BRANCH = re.compile(r"^postmortem/incident-(?P<n>[1-9][0-9]{0,9})$")
 
 
+def branch_name(issue_number: int) -> str:
+    """The post-mortem branch of an incident issue (the only branches whose pull requests are post-mortems)."""
+    return f"postmortem/incident-{issue_number}"
+
+
 def written_by_action(author: str, author_type: str, config: Config) -> bool:
     """Whether ``author`` is the action itself (see the module docstring)."""
     if config.bot_login:

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from postmortem.config import Config
 from postmortem.incident.model import Incident
-from postmortem.incident.render import render_document, update_frontmatter
+from postmortem.incident.render import render_document
+from postmortem.markdown.frontmatter import update_frontmatter
 
 PLACEHOLDER_ROW = "| 1 | | | | | 🔴 Not Started | |"
 

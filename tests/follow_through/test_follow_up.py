@@ -27,7 +27,7 @@ from postmortem.follow_through.follow_up import (
     similar_since,
 )
 from postmortem.github.models import Issue
-from postmortem.incident.render import split_frontmatter, update_frontmatter
+from postmortem.markdown.frontmatter import split_frontmatter, update_frontmatter
 from postmortem.plan import CreateIssue, CreateLabel, UpdateIssue
 from tests.follow_through.follow_through_builders import DOC, DOC_URL, item
 

@@ -13,7 +13,7 @@ from postmortem.follow_through.follow_up import FOLLOW_UP_LABEL, Publication, pu
 from postmortem.follow_through.reminders import Mentions
 from postmortem.follow_through.scheduled import decide_scheduled, follow_up_needs_closed_items, tracked_items
 from postmortem.github.models import Issue
-from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.frontmatter import split_frontmatter
 from postmortem.plan import (
     AddLabels,
     CreateComment,

@@ -9,7 +9,7 @@ import pytest
 
 from postmortem.errors import Conflict, GitHubError, PermissionDenied
 from postmortem.github.models import git_blob_sha
-from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.frontmatter import split_frontmatter
 from postmortem.markdown.markers import read_marker
 from tests.adopter import DOC, cli_env, one_clear_error, run_cli
 from tests.adopter import open_incident as open_incident_adoption

@@ -28,7 +28,6 @@ from postmortem.incident.form import (
 )
 from postmortem.incident.model import Incident, TimelineEvent
 from postmortem.incident.render import (
-    DocumentError,
     block,
     cell,
     default_template_source,
@@ -39,10 +38,9 @@ from postmortem.incident.render import (
     nested,
     render_document,
     slugify,
-    split_frontmatter,
     template_variables,
-    update_frontmatter,
 )
+from postmortem.markdown.frontmatter import DocumentError, split_frontmatter, update_frontmatter
 from postmortem.signoff.compute import hand_ticked_roles
 from tests.incident.answers import (
     BODIES,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.frontmatter import split_frontmatter
 from tests.fake_github import FakeGitHub
 from tests.harness import merge_pull, pull_payload, run
 from tests.scenario import PATH, PR, approve, open_incident, people, tracking, with_rows

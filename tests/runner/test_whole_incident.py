@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 import responses
 
-from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.frontmatter import split_frontmatter
 from postmortem.markdown.markers import has_marker, read_marker
 from postmortem.signoff.compute import STATUS_CONTEXT, is_signoff_comment
 from tests.fake_github import FakeGitHub

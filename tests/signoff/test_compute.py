@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from postmortem.config import DEFAULT_ROLES, Role
-from postmortem.github.models import Review, TeamMembers
+from postmortem.github.models import Review, TeamMembers, latest_decisive_reviews
 from postmortem.signoff.compute import (
     STATUS_CONTEXT,
     SignoffState,
@@ -20,7 +20,6 @@ from postmortem.signoff.compute import (
     hand_ticked_roles,
     has_signoff_section,
     is_signoff_comment,
-    latest_decisive_reviews,
     review_from_payload,
     reviewers_to_request,
     set_follow_up,

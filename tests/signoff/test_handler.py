@@ -16,7 +16,7 @@ import pytest
 import responses
 
 from postmortem.github.models import git_blob_sha
-from postmortem.incident.render import split_frontmatter
+from postmortem.markdown.frontmatter import split_frontmatter
 from postmortem.markdown.markers import has_marker, read_marker
 from postmortem.signoff.compute import STATUS_CONTEXT, STATUS_DESCRIPTION_LIMIT, is_signoff_comment
 from postmortem.signoff.handler import PUBLISHED_MARKER, publish_branch

@@ -53,16 +53,15 @@ from postmortem.action_items.tracking import (
 from postmortem.config import Config
 from postmortem.context import Context, find_document
 from postmortem.errors import NotFound, NotText
-from postmortem.github.models import Comment, FileContent, Issue, PullRequest
-from postmortem.incident.handler import branch_name
+from postmortem.github.models import Comment, FileContent, Issue, PullRequest, latest_decisive_reviews
 from postmortem.markdown.markers import marker, read_marker
 from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
-from postmortem.signoff.compute import latest_decisive_reviews
 from postmortem.sticky import find_comment, upsert_comment
 from postmortem.trust import (
     PostmortemRef,
     action_comments,
     action_issues,
+    branch_name,
     postmortem_ref,
     safe_document_path,
     written_by_action,

@@ -7,6 +7,8 @@ API (``APPROVED``); :func:`normalize_review_state` converts a webhook's lower-ca
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -131,3 +133,17 @@ def git_blob_sha(text: str) -> str:
     """The sha git (and the contents API) gives a file holding ``text`` encoded as UTF-8."""
     data = text.encode("utf-8")
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+_DECISIVE = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+def latest_decisive_reviews(reviews: Iterable[Review]) -> dict[str, Review]:
+    """Per reviewer (case-folded login), the latest review that approves, requests changes or was dismissed."""
+    latest: dict[str, Review] = {}
+    ordered = sorted(reviews, key=lambda r: (r.submitted_at or _EPOCH, r.id))
+    for review in ordered:
+        if normalize_review_state(review.state) in _DECISIVE:
+            latest[review.user.removeprefix("@").casefold()] = review
+    return latest

@@ -17,7 +17,15 @@ from pydantic import BaseModel, ConfigDict
 from postmortem.config import Config
 from postmortem.context import Context
 from postmortem.errors import FormError, TemplateError
-from postmortem.github.models import WRITE_PERMISSIONS, Comment, FileContent, Issue, PullRequest, git_blob_sha
+from postmortem.github.models import (
+    WRITE_PERMISSIONS,
+    Comment,
+    FileContent,
+    Issue,
+    PullRequest,
+    git_blob_sha,
+    latest_decisive_reviews,
+)
 from postmortem.incident.form import (
     DEFAULT_FORM_PATH,
     FormDefinition,
@@ -27,13 +35,8 @@ from postmortem.incident.form import (
     problems_comment,
 )
 from postmortem.incident.model import Incident
-from postmortem.incident.render import (
-    DocumentError,
-    document_path,
-    render_document,
-    split_frontmatter,
-    update_frontmatter,
-)
+from postmortem.incident.render import document_path, render_document
+from postmortem.markdown.frontmatter import DocumentError, split_frontmatter, update_frontmatter
 from postmortem.markdown.markers import marker
 from postmortem.plan import (
     NEW_PULL_REQUEST,
@@ -47,9 +50,8 @@ from postmortem.plan import (
     RequestReviewers,
     UpdatePullRequest,
 )
-from postmortem.signoff.compute import latest_decisive_reviews
 from postmortem.sticky import find_comment, upsert_comment
-from postmortem.trust import DOCUMENT_MARKER, action_comments, postmortem_ref, with_recorded_sha
+from postmortem.trust import DOCUMENT_MARKER, action_comments, branch_name, postmortem_ref, with_recorded_sha
 
 HANDLED_ACTIONS = frozenset({"opened", "edited", "labeled", "reopened"})
 LINK_MARKER = "pull-request"
@@ -57,11 +59,6 @@ PROBLEMS_MARKER = "form-problems"
 TRIAGE_MARKER = "needs-triage"
 EDITED_MARKER = "issue-edited"
 TITLE_LIMIT = 256
-
-
-def branch_name(issue_number: int) -> str:
-    """The post-mortem branch of an incident issue."""
-    return f"postmortem/incident-{issue_number}"
 
 
 class IncidentState(BaseModel):

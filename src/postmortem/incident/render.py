@@ -28,8 +28,6 @@ from postmortem.markdown.frontmatter import (
     dump_yaml,
     load_yaml,
     split_block,
-    split_frontmatter,
-    update_frontmatter,
 )
 from postmortem.markdown.lines import normalize
 from postmortem.markdown.sections import sections
@@ -40,15 +38,12 @@ NO_RESPONSE = "_No response_"
 
 __all__ = [
     "DEFAULT_TEMPLATE_NAME",
-    "DocumentError",
     "default_template_source",
     "document_path",
     "document_sections",
     "render_document",
     "slugify",
-    "split_frontmatter",
     "template_variables",
-    "update_frontmatter",
 ]
 
 

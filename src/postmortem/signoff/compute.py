@@ -28,14 +28,20 @@ Rules (mirroring how GitHub itself counts reviews):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from postmortem.config import Role
-from postmortem.github.models import WRITE_PERMISSIONS, Review, TeamMembers, normalize_review_state
+from postmortem.github.models import (
+    WRITE_PERMISSIONS,
+    Review,
+    TeamMembers,
+    latest_decisive_reviews,
+    normalize_review_state,
+)
 from postmortem.markdown.escaping import table_cell
 from postmortem.markdown.fences import code_lines
 from postmortem.markdown.lines import split_lines
@@ -47,7 +53,6 @@ COMMENT_KIND = SIGNOFF
 STATUS_DESCRIPTION_LIMIT = 140
 FOLLOW_UP_DAYS = 30
 
-_DECISIVE = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 NotCountedReason = Literal["no-write-access", "holds-no-role"]
@@ -143,16 +148,6 @@ def review_from_payload(data: Mapping[str, Any]) -> Review:
         submitted_at=data.get("submitted_at"),
         commit_id=str(data.get("commit_id") or ""),
     )
-
-
-def latest_decisive_reviews(reviews: Iterable[Review]) -> dict[str, Review]:
-    """Per reviewer (case-folded login), the latest review that approves, requests changes or was dismissed."""
-    latest: dict[str, Review] = {}
-    ordered = sorted(reviews, key=lambda r: (r.submitted_at or _EPOCH, r.id))
-    for review in ordered:
-        if normalize_review_state(review.state) in _DECISIVE:
-            latest[_fold(review.user)] = review
-    return latest
 
 
 def _team_key(team: str, team_members: Mapping[str, TeamMembers]) -> TeamMembers | None:

@@ -54,9 +54,10 @@ from postmortem.github.models import (
     Review,
     TeamMembers,
     git_blob_sha,
+    latest_decisive_reviews,
     normalize_review_state,
 )
-from postmortem.incident.render import DocumentError, split_frontmatter, update_frontmatter
+from postmortem.markdown.frontmatter import DocumentError, split_frontmatter, update_frontmatter
 from postmortem.markdown.markers import marker, read_marker
 from postmortem.plan import (
     FALLBACK_PULL_REQUEST,
@@ -79,7 +80,6 @@ from postmortem.signoff.compute import (
     hand_ticked_roles,
     has_signoff_section,
     is_signoff_comment,
-    latest_decisive_reviews,
     review_from_payload,
     reviewers_to_request,
     set_follow_up,
