@@ -258,7 +258,7 @@ def test_the_lock_costs_five_requests_three_of_them_writes(fake: FakeGitHub) -> 
     lock = [
         (e.method, e.path.removeprefix(prefix))
         for e in fake.log
-        if "/git/" in e.path or e.path.endswith("/issues") and e.method == "GET"
+        if "/git/" in e.path or (e.path.endswith("/issues") and e.method == "GET")
     ]
     assert lock == [
         ("GET", "/issues"),
