@@ -78,7 +78,7 @@ def test_two_runs_at_once_create_each_issue_once(fake: FakeGitHub, monkeypatch: 
     first = ready(fake, number)
 
     (second,) = other
-    assert second.errors == [] and "Another run, run 1001 (attempt 1, job postmortem)" in warnings(second)
+    assert second.errors == [] and "another run, run 1001 (attempt 1, job postmortem)" in warnings(second)
     assert "`concurrency:`" in warnings(second) and "rerunning this workflow is safe" in warnings(second)
     assert not [r for r in second.applied if r.write.kind == "create_issue"]
     assert len([r for r in first.applied if r.write.kind == "create_issue"]) == 3
@@ -121,8 +121,8 @@ def test_a_lock_held_by_a_live_run_stops_the_creations_and_is_left_alone(fake: F
 
     report = ready(fake, number)
 
-    assert report.errors == [] and "Another run, run 7 (attempt 1, job postmortem)" in warnings(report)
-    assert "00:05 UTC" in warnings(report)
+    assert report.errors == [] and "another run, run 7 (attempt 1, job postmortem)" in warnings(report)
+    assert "until 2026-03-16 00:05 UTC at the latest" in warnings(report)
     assert tracking(fake) == {} and fake.count("POST", r"/issues$") == 0
     assert fake.refs[REF] == theirs and fake.count("DELETE") == 0
 

@@ -12,6 +12,9 @@ tracking issue owns its state (open / closed as completed / closed as not planne
   not planned with a comment (never while the table has rows this action cannot read);
 * issue state flows back into the Status column; unreadable cells are never overwritten;
 * at most :data:`MAX_CREATIONS_PER_RUN` issues are created per run; the rest wait for the next run.
+* creations are made holding a lock on GitHub (:mod:`postmortem.github.lock`, planned as
+  :class:`~postmortem.plan.TakeLock` / :class:`~postmortem.plan.ReleaseLock`), decided again on the listing read
+  once it is held: two runs at once (no ``concurrency:`` group) create each issue once.
 
 Handlers: ``read (gateway) → decide (pure) → Plan``; the issue numbers for the Issue cells are written in a
 second round (``replan``), after re-reading the listing.

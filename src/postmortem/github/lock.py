@@ -186,10 +186,10 @@ def release(gateway: Gateway, name: str, sha: str, *, expires: datetime, now: da
 
 
 def _busy(ref: str, found: Holder) -> str:
-    until = found.expires.strftime("%H:%M UTC")
+    until = found.expires.strftime("%Y-%m-%d %H:%M UTC")
     return (
-        f"Another run, {found.describe()}, is creating tracking issues right now (it holds refs/{ref} until "
-        f"{until} at the latest), so this run created none: two runs at once would open every issue twice. That "
+        f"No tracking issue was created after all: another run, {found.describe()}, is creating them right now "
+        f"(it holds refs/{ref} until {until} at the latest), and two runs at once would open every issue twice. That "
         "run syncs the same table; anything it does not cover is picked up by the next event or the daily run, "
         "and rerunning this workflow is safe (issues are found by their markers). Two runs at once mean the "
         "workflow's `concurrency:` group is missing or renamed: restore it as in the example workflow."
