@@ -157,3 +157,34 @@ def test_the_incident_run_sets_the_answers_output(fake: FakeGitHub, tmp_path: Pa
     assert answers["incident_commander"] == "@octocat"
     assert answers["severity"].startswith("P0")
     assert answers["summary"].startswith("The Umbrella API was completely down")
+
+
+def test_the_status_follows_the_sign_off_commit_even_when_the_old_head_had_it(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    """A push while draft sets the status on its head; leaving draft then commits ``status: In Review``: the
+    same status must be set again on that new head (a required check would wait for it forever)."""
+    assert open_incident(fake, tmp_path)[0] == 0
+    number = _pr(fake)
+    code, log, _ = _deliver(fake, tmp_path, "pull_request", pull_payload(fake, number, action="synchronize"))
+    assert code == 0, log
+    draft_head = fake.head_sha(number)
+    on_draft = _status(fake)
+    assert on_draft is not None and on_draft[0] == "failure"
+
+    fake.items[number].draft = False
+    code, log, _ = _deliver(
+        fake, tmp_path, "pull_request", pull_payload(fake, number, action="ready_for_review")
+    )
+    assert code == 0, log
+    assert fake.head_sha(number) != draft_head, "leaving draft committed status: In Review"
+    assert _status(fake) == on_draft
+
+
+def test_action_yml_declares_the_answers_output() -> None:
+    import yaml
+
+    action = yaml.safe_load((Path(__file__).parents[2] / "action.yml").read_text(encoding="utf-8"))
+    output = action["outputs"]["answers"]
+    assert output["value"] == "${{ steps.run.outputs.answers }}"
+    assert "JSON" in output["description"]
