@@ -64,7 +64,11 @@ def run_cli(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, st
 
 
 def error_lines(log: str) -> list[str]:
-    return [line for line in log.splitlines() if line.startswith("::error")]
+    return [
+        line
+        for line in log.splitlines()
+        if line.startswith("::error") and not line.startswith("::error file=")
+    ]
 
 
 def one_clear_error(code: int, log: str) -> str:

@@ -23,7 +23,7 @@ from postmortem import __version__
 from postmortem.config import DEFAULT_CONFIG_PATH, config_json_schema, parse_config
 from postmortem.errors import EventError, NotFound, PostmortemError
 from postmortem.events import Event
-from postmortem.plan import Message
+from postmortem.plan import Annotation, Message
 from postmortem.workflow_commands import (
     command,
     markdown_list,
@@ -158,6 +158,7 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
         console.message(message)
     for failure in report.errors:
         console.error(str(failure))
+    more = _annotate(report.annotations, console)
     verb = "Would apply" if dry_run else "Applied"
     lines = [w.describe() for w in report.writes] if dry_run else [r.write.describe() for r in report.applied]
     if lines:
@@ -178,8 +179,27 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
         notes = [Message(level="error", text=str(failure)) for failure in report.errors]
         _append(summary_path, checklist + "\n")
     _append(summary_path, _summary(report.event, verb, lines, notes, requests, report.outputs))
+    if more:
+        _append(
+            summary_path,
+            f"\n**{len(more)} more problem(s)** (GitHub shows 10 annotations of each level):\n\n",
+        )
+        _append(summary_path, "\n".join(more) + "\n")
+    # annotations (the completeness check's problems) never fail the run: the commit status carries them
     failed = report.errors or any(message.level == "error" for message in report.messages)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _annotate(records: Sequence[Annotation], console: Console) -> list[str]:
+    """Print the annotations (escaped workflow commands, 10 per level); the step summary's lines for the rest."""
+    if not records:
+        return []
+    from postmortem.completeness.report import workflow_annotations
+
+    commands, rest = workflow_annotations(records)
+    for line in commands:
+        print(line, file=console.out)
+    return rest
 
 
 def _invisible(repository: str) -> NotFound:

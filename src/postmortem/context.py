@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
 from postmortem.errors import ConfigError, NotText
@@ -12,6 +15,24 @@ from postmortem.github.models import FileContent
 from postmortem.github.snapshot import Snapshot
 from postmortem.markdown.frontmatter import DocumentError, split_frontmatter
 from postmortem.trust import PostmortemRef
+
+
+class PullNote(BaseModel):
+    """What a feature above sign-off adds to a post-mortem pull request: a commit status of its own context and
+    one line of the sign-off sticky comment (the completeness check: ``postmortem/completeness``, "k problems").
+
+    Its handler runs before the sign-off handler and leaves the note in :attr:`Context.pull_notes`; the sign-off
+    handler, which owns the pull request's statuses and sticky comment, sets the status on the head the run
+    leaves (only when it changes) and records the note in its sticky comment, so that events on which the
+    feature does not run (a review) keep it without reading anything.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    context: str
+    state: Literal["pending", "success", "failure", "error"]
+    description: str
+    line: str
 
 
 @dataclass
@@ -32,9 +53,17 @@ class Context:
     """``GITHUB_WORKFLOW_REF`` of the running workflow, when the CLI knows it (the set-up check names it)."""
     config_facts: object | None = None
     """What the set-up check learnt reading the config file (its ``ConfigFacts``), when the CLI read it so."""
+    pull_notes: dict[int, list[PullNote]] = field(default_factory=dict)
+    """Notes for the sign-off handler, by pull-request number (see :class:`PullNote`)."""
 
     def __post_init__(self) -> None:
         self.snapshot = Snapshot(self.gateway)
+
+    def add_pull_note(self, number: int, note: PullNote) -> None:
+        """Leave ``note`` for the sign-off handler (replacing an earlier one of the same context: a handler that
+        decides again after a conflict)."""
+        notes = [n for n in self.pull_notes.get(number, []) if n.context != note.context]
+        self.pull_notes[number] = [*notes, note]
 
 
 def load_config(gateway: Gateway, default_branch: str, path: str = DEFAULT_CONFIG_PATH) -> Config:

@@ -332,6 +332,22 @@ class Message(BaseModel):
     text: str
 
 
+class Annotation(BaseModel):
+    """A workflow annotation on a line of a file, which GitHub shows on the pull request's diff.
+
+    Data, not a log line: the CLI prints it as ``::error file=…,line=…,title=…::message`` (escaped), at most 10
+    per level per step, the rest in the step summary. It never counts as a failure of the run.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    level: Literal["error", "warning", "notice"] = "error"
+    file: str
+    line: int
+    title: str
+    message: str
+
+
 class Plan(BaseModel):
     """The writes a handler intends, in order, and what it wants to say.
 
@@ -350,6 +366,8 @@ class Plan(BaseModel):
     decision re-applies only their own edits."""
     outputs: dict[str, str] = Field(default_factory=dict)
     """Step outputs the run sets (``pull-request-number``, ``pull-request-url``, ``document-path``)."""
+    annotations: list[Annotation] = Field(default_factory=list)
+    """Annotations on the documents this plan checked (the completeness check on a post-mortem pull request)."""
 
     def __bool__(self) -> bool:
         return bool(self.writes)

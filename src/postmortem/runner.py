@@ -15,13 +15,14 @@ from functools import partial
 from typing import Protocol
 
 from postmortem.action_items import handler as action_items_handler
+from postmortem.completeness import handler as completeness_handler
 from postmortem.context import Context
 from postmortem.errors import LockBusy, PostmortemError, RateLimited
 from postmortem.events import Event
 from postmortem.github.apply import Applier, RetryableConflict
 from postmortem.github.client import WriteResult
 from postmortem.incident import handler as incident_handler
-from postmortem.plan import Message, Plan, Write
+from postmortem.plan import Annotation, Message, Plan, Write
 from postmortem.setup_check.handler import handle_check, is_check_task
 from postmortem.signoff import handler as signoff_handler
 
@@ -43,6 +44,8 @@ class RunReport:
     applied: list[WriteResult] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
+    annotations: list[Annotation] = field(default_factory=list)
+    """Annotations on documents (the completeness check), for the CLI to print; never a failure of the run."""
     dry_run: bool = False
     errors: list[PostmortemError] = field(default_factory=list)
     """Handlers that failed; the others still ran (a missing ``statuses`` scope must not stop the action items)."""
@@ -59,10 +62,13 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
     Each handler decides for itself (with the config) whether the event concerns it, and says so when not.
     """
     # Sign-off runs last where others may commit to a post-mortem branch: its status must be on the final head.
+    # Completeness runs just before it: it checks the document as the others leave it, and sign-off sets its
+    # status and sticky line with its own (see postmortem.completeness.handler).
     if event.name == "issues":
         return [
             ("incident", incident_handler.handle),
             ("action-items", action_items_handler.handle_tracking_issue),
+            ("completeness", completeness_handler.handle_after_commits),
             ("sign-off", signoff_handler.handle_after_commits),
         ]
     if event.name == "pull_request" and event.action == "closed":
@@ -74,6 +80,7 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
     if event.name == "pull_request":
         return [
             ("action-items", action_items_handler.handle_pull_request),
+            ("completeness", completeness_handler.handle_pull_request),
             ("sign-off", signoff_handler.handle_pull_request),
         ]
     if event.name == "pull_request_review":
@@ -85,6 +92,7 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
     if event.name in ("workflow_dispatch", "schedule"):
         return [
             ("action-items", action_items_handler.handle_reconcile),
+            ("completeness", completeness_handler.handle_reconcile),
             ("sign-off", signoff_handler.handle_reconcile),
         ]
     return []
@@ -183,6 +191,9 @@ def _run_handler(
         # a later round decides from much the same state: say each thing once
         report.messages.extend(m for m in plan.messages if m not in report.messages)
         report.outputs.update(plan.outputs)
+        # a later round or a retry checks the same documents again: keep the latest annotations of each file
+        files = {annotation.file for annotation in plan.annotations}
+        report.annotations[:] = [a for a in report.annotations if a.file not in files] + plan.annotations
         if dry_run or not plan.writes:
             break
 

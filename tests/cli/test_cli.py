@@ -101,7 +101,11 @@ def test_a_bad_config_fails_with_the_key_the_value_and_the_fix(
     code, log = _run(["run"], _env(tmp_path, fake, "issues", opened))
 
     assert code == 1
-    (error,) = [line for line in log.splitlines() if line.startswith("::error")]
+    (error,) = [
+        line
+        for line in log.splitlines()
+        if line.startswith("::error") and not line.startswith("::error file=")
+    ]
     assert "signoff.roles[0].id" in error and '"IC"' in error and "lowercase" in error
     assert fake.writes == []
     assert "failed" in (tmp_path / "summary").read_text(encoding="utf-8")

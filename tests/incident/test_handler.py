@@ -90,6 +90,7 @@ def test_opened_incident_becomes_a_draft_pull_request(fake: FakeGitHub, writer: 
         "document-path": PATH,
         "pull-request-number": str(pull.number),
         "pull-request-url": f"https://github.com/{fake.repository}/pull/{pull.number}",
+        "answers": report.outputs["answers"],  # tests/completeness/test_flow.py reads it
     }
     assert fake.count() <= OPENED_REQUEST_BUDGET
     assert len(fake.writes) == 5  # branch, file, pull request, label, comment
@@ -160,9 +161,11 @@ def test_editing_the_issue_regenerates_an_untouched_document(fake: FakeGitHub, w
         "path": PATH,
         "sha": git_blob_sha(document),
     }
-    assert [w.method for w in fake.writes] == ["PUT", "PATCH", "POST"]
-    (status,) = fake.statuses_for(fake.head_sha(pull.number))
-    assert status.context == "postmortem/sign-off", "the regenerated head carries the sign-off status"
+    assert [w.method for w in fake.writes] == ["PUT", "PATCH", "POST", "POST"]
+    statuses = fake.statuses_for(fake.head_sha(pull.number))
+    assert {s.context for s in statuses} == {"postmortem/sign-off", "postmortem/completeness"}, (
+        "the regenerated head carries the sign-off and completeness statuses"
+    )
 
     fake.reset_counts()
     run(fake, "issues", payload)

@@ -31,6 +31,7 @@ final state. ``pytest -s`` prints the per-event request/write table.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,8 +87,8 @@ def test_every_event_runs_the_cli_successfully_and_reports_its_request_count(lif
 def test_requests_and_writes_per_event(life: Life) -> None:
     measured = {d.step: (d.requests, len(d.writes)) for d in life.deliveries}
     assert measured == EXPECTED, life.table()
-    assert sum(r for r, _ in measured.values()) == 137
-    assert sum(w for _, w in measured.values()) == 37
+    assert sum(r for r, _ in measured.values()) == 140
+    assert sum(w for _, w in measured.values()) == 40
 
 
 def test_opened_drafts_the_pull_request(life: Life) -> None:
@@ -104,7 +105,9 @@ def test_opened_drafts_the_pull_request(life: Life) -> None:
         "document-path": PATH,
         "pull-request-number": str(PR),
         "pull-request-url": f"https://github.com/{life.fake.repository}/pull/{PR}",
+        "answers": opened.outputs["answers"],
     }
+    assert json.loads(opened.outputs["answers"])["incident_commander"] == "@octocat"
     assert [w.split()[0] for w in opened.writes] == ["POST", "PUT", "POST", "POST", "POST", "POST"]
     assert life.deliveries[1].writes == [], "the form's `labeled` event right after `opened` changes nothing"
 
@@ -115,8 +118,9 @@ def test_the_issue_edit_regenerates_the_untouched_draft_and_sets_the_status_on_i
     assert "~16,500 active users" in document and "~15,000" not in document
     assert split_frontmatter(document)[0]["status"] == "Draft"
     writes = life.deliveries[2].writes
-    assert [w.split()[0] for w in writes] == ["PUT", "PATCH", "POST"]  # document, PR body's sha, status
-    assert writes[2].startswith("POST /statuses/")
+    # document, PR body's sha, the sign-off and completeness statuses
+    assert [w.split()[0] for w in writes] == ["PUT", "PATCH", "POST", "POST"]
+    assert writes[2].startswith("POST /statuses/") and writes[3].startswith("POST /statuses/")
     assert seen["head_status"] == (
         "pending",
         "0/4 signed: missing Incident Commander, CTO, Lead Engineer, DevOps Lead",

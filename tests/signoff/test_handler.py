@@ -167,7 +167,8 @@ def test_ready_for_review_commits_in_review_sets_the_status_and_requests_reviewe
         ("POST", "requested_reviewers"),
         ("PUT", PATH.rsplit("/", 1)[-1]),
         ("PATCH", str(PR)),
-        ("POST", fake.head_sha(PR)),
+        ("POST", fake.head_sha(PR)),  # the sign-off status
+        ("POST", fake.head_sha(PR)),  # the completeness status
         ("POST", "comments"),
     ]
     assert any("In Review" in m.text for m in report.messages)
@@ -556,7 +557,7 @@ def test_workflow_dispatch_reconciles_every_open_post_mortem(ready: FakeGitHub) 
     # read already (the run's snapshot shares the listing, the file and the comments): 2
     mine = fake.log[: fake.log.index(fake.writes[-1])]
     assert len([e for e in mine if e.method == "GET"]) == 9 + 2
-    assert report.handler == "action-items, sign-off"
+    assert report.handler == "action-items, completeness, sign-off"
 
     assert_rerun_writes_nothing(fake, "workflow_dispatch", dispatch_payload(fake))
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from postmortem.completeness.model import Problem
+from postmortem.plan import Annotation
 from postmortem.workflow_commands import command
 
 STATUS_CONTEXT = "postmortem/completeness"
@@ -32,24 +33,40 @@ def lint_line(path: str, problem: Problem) -> str:
     return f"{path}:{problem.line}:{problem.col}: {problem.rule} {prefix}{problem.message}"
 
 
-def annotations(problems: Sequence[Problem], path: str) -> tuple[list[str], list[str]]:
-    """Workflow commands ``::error file=…,line=…,title=<rule>::<message>`` for the first 10 problems of each
-    level, and Markdown list lines for the step summary for the others (empty when all fit)."""
+def annotation_records(problems: Sequence[Problem], path: str) -> list[Annotation]:
+    """The problems as typed annotation records (a plan carries them; the CLI prints them)."""
+    return [
+        Annotation(level=p.level, file=path, line=p.line, title=p.rule, message=p.message) for p in problems
+    ]
+
+
+def workflow_annotations(records: Sequence[Annotation]) -> tuple[list[str], list[str]]:
+    """Workflow commands ``::error file=…,line=…,title=<rule>::<message>`` for the first 10 records of each
+    level (of the whole step), and Markdown list lines for the step summary for the others (empty when all fit).
+    """
     shown: dict[str, int] = {}
     commands: list[str] = []
     rest: list[str] = []
-    for problem in problems:
-        if shown.get(problem.level, 0) < ANNOTATIONS_PER_LEVEL:
-            shown[problem.level] = shown.get(problem.level, 0) + 1
+    for record in records:
+        if shown.get(record.level, 0) < ANNOTATIONS_PER_LEVEL:
+            shown[record.level] = shown.get(record.level, 0) + 1
             commands.append(
-                command(problem.level, problem.message, file=path, line=str(problem.line), title=problem.rule)
+                command(
+                    record.level, record.message, file=record.file, line=str(record.line), title=record.title
+                )
             )
         else:
-            where = html.escape(f"{path}:{problem.line}", quote=False)
+            where = html.escape(f"{record.file}:{record.line}", quote=False)
             rest.append(
-                f"- {problem.level} `{where}` **{problem.rule}**: {html.escape(problem.message, quote=False)}"
+                f"- {record.level} `{where}` **{html.escape(record.title, quote=False)}**: "
+                f"{html.escape(record.message, quote=False)}"
             )
     return commands, rest
+
+
+def annotations(problems: Sequence[Problem], path: str) -> tuple[list[str], list[str]]:
+    """:func:`workflow_annotations` of one document's problems."""
+    return workflow_annotations(annotation_records(problems, path))
 
 
 def status_for(problems: Sequence[Problem]) -> tuple[Literal["success", "failure"], str]:

@@ -26,6 +26,7 @@ from postmortem.github.models import (
     git_blob_sha,
     latest_decisive_reviews,
 )
+from postmortem.incident.answers import answers_json
 from postmortem.incident.form import (
     DEFAULT_FORM_PATH,
     FormDefinition,
@@ -551,6 +552,7 @@ def handle(ctx: Context) -> Plan:
         alternative_path=alternative,
     )
     decided = decide(state)
+    decided.outputs["answers"] = answers_json(form, current.body)
     if (
         on_branch is not None
         and on_branch.sha != state.recorded_sha

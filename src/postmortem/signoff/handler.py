@@ -42,7 +42,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Role
-from postmortem.context import Context, find_document
+from postmortem.context import Context, PullNote, find_document
 from postmortem.errors import NotFound
 from postmortem.github.models import (
     WRITE_PERMISSIONS,
@@ -165,6 +165,8 @@ class OpenState(BaseModel):
     hand_ticked: list[str] | None = None
     """The roles ticked by hand in the document, as the sticky comment recorded them for this head (when the
     document was not read)."""
+    notes: list[PullNote] = []
+    """Other features' statuses and sticky lines for this pull request (the completeness check)."""
 
 
 def desired_status(pull: PullRequest) -> str:
@@ -237,6 +239,18 @@ def decide_open(state: OpenState) -> Plan:
                 head_of=pull.head_ref if head_moves else None,
             )
         )
+    for note in state.notes:
+        known = None if head_moves else next((s for s in state.statuses if s.context == note.context), None)
+        if known is None or (known.state, known.description) != (note.state, note.description):
+            plan.add(
+                SetCommitStatus(
+                    sha=pull.head_sha,
+                    context=note.context,
+                    state=note.state,
+                    description=note.description,
+                    head_of=pull.head_ref if head_moves else None,
+                )
+            )
 
     if document is not None:
         hand_ticked = hand_ticked_roles(document.text, state.roles)
@@ -247,8 +261,10 @@ def decide_open(state: OpenState) -> Plan:
         head=HEAD_AFTER_COMMITS if head_moves else pull.head_sha,
         ticked=hand_ticked,
         status=[outcome, description],
+        **({"notes": [note.model_dump() for note in state.notes]} if state.notes else {}),
     )
-    body = f"{sticky_comment(signoff, hand_ticked=hand_ticked).rstrip(chr(10))}\n{seen}\n"
+    lines = "".join(f"\n{note.line}\n" for note in state.notes)
+    body = f"{sticky_comment(signoff, hand_ticked=hand_ticked).rstrip(chr(10))}\n{lines}{seen}\n"
     ours = [c for c in state.comments if is_signoff_comment(c.body)]
     if ours or not pull.draft:
         upsert_comment(plan, ours, number, COMMENT_KIND, body)
@@ -530,6 +546,17 @@ def _seen(comments: Sequence[Comment], head: str) -> dict[str, Any] | None:
     return seen if seen is not None and seen.get("head") == head and head else None
 
 
+def _recorded_notes(seen: dict[str, Any] | None) -> list[PullNote]:
+    """The other features' notes the sticky comment recorded for its head (none when unreadable)."""
+    recorded = seen.get("notes") if seen is not None else None
+    if not isinstance(recorded, list):
+        return []
+    try:
+        return [PullNote.model_validate(item) for item in recorded]
+    except ValueError:
+        return []
+
+
 def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str) -> Plan:
     plan = Plan()
     snapshot = ctx.snapshot
@@ -555,10 +582,19 @@ def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str)
             problem = f"the document of incident #{ref.incident} was not found on {pull.head_ref}."
         elif document is None:
             problem = f"{path} is not on {pull.head_ref}; hand-ticked boxes and its status are not checked."
+    notes = ctx.pull_notes.get(pull.number)
+    if notes is None:
+        # the features that add notes did not run on this event (a review): keep what they said on this head
+        notes = _recorded_notes(seen)
     if staged:
         statuses: list[CommitStatus] = []
-    elif seen is not None and seen.get("status") == [outcome, description]:
+    elif (
+        seen is not None
+        and seen.get("status") == [outcome, description]
+        and all(note in _recorded_notes(seen) for note in notes)
+    ):
         statuses = [CommitStatus(context=STATUS_CONTEXT, state=outcome, description=description)]
+        statuses += [CommitStatus(context=n.context, state=n.state, description=n.description) for n in notes]
     else:
         statuses = snapshot.statuses(pull.head_sha)
     ticked = seen.get("ticked") if seen is not None else None
@@ -575,6 +611,7 @@ def _open_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef, action: str)
         document_problem=problem,
         head_moves=staged,
         hand_ticked=[str(t) for t in ticked] if isinstance(ticked, list) and document is None else None,
+        notes=notes,
     )
     decided = decide_open(state)
     decided.messages[:0] = plan.messages
