@@ -944,11 +944,13 @@ def handle_tracking_issue(ctx: Context) -> Plan:
     if link is not None and safe_document_path(link.doc) is None:
         link = None
     if config.action_items.label.casefold() not in labels or link is None:
-        plan.say(f"#{number} is not an action-item tracking issue; nothing to sync.")
+        plan.say(f"Action items: #{number} is not a tracking issue of an action item.", "debug")
         return plan
     if event.action not in ISSUE_ACTIONS:
         plan.say(
-            f"{event.describe()} for #{number}: only closing or reopening a tracking issue changes its row."
+            f"Action items: {event.describe()} for #{number}: only closing or reopening a tracking issue changes "
+            "its row.",
+            "debug",
         )
         return plan
     target = Target(path=link.doc, branch=ctx.default_branch, on_default=True)

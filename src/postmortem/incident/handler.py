@@ -427,11 +427,11 @@ def handle(ctx: Context) -> Plan:
         return plan
     number = int(issue["number"])
     if event.action not in HANDLED_ACTIONS:
-        plan.say(f"Ignoring {event.describe()} for #{number}: not an action that drafts a post-mortem.")
+        plan.say(f"Incident flow: {event.describe()} for #{number} drafts no post-mortem.", "debug")
         return plan
     label = config.incident_label.casefold()
     if label not in {name.casefold() for name in _labels(issue)}:
-        plan.say(f"Ignoring #{number}: it does not carry the `{config.incident_label}` label.")
+        plan.say(f"Incident flow: #{number} does not carry the `{config.incident_label}` label.", "debug")
         return plan
     added = str((event.payload.get("label") or {}).get("name") or "")
     if event.action == "labeled" and added.casefold() != label:
