@@ -69,7 +69,8 @@ EXPECTED = {
     # The open pull requests are listed (the incident's own, the file names of other incidents' drafts); the
     # branch and the file are created optimistically (422 when they exist), and an issue without comments has
     # none read
-    "issues.opened": (12, 6),  # branch, document, PR, link comment, review request, label
+    # + the sign-off status on the new draft (issue #10 item 9: branch protection sees it from the first minute)
+    "issues.opened": (13, 7),  # branch, document, PR, link comment, review request, label, sign-off status
     "issues.labeled": (5, 0),
     "issues.edited": (12, 3),  # document, PR body (the marker's sha), sign-off status on the new head
     "pull_request.synchronize (draft)": (7, 1),  # status

@@ -2,7 +2,7 @@
 
 | event | requests | writes |
 | --- | ---: | ---: |
-| incident issue opened → draft PR | ≤ 12 | ≤ 6 |
+| incident issue opened → draft PR | ≤ 13 | ≤ 7 |
 | no-change rerun of any webhook event | ≤ 6 | 0 |
 | ``ready_for_review`` with 30 new rows | ≤ 50 | 30 issues + ≤ 12, one document commit |
 | a review event (k reviewers so far) | ≤ 7 + k | ≤ 2 |
@@ -23,8 +23,9 @@ def measured() -> dict[str, Measured]:
 
 def test_incident_issue_opened_to_draft_pull_request(measured: dict[str, Measured]) -> None:
     opened = measured["incident issue opened → draft PR"]
-    assert opened.requests <= 12, opened
-    assert opened.writes <= 6, opened
+    # 12 + 1: the sign-off status on the new draft (issue #10 item 9), decided without a read
+    assert opened.requests <= 13, opened
+    assert opened.writes <= 7, opened
 
 
 def test_a_rerun_of_every_event_reads_little_and_writes_nothing(measured: dict[str, Measured]) -> None:
