@@ -54,6 +54,7 @@ from postmortem.config import Config
 from postmortem.context import Context, find_document
 from postmortem.errors import NotFound, NotText
 from postmortem.github.models import Comment, FileContent, Issue, PullRequest, latest_decisive_reviews
+from postmortem.markdown.frontmatter import DocumentError, split_frontmatter
 from postmortem.markdown.markers import marker, read_marker
 from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
 from postmortem.sticky import find_comment, upsert_comment
@@ -897,6 +898,7 @@ def handle_push(ctx: Context) -> Plan:
         return plan
     if removed:
         _warn_about_removed(ctx, removed, plan)
+    paths = [path for path in paths if not _awaiting_publication(ctx, path, plan)]
     held = {target.path for target in _open_pull_targets(ctx)} if paths else set()
     for path in (p for p in paths if p in held):
         plan.say(f"{path} is also in an open post-mortem pull request: its action items are synced there.")
@@ -904,6 +906,27 @@ def handle_push(ctx: Context) -> Plan:
         Target(path=path, branch=ctx.default_branch, on_default=True) for path in paths if path not in held
     ]
     return _sync(ctx, targets, plan) if targets else plan
+
+
+def _awaiting_publication(ctx: Context, path: str, plan: Plan) -> bool:
+    """Whether ``path`` is a merged post-mortem the ``pull_request`` closed run has not published yet.
+
+    A merge sends ``closed`` and ``push`` in no guaranteed order; the closed run owns the publication and then
+    syncs the published document, so a push that comes first only says so (one read: the document itself).
+    """
+    try:
+        file = ctx.snapshot.file(path, ctx.default_branch)
+        meta = split_frontmatter(file.text)[0] if file is not None else {}
+    except (NotText, DocumentError):
+        return False
+    status = meta.get("status")
+    if meta.get("incident") is None or status is None or str(status) == "Published":
+        return False
+    plan.say(
+        f"{path} is a merged post-mortem that is not Published yet (status: {status}): the pull request's closed "
+        "run publishes it and syncs its action items; this push leaves it alone."
+    )
+    return True
 
 
 def _warn_about_removed(ctx: Context, removed: Sequence[str], plan: Plan) -> None:
