@@ -327,7 +327,9 @@ def test_after_merge_the_status_follows_on_the_default_branch(fake: FakeGitHub) 
     merge(fake, number)
     fake.reset_counts()
     ready(fake, number, action="closed")
-    assert fake.writes == [], "merging changes nothing: the issues are already linked"
+    # the issues are already linked: merging only points their document link at the default branch (#10 item 8)
+    assert {(w.method, "/blob/main/" in w.body["body"]) for w in fake.writes} == {("PATCH", True)}
+    assert all(set(w.body) == {"body"} for w in fake.writes)
 
     issue = tracking(fake)["n2"]
     close_issue(fake, issue.number)

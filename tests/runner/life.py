@@ -81,8 +81,9 @@ EXPECTED = {
     "review 3/4 (erin)": (10, 2),
     "review 4/4 (dave)": (11, 2),
     "issues.closed (tracking, PR open)": (6, 0),  # approved: the Status cell is held (reviews read instead)
-    # ONE commit on main (publication and the held Status cell), close incident, its comment, problems comment
-    "pull_request.closed (merged)": (17, 4),
+    # ONE commit on main (publication and the held Status cell), close incident, its comment, problems comment;
+    # + the 3 tracking issues' link to the document, moved from the merged branch to main (issue #10 item 8)
+    "pull_request.closed (merged)": (20, 7),
     "push (merge to main)": (4, 0),  # + the open post-mortem PRs (a document still in review is synced there)
     "issues.closed (tracking, after merge)": (6, 1),  # the Status cell on main
     "workflow_dispatch": (5, 0),

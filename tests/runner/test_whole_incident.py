@@ -86,8 +86,8 @@ def test_every_event_runs_the_cli_successfully_and_reports_its_request_count(lif
 def test_requests_and_writes_per_event(life: Life) -> None:
     measured = {d.step: (d.requests, len(d.writes)) for d in life.deliveries}
     assert measured == EXPECTED, life.table()
-    assert sum(r for r, _ in measured.values()) == 133
-    assert sum(w for _, w in measured.values()) == 35
+    assert sum(r for r, _ in measured.values()) == 136
+    assert sum(w for _, w in measured.values()) == 38
 
 
 def test_opened_drafts_the_pull_request(life: Life) -> None:
@@ -195,8 +195,9 @@ def test_the_merge_publishes_then_writes_the_held_status_cell_on_main(life: Life
         "Merge pull request #2",
     ]
     merged = next(d for d in life.deliveries if d.step == "pull_request.closed (merged)")
-    # the problems comment needs no commit; the incident is closed and commented once the publication is made
-    assert [w.split()[0] for w in merged.writes] == ["PATCH", "PUT", "PATCH", "POST"]
+    # the problems comment needs no commit; the incident is closed and commented once the publication is made;
+    # the 3 tracking issues' document link moves to main (PATCH, issue #10 item 8)
+    assert [w.split()[0] for w in merged.writes] == ["PATCH", "PATCH", "PATCH", "PATCH", "PUT", "PATCH", "POST"]
 
 
 # ------------------------------------------------------------------------------------------------- final state

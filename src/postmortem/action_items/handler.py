@@ -325,7 +325,7 @@ def decide(state: DocumentState) -> Plan:
         state=state,
         report=report,
         incident=incident_context(document),
-        document_url=f"{state.html_url}/blob/{state.default_branch}/{target.path}",
+        document_url=document_url(state),
     )
     _say_problems(plan, ctx)
     matching = _match_rows(ctx)
@@ -345,6 +345,13 @@ def decide(state: DocumentState) -> Plan:
     if not plan.writes:
         plan.say(f"{target.path} on {target.branch}: action items and tracking issues are in sync.")
     return plan
+
+
+def document_url(state: DocumentState) -> str:
+    """Where the document can be read now: on the pull request's branch until the merge (it is not on the
+    default branch before), on the default branch once merged (the branch may be deleted then)."""
+    branch = state.default_branch if state.target.on_default else state.target.branch
+    return f"{state.html_url}/blob/{branch}/{state.target.path}"
 
 
 def _say_problems(plan: Plan, ctx: _Context) -> None:
@@ -623,7 +630,9 @@ def _update_issue(
     if login and assignable and login.casefold() not in {a.casefold() for a in issue.assignees}:
         fields["assignees"] = (login,)
     moved = link.doc != state.target.path
-    if link.fp != fingerprint(item, assignable) or link.key != item.key or link.removed or moved:
+    # the document's address changes once, at the merge (branch → default branch): the link follows it
+    relocated = f"({document_url})" not in issue.body
+    if link.fp != fingerprint(item, assignable) or link.key != item.key or link.removed or moved or relocated:
         managed = _issue_body(item, state, report, incident, document_url, assignable)
         fields["body"] = replace_managed(issue.body, managed)
     if link.removed and issue.state == "closed":
