@@ -127,6 +127,11 @@ class DocumentState(BaseModel):
     creations_left: int = MAX_CREATIONS_PER_RUN
     unassignable: frozenset[str] = frozenset()
     """Owner logins (casefolded) that are not collaborators: GitHub refuses them as assignees (422)."""
+    pull_requests: frozenset[int] = frozenset()
+    """Numbers named in Issue cells that are pull requests (read among the unlisted issues)."""
+    announce_problems: bool = True
+    """Without a problems comment to compare with (no pull request): whether this event may have changed the
+    rows (a push), so that their problems are warned about again; otherwise one line says they remain."""
 
 
 def fallback_branch(path: str) -> str:
@@ -199,13 +204,24 @@ def _problems_comment(
         lines.append(f"✅ Every action item in `{path}` can be read now, and every owner is a GitHub login.")
         return "\n".join(lines)
     lines += [f"### Action items in `{path}` that need attention", ""]
-    if report.problems:
+    taken = [p for p in report.problems if p.kind not in _BLOCKING]
+    blocked = [p for p in report.problems if p.kind in _BLOCKING]
+    if taken:
         lines += [
-            "These could not be read, so nothing was guessed: the rows are kept as they are and their cells are "
-            "not touched until they are fixed.",
+            "These rows have their tracking issue (its number is in the row's Issue cell), but these cells could "
+            "not be read. The issue shows them as written, and the action never rewrites them; until they are "
+            "fixed it does not act on them: no assignee for an owner it cannot read, no priority label for an "
+            "unknown priority, no deadline reminders for a deadline that is not a date.",
             "",
         ]
-        lines += [f"- **Line {p.line + 1}**: {p.message} {p.fix}" for p in report.problems]
+        lines += [f"- **Line {p.line + 1}**: {p.message} {p.fix}" for p in taken]
+        lines.append("")
+    if blocked:
+        lines += [
+            "No tracking issue is opened for these, and their cells are not written, until they are fixed:",
+            "",
+        ]
+        lines += [f"- **Line {p.line + 1}**: {p.message} {p.fix}" for p in blocked]
         lines.append("")
     if report.unresolved_owners:
         lines += [
@@ -251,6 +267,30 @@ def _report_shared_issues(report: ActionItemsReport) -> ActionItemsReport:
         )
         for item in report.items
         if item.issue is not None and counts[item.issue] > 1
+    ]
+    return report.model_copy(update={"problems": [*report.problems, *extra]}) if extra else report
+
+
+def _report_pull_requests(report: ActionItemsReport, state: DocumentState) -> ActionItemsReport:
+    """``report`` with a problem on every row whose Issue cell names a pull request (the post-mortem's own, or
+    another): warned about like a link to another repository's issue, and no issue is created for the row."""
+    numbers = state.pull_requests | (
+        {state.target.pull_request} if state.target.pull_request is not None else set()
+    )
+    extra = [
+        RowProblem(
+            line=item.line,
+            kind="issue",
+            column="Issue",
+            value=f"#{item.issue}",
+            message=f"The issue cell “#{item.issue}” of row {item.number} cannot be read: #{item.issue} is a "
+            "pull request"
+            + (" (this post-mortem's own)" if item.issue == state.target.pull_request else "")
+            + ", not an issue.",
+            fix="Write only the tracking issue, like #12, or leave the cell empty to have one created.",
+        )
+        for item in report.items
+        if item.issue is not None and item.issue in numbers
     ]
     return report.model_copy(update={"problems": [*report.problems, *extra]}) if extra else report
 
@@ -321,6 +361,7 @@ def decide(state: DocumentState) -> Plan:
     document = state.file.text
     report = read_action_items(document, owners=state.config.action_items.owners, repo=state.repository)
     report = _report_shared_issues(report)
+    report = _report_pull_requests(report, state)
     ctx = _Context(
         state=state,
         report=report,
@@ -356,6 +397,13 @@ def document_url(state: DocumentState) -> str:
 
 def _say_problems(plan: Plan, ctx: _Context) -> None:
     path, report = ctx.state.target.path, ctx.report
+    count = len(report.problems) + len(report.unresolved_owners)
+    if count and not _problems_are_news(ctx):
+        # said when they appeared (and kept in the comment): a later run, the daily one included, only counts them
+        pull = ctx.state.target.pull_request
+        where = f"; they are listed in the comment on #{pull}" if ctx.state.comments is not None and pull else ""
+        plan.say(f"{path}: {count} problem(s) in the Action Items table still need attention (unchanged{where}).")
+        return
     for problem in report.problems:
         plan.say(f"{path}, line {problem.line + 1}: {problem.message} {problem.fix}", "warning")
     if report.unresolved_owners:
@@ -363,6 +411,17 @@ def _say_problems(plan: Plan, ctx: _Context) -> None:
         plan.say(
             f"{path}: owners that are not GitHub logins (their issues stay unassigned): {names}.", "notice"
         )
+
+
+def _problems_are_news(ctx: _Context) -> bool:
+    """Whether the table's problems changed since they were last reported: the problems comment on the pull
+    request would change; without one, whether the event may have changed the rows."""
+    state = ctx.state
+    if state.comments is None or state.target.pull_request is None:
+        return state.announce_problems
+    existing = find_comment(state.comments, PROBLEMS_MARKER)
+    strangers = [item for item in ctx.report.items if not _assignable(state, item.owner_login)]
+    return existing is None or existing.body.strip() != _problems_comment(state, ctx.report, strangers).strip()
 
 
 def _match_rows(ctx: _Context) -> _Matching:
@@ -706,6 +765,7 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
         except NotText as error:
             plan.say(f"{error} Its action items are not synced.", "warning")
             continue
+        unlisted = _unlisted_issues(ctx, file, issues)
         comments = (
             action_comments(snapshot.comments(target.pull_request), config)
             if target.pull_request is not None and file is not None
@@ -718,7 +778,9 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
             default_branch=ctx.default_branch,
             target=target,
             file=file,
-            issues=issues + _unlisted_issues(ctx, file, issues),
+            issues=issues + [issue for issue in unlisted if not issue.is_pull_request],
+            pull_requests=frozenset(issue.number for issue in unlisted if issue.is_pull_request),
+            announce_problems=ctx.event.name == "push",
             comments=comments,
             labels=labels,
             creations_left=MAX_CREATIONS_PER_RUN - ctx.issues_created,
@@ -873,11 +935,9 @@ def _unlisted_issues(ctx: Context, file: FileContent | None, listed: Sequence[Is
     found = []
     for number in wanted[:MAX_UNLISTED_READS]:
         try:
-            issue = ctx.snapshot.issue(number)
+            found.append(ctx.snapshot.issue(number))  # pull requests too: their rows are warned about
         except NotFound:
             continue
-        if not issue.is_pull_request:
-            found.append(issue)
     return found
 
 
