@@ -56,6 +56,7 @@ from postmortem.errors import NotFound, NotText
 from postmortem.github.models import Comment, FileContent, Issue, PullRequest, latest_decisive_reviews
 from postmortem.markdown.frontmatter import DocumentError, split_frontmatter
 from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.mentions import inert_mentions
 from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
 from postmortem.sticky import find_comment, upsert_comment
 from postmortem.trust import (
@@ -198,6 +199,12 @@ def _status_after(issue: Issue, row: Status | None) -> Status:
 def _problems_comment(
     state: DocumentState, report: ActionItemsReport, strangers: Sequence[ActionItem]
 ) -> str:
+    # the cells are quoted as written: nobody in them is mentioned, except owners the issues are assigned to
+    assigned = [item.owner_login for item in report.items if item.owner_login and item not in strangers]
+    return inert_mentions(_problems_text(state, report, strangers), assigned)
+
+
+def _problems_text(state: DocumentState, report: ActionItemsReport, strangers: Sequence[ActionItem]) -> str:
     path = state.target.path
     lines = [marker(PROBLEMS_MARKER)]
     if not report.problems and not report.unresolved_owners and not strangers:
