@@ -164,7 +164,9 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
     verb = "Would apply" if dry_run else "Applied"
     lines = [w.describe() for w in report.writes] if dry_run else [r.write.describe() for r in report.applied]
     if lines:
-        console.group(_writes_line(verb, lines, failed=failed), [f"{i}. {ln}" for i, ln in enumerate(lines, 1)])
+        console.group(
+            _writes_line(verb, lines, failed=failed), [f"{i}. {ln}" for i, ln in enumerate(lines, 1)]
+        )
     else:
         console.line(_writes_line(verb, lines, failed=failed))
     if dry_run and any(plan.replan for plan in report.plans):
@@ -187,7 +189,9 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
 def _writes_line(verb: str, lines: Sequence[str], *, failed: bool) -> str:
     """What the run wrote, in words that agree with how it ended: a failed run never says GitHub matches."""
     if failed and lines:
-        return f"{verb} {len(lines)} write(s) before the error; the rest was not done (rerun once it is fixed)"
+        return (
+            f"{verb} {len(lines)} write(s) before the error; the rest was not done (rerun once it is fixed)"
+        )
     if failed:
         return "No writes were made: the run stopped at the error above."
     if lines:

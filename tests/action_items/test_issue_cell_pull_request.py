@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fake_github import FakeGitHub
-from tests.scenario import PR, PATH, ROWS, open_incident, people, ready, texts, with_rows
+from tests.scenario import PATH, PR, ROWS, open_incident, people, ready, texts, with_rows
 
 OTHER_REPO = "https://github.com/acme/other/issues/5"
 

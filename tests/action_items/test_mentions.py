@@ -48,7 +48,9 @@ _WORD = st.one_of(
     st.sampled_from(["me@example.com", "`@code`", "(@x)", "@", "@-", "**@bold**", "@@y", "ça"]),
 )
 _TEXT = st.lists(_WORD, min_size=1, max_size=6).map(" ".join)
-_OWNER = st.one_of(_LOGIN.map(lambda s: f"@{s}"), st.tuples(_LOGIN, _LOGIN).map(lambda t: f"@{t[0]}/{t[1]}"), _TEXT)
+_OWNER = st.one_of(
+    _LOGIN.map(lambda s: f"@{s}"), st.tuples(_LOGIN, _LOGIN).map(lambda t: f"@{t[0]}/{t[1]}"), _TEXT
+)
 
 DOCUMENT = """---
 incident: 7
@@ -70,7 +72,9 @@ title: {title}
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    rows=st.lists(st.tuples(_TEXT, _OWNER, st.sampled_from(["2025-12-01", "next week", ""])), min_size=1, max_size=4),
+    rows=st.lists(
+        st.tuples(_TEXT, _OWNER, st.sampled_from(["2025-12-01", "next week", ""])), min_size=1, max_size=4
+    ),
     title=_TEXT,
     summary=_TEXT,
     strangers=st.sets(_LOGIN, max_size=2),
@@ -88,7 +92,9 @@ def test_no_body_mentions_anyone_the_action_did_not_resolve(
         repository="acme/app",
         html_url="https://github.com/acme/app",
         default_branch="main",
-        target=Target(path="postmortems/x.md", branch="postmortem/incident-7", on_default=False, pull_request=8),
+        target=Target(
+            path="postmortems/x.md", branch="postmortem/incident-7", on_default=False, pull_request=8
+        ),
         file=FileContent(path="postmortems/x.md", sha="0" * 40, text=text),
         issues=[],
         comments=[],
@@ -97,7 +103,10 @@ def test_no_body_mentions_anyone_the_action_did_not_resolve(
     )
     plan = decide(state)
     assigned = {
-        login.casefold() for w in plan.writes if isinstance(w, CreateIssue | UpdateIssue) for login in w.assignees or ()
+        login.casefold()
+        for w in plan.writes
+        if isinstance(w, CreateIssue | UpdateIssue)
+        for login in w.assignees or ()
     }
     for write in plan.writes:
         if isinstance(write, CreateIssue | UpdateIssue | CreateComment | UpdateComment) and write.body:

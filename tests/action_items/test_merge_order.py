@@ -9,7 +9,18 @@ from __future__ import annotations
 from postmortem.markdown.frontmatter import split_frontmatter
 from tests.fake_github import FakeGitHub
 from tests.harness import merge_pull, pull_payload, push_payload, run
-from tests.scenario import BRANCH, PATH, PR, edit_doc, open_incident, people, ready, texts, tracking, with_rows
+from tests.scenario import (
+    BRANCH,
+    PATH,
+    PR,
+    edit_doc,
+    open_incident,
+    people,
+    ready,
+    texts,
+    tracking,
+    with_rows,
+)
 
 NEW_ROW = "| 3 | Page the database team on replication lag | @carol | 2025-12-15 | P2 | 🔴 Not Started | |"
 

@@ -17,7 +17,9 @@ def test_the_built_in_form_is_announced_once(fake: FakeGitHub) -> None:
     assert len(notices) == 1, texts(first)
     assert notices[0].level == "notice"
     assert "built-in" in notices[0].text and "templates/incident.yml" in notices[0].text
-    edited = run(fake, "issues", edit_issue(fake, item.number, "~15,000 active users", "~16,000 active users"))
+    edited = run(
+        fake, "issues", edit_issue(fake, item.number, "~15,000 active users", "~16,000 active users")
+    )
     assert not any(FORM in m.text for m in edited.messages), texts(edited)
 
 

@@ -31,7 +31,10 @@ def test_only_resolved_logins_stay_mentions_and_teams_never_do() -> None:
     assert inert.replace(BREAK, "") == text
 
 
-@given(st.text(alphabet=st.sampled_from("@ab-/_.` \nx1"), max_size=60), st.sets(st.sampled_from(["a", "b", "ab"])))
+@given(
+    st.text(alphabet=st.sampled_from("@ab-/_.` \nx1"), max_size=60),
+    st.sets(st.sampled_from(["a", "b", "ab"])),
+)
 def test_inert_text_mentions_only_the_resolved_and_reads_the_same(text: str, keep: set[str]) -> None:
     inert = inert_mentions(text, keep)
     assert all("/" not in name and name.casefold() in keep for name in mentions(inert)), inert

@@ -197,7 +197,15 @@ def test_the_merge_publishes_then_writes_the_held_status_cell_on_main(life: Life
     merged = next(d for d in life.deliveries if d.step == "pull_request.closed (merged)")
     # the problems comment needs no commit; the incident is closed and commented once the publication is made;
     # the 3 tracking issues' document link moves to main (PATCH, issue #10 item 8)
-    assert [w.split()[0] for w in merged.writes] == ["PATCH", "PATCH", "PATCH", "PATCH", "PUT", "PATCH", "POST"]
+    assert [w.split()[0] for w in merged.writes] == [
+        "PATCH",
+        "PATCH",
+        "PATCH",
+        "PATCH",
+        "PUT",
+        "PATCH",
+        "POST",
+    ]
 
 
 # ------------------------------------------------------------------------------------------------- final state
@@ -286,7 +294,10 @@ def test_the_sign_off_status(life: Life) -> None:
     fake = life.fake
     ours = [s for s in fake.statuses if s.context == STATUS_CONTEXT]
     assert [(s.state, s.description) for s in ours] == [
-        ("pending", "0/4 signed: missing Incident Commander, CTO, Lead Engineer, DevOps Lead"),  # draft opened
+        (
+            "pending",
+            "0/4 signed: missing Incident Commander, CTO, Lead Engineer, DevOps Lead",
+        ),  # draft opened
         (
             "pending",
             "0/4 signed: missing Incident Commander, CTO, Lead Engineer, DevOps Lead",

@@ -156,7 +156,9 @@ def test_ready_for_review_commits_in_review_sets_the_status_and_requests_reviewe
         "sha": git_blob_sha(document),
     }
     assert fake.head_sha(PR) != old_head
-    assert fake.statuses_for(old_head) == opened_with, "the status goes on the new head commit, not the old one"
+    assert fake.statuses_for(old_head) == opened_with, (
+        "the status goes on the new head commit, not the old one"
+    )
     assert _status(fake) == ("pending", MISSING_ALL)
     assert "@alice" in _sticky(fake)
     assert "@acme/leads" in _sticky(fake)

@@ -408,8 +408,12 @@ def _say_problems(plan: Plan, ctx: _Context) -> None:
     if count and not _problems_are_news(ctx):
         # said when they appeared (and kept in the comment): a later run, the daily one included, only counts them
         pull = ctx.state.target.pull_request
-        where = f"; they are listed in the comment on #{pull}" if ctx.state.comments is not None and pull else ""
-        plan.say(f"{path}: {count} problem(s) in the Action Items table still need attention (unchanged{where}).")
+        where = (
+            f"; they are listed in the comment on #{pull}" if ctx.state.comments is not None and pull else ""
+        )
+        plan.say(
+            f"{path}: {count} problem(s) in the Action Items table still need attention (unchanged{where})."
+        )
         return
     for problem in report.problems:
         plan.say(f"{path}, line {problem.line + 1}: {problem.message} {problem.fix}", "warning")
@@ -428,7 +432,9 @@ def _problems_are_news(ctx: _Context) -> bool:
         return state.announce_problems
     existing = find_comment(state.comments, PROBLEMS_MARKER)
     strangers = [item for item in ctx.report.items if not _assignable(state, item.owner_login)]
-    return existing is None or existing.body.strip() != _problems_comment(state, ctx.report, strangers).strip()
+    return (
+        existing is None or existing.body.strip() != _problems_comment(state, ctx.report, strangers).strip()
+    )
 
 
 def _match_rows(ctx: _Context) -> _Matching:
