@@ -33,7 +33,7 @@ from postmortem.workflow_commands import (
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-_LEVEL_COMMAND = {"warning": "warning", "error": "error", "notice": "notice"}
+_LEVEL_COMMAND = {"warning": "warning", "error": "error", "notice": "notice", "debug": "debug"}
 
 
 class Console:
@@ -154,17 +154,23 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
 
     if any(isinstance(e, NotFound) for e in report.errors) and gateway and not gateway.repository_visible():
         report.errors = [_invisible(gateway.repository)]
+    # a run that nobody's handler was concerned with still says why in plain lines; otherwise debug stays debug
+    quiet = not report.writes and not report.errors and all(m.level == "debug" for m in report.messages)
     for message in report.messages:
-        console.message(message)
+        console.message(message.model_copy(update={"level": "info"}) if quiet else message)
     for failure in report.errors:
         console.error(str(failure))
     more = _annotate(report.annotations, console)
+    # annotations (the completeness check's problems) never fail the run: the commit status carries them
+    failed = bool(report.errors) or any(message.level == "error" for message in report.messages)
     verb = "Would apply" if dry_run else "Applied"
     lines = [w.describe() for w in report.writes] if dry_run else [r.write.describe() for r in report.applied]
     if lines:
-        console.group(f"{verb} {len(lines)} write(s)", [f"{i}. {line}" for i, line in enumerate(lines, 1)])
+        console.group(
+            _writes_line(verb, lines, failed=failed), [f"{i}. {ln}" for i, ln in enumerate(lines, 1)]
+        )
     else:
-        console.line("No writes needed: GitHub already matches the post-mortem.")
+        console.line(_writes_line(verb, lines, failed=failed))
     if dry_run and any(plan.replan for plan in report.plans):
         console.line(
             "Then, with what these writes create (new issue numbers), it would decide again: for example, "
@@ -178,15 +184,13 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
     if checklist is not None:
         notes = [Message(level="error", text=str(failure)) for failure in report.errors]
         _append(summary_path, checklist + "\n")
-    _append(summary_path, _summary(report.event, verb, lines, notes, requests, report.outputs))
+    _append(summary_path, _summary(report.event, verb, lines, notes, requests, report.outputs, failed=failed))
     if more:
         _append(
             summary_path,
             f"\n**{len(more)} more problem(s)** (GitHub shows 10 annotations of each level):\n\n",
         )
         _append(summary_path, "\n".join(more) + "\n")
-    # annotations (the completeness check's problems) never fail the run: the commit status carries them
-    failed = report.errors or any(message.level == "error" for message in report.messages)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -200,6 +204,19 @@ def _annotate(records: Sequence[Annotation], console: Console) -> list[str]:
     for line in commands:
         print(line, file=console.out)
     return rest
+
+
+def _writes_line(verb: str, lines: Sequence[str], *, failed: bool) -> str:
+    """What the run wrote, in words that agree with how it ended: a failed run never says GitHub matches."""
+    if failed and lines:
+        return (
+            f"{verb} {len(lines)} write(s) before the error; the rest was not done (rerun once it is fixed)"
+        )
+    if failed:
+        return "No writes were made: the run stopped at the error above."
+    if lines:
+        return f"{verb} {len(lines)} write(s)"
+    return "No writes needed: GitHub already matches the post-mortem."
 
 
 def _invisible(repository: str) -> NotFound:
@@ -216,14 +233,18 @@ def _summary(
     messages: Sequence[Message],
     requests: int,
     outputs: Mapping[str, str],
+    *,
+    failed: bool = False,
 ) -> str:
     # The log has every line; the summary keeps what needs attention (or, for a no-op, why nothing happened).
-    notes = [f"{m.level}: {m.text}" for m in messages if m.level != "info"]
+    notes = [f"{m.level}: {m.text}" for m in messages if m.level not in ("info", "debug")]
     if not writes and not notes:
-        notes = [m.text for m in messages]
+        notes = [m.text for m in messages if m.level != "debug"] or [m.text for m in messages]
+    title = "❌ Post-mortem action failed" if failed else "Post-mortem action"
+    done = f"{verb} {len(writes)} write(s)" + (" before the error" if failed else "")
     parts = [
-        f"### Post-mortem action: `{event}`\n",
-        f"**{verb} {len(writes)} write(s)** with {requests} API request(s).\n",
+        f"### {title}: `{event}`\n",
+        f"**{done}** with {requests} API request(s).\n",
         markdown_list(writes) + "\n",
     ]
     if notes:

@@ -328,7 +328,8 @@ class Message(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    level: Literal["info", "notice", "warning", "error"] = "info"
+    level: Literal["debug", "info", "notice", "warning", "error"] = "info"
+    """``debug``: a handler the event does not concern says so in one line the runner hides by default."""
     text: str
 
 
@@ -379,7 +380,7 @@ class Plan(BaseModel):
     def add(self, *writes: Write) -> None:
         self.writes.extend(writes)
 
-    def say(self, text: str, level: Literal["info", "notice", "warning", "error"] = "info") -> None:
+    def say(self, text: str, level: Literal["debug", "info", "notice", "warning", "error"] = "info") -> None:
         self.messages.append(Message(level=level, text=text))
 
 

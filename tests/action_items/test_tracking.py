@@ -97,7 +97,8 @@ def test_unresolved_and_unassignable_owners_are_named() -> None:
     assert "Security Team" in body and "unassigned" in body and "soon" in body
     alice = _items()[0]
     body = issue_body(alice, path="p.md", incident=IncidentContext(), document_url="u", assignable=False)
-    assert "@alice" in body and "cannot be assigned" in body
+    # named, not mentioned: the action did not resolve them as an assignee (issue #10 item 12)
+    assert "@\u200balice" in body and "cannot be assigned" in body
     assert fingerprint(alice, assignable=False) != fingerprint(alice)
 
 

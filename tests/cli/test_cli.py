@@ -69,8 +69,8 @@ def test_run_opens_the_pull_request_and_sets_outputs(
     assert f"pull-request-url=https://github.com/{fake.repository}/pull/{pull.number}\n" in outputs
     assert "document-path=postmortems/2025-11-17-umbrella-api-outage-after-migration.md\n" in outputs
     summary = (tmp_path / "summary").read_text(encoding="utf-8")
-    assert "Applied 5 write(s)" in summary
-    assert "::group::Applied 5 write(s)" in log
+    assert "Applied 6 write(s)" in summary
+    assert "::group::Applied 6 write(s)" in log
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(

@@ -93,7 +93,7 @@ def test_opened_incident_becomes_a_draft_pull_request(fake: FakeGitHub, writer: 
         "answers": report.outputs["answers"],  # tests/completeness/test_flow.py reads it
     }
     assert fake.count() <= OPENED_REQUEST_BUDGET
-    assert len(fake.writes) == 5  # branch, file, pull request, label, comment
+    assert len(fake.writes) == 6  # branch, file, pull request, label, comment, sign-off status
 
 
 def test_rerunning_the_same_event_makes_zero_writes(fake: FakeGitHub, writer: str) -> None:

@@ -39,6 +39,8 @@ class Measured:
     issues_created: int
     commits: int
     """New commits on the branch the event is about (the post-mortem branch, or main once merged)."""
+    issues_updated: int
+    """Issue edits (PATCH): at the merge, each tracking issue's document link moves to the default branch."""
     rerun_requests: int
     rerun_writes: int
 
@@ -59,9 +61,10 @@ def _measure(fake: FakeGitHub, step: str, name: str, payload: dict[str, Any], br
     requests, writes = fake.count(), len(fake.writes)
     created = fake.count("POST", r"/issues$")
     commits = len(fake.commit_log(branch)) - before
+    updated = fake.count("PATCH", r"/issues/\d+$")
     fake.reset_counts()
     run(fake, name, payload)
-    return Measured(step, requests, writes, created, commits, fake.count(), len(fake.writes))
+    return Measured(step, requests, writes, created, commits, updated, fake.count(), len(fake.writes))
 
 
 def life() -> list[Measured]:

@@ -2,11 +2,11 @@
 
 | event | requests | writes |
 | --- | ---: | ---: |
-| incident issue opened → draft PR | ≤ 12 | ≤ 6 |
+| incident issue opened → draft PR | ≤ 13 | ≤ 7 |
 | no-change rerun of any webhook event | ≤ 6 | 0 |
 | ``ready_for_review`` with 30 new rows | ≤ 50 + 5 (the creation lock) | 30 issues + ≤ 12 + 3, one document commit |
 | a review event (k reviewers so far) | ≤ 7 + k | ≤ 2 |
-| merge → Published | ≤ 12 | ≤ 3, one commit |
+| merge → Published | ≤ 12 + t | ≤ 3 + t, one commit (t: tracking issues, their link moves to the default branch) |
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ def measured() -> dict[str, Measured]:
 
 def test_incident_issue_opened_to_draft_pull_request(measured: dict[str, Measured]) -> None:
     opened = measured["incident issue opened → draft PR"]
-    assert opened.requests <= 12, opened
-    assert opened.writes <= 6, opened
+    # 12 + 1: the sign-off status on the new draft (issue #10 item 9), decided without a read
+    assert opened.requests <= 13, opened
+    assert opened.writes <= 7, opened
 
 
 def test_a_rerun_of_every_event_reads_little_and_writes_nothing(measured: dict[str, Measured]) -> None:
@@ -57,8 +58,11 @@ def test_a_review_event(measured: dict[str, Measured], k: int) -> None:
 
 def test_merge_publishes_in_one_commit(measured: dict[str, Measured]) -> None:
     merged = measured["merge → Published"]
-    assert merged.requests <= 12, merged
-    assert merged.writes <= 3, merged
+    # + one edit per tracking issue: its link to the document moves from the merged branch to the default one
+    # (issue #10 item 8), once per incident
+    assert merged.issues_updated == ROWS, merged
+    assert merged.requests <= 12 + ROWS, merged
+    assert merged.writes <= 3 + ROWS, merged
     assert merged.commits == 1, "the publication and the Status cells held during the review are one commit"
 
 
@@ -66,5 +70,5 @@ def test_every_event_of_the_life_stays_small(measured: dict[str, Measured]) -> N
     """The events the table does not name stay within the same order of cost."""
     for step in measured.values():
         lock = LOCK_REQUESTS if step.issues_created else 0
-        assert step.requests - step.issues_created - lock <= 20, step
+        assert step.requests - step.issues_created - step.issues_updated - lock <= 20, step
         assert step.commits <= 1, step

@@ -142,6 +142,7 @@ def test_ready_for_review_commits_in_review_sets_the_status_and_requests_reviewe
     item = fake.items[PR]
     item.requested_reviewers, item.requested_teams = ["bob"], []  # someone removed the others meanwhile
     old_head = fake.head_sha(PR)
+    opened_with = fake.statuses_for(old_head)  # the status set when the draft was opened (issue #10 item 9)
     fake.reset_counts()
 
     report = _ready(fake)
@@ -155,7 +156,9 @@ def test_ready_for_review_commits_in_review_sets_the_status_and_requests_reviewe
         "sha": git_blob_sha(document),
     }
     assert fake.head_sha(PR) != old_head
-    assert fake.statuses_for(old_head) == [], "the status goes on the new head commit, not the replaced one"
+    assert fake.statuses_for(old_head) == opened_with, (
+        "the status goes on the new head commit, not the old one"
+    )
     assert _status(fake) == ("pending", MISSING_ALL)
     assert "@alice" in _sticky(fake)
     assert "@acme/leads" in _sticky(fake)

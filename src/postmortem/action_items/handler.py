@@ -57,7 +57,9 @@ from postmortem.config import Config
 from postmortem.context import Context, find_document
 from postmortem.errors import NotFound, NotText
 from postmortem.github.models import Comment, FileContent, Issue, PullRequest, latest_decisive_reviews
+from postmortem.markdown.frontmatter import DocumentError, split_frontmatter
 from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.mentions import inert_mentions
 from postmortem.plan import (
     CreateComment,
     CreateIssue,
@@ -141,6 +143,11 @@ class DocumentState(BaseModel):
     creations_left: int = MAX_CREATIONS_PER_RUN
     unassignable: frozenset[str] = frozenset()
     """Owner logins (casefolded) that are not collaborators: GitHub refuses them as assignees (422)."""
+    pull_requests: frozenset[int] = frozenset()
+    """Numbers named in Issue cells that are pull requests (read among the unlisted issues)."""
+    announce_problems: bool = True
+    """Without a problems comment to compare with (no pull request): whether this event may have changed the
+    rows (a push), so that their problems are warned about again; otherwise one line says they remain."""
 
 
 def fallback_branch(path: str) -> str:
@@ -207,19 +214,36 @@ def _status_after(issue: Issue, row: Status | None) -> Status:
 def _problems_comment(
     state: DocumentState, report: ActionItemsReport, strangers: Sequence[ActionItem]
 ) -> str:
+    # the cells are quoted as written: nobody in them is mentioned, except owners the issues are assigned to
+    assigned = [item.owner_login for item in report.items if item.owner_login and item not in strangers]
+    return inert_mentions(_problems_text(state, report, strangers), assigned)
+
+
+def _problems_text(state: DocumentState, report: ActionItemsReport, strangers: Sequence[ActionItem]) -> str:
     path = state.target.path
     lines = [marker(PROBLEMS_MARKER)]
     if not report.problems and not report.unresolved_owners and not strangers:
         lines.append(f"✅ Every action item in `{path}` can be read now, and every owner is a GitHub login.")
         return "\n".join(lines)
     lines += [f"### Action items in `{path}` that need attention", ""]
-    if report.problems:
+    taken = [p for p in report.problems if p.kind not in _BLOCKING]
+    blocked = [p for p in report.problems if p.kind in _BLOCKING]
+    if taken:
         lines += [
-            "These could not be read, so nothing was guessed: the rows are kept as they are and their cells are "
-            "not touched until they are fixed.",
+            "These rows have their tracking issue (its number is in the row's Issue cell), but these cells could "
+            "not be read. The issue shows them as written, and the action never rewrites them; until they are "
+            "fixed it does not act on them: no assignee for an owner it cannot read, no priority label for an "
+            "unknown priority, no deadline reminders for a deadline that is not a date.",
             "",
         ]
-        lines += [f"- **Line {p.line + 1}**: {p.message} {p.fix}" for p in report.problems]
+        lines += [f"- **Line {p.line + 1}**: {p.message} {p.fix}" for p in taken]
+        lines.append("")
+    if blocked:
+        lines += [
+            "No tracking issue is opened for these, and their cells are not written, until they are fixed:",
+            "",
+        ]
+        lines += [f"- **Line {p.line + 1}**: {p.message} {p.fix}" for p in blocked]
         lines.append("")
     if report.unresolved_owners:
         lines += [
@@ -265,6 +289,30 @@ def _report_shared_issues(report: ActionItemsReport) -> ActionItemsReport:
         )
         for item in report.items
         if item.issue is not None and counts[item.issue] > 1
+    ]
+    return report.model_copy(update={"problems": [*report.problems, *extra]}) if extra else report
+
+
+def _report_pull_requests(report: ActionItemsReport, state: DocumentState) -> ActionItemsReport:
+    """``report`` with a problem on every row whose Issue cell names a pull request (the post-mortem's own, or
+    another): warned about like a link to another repository's issue, and no issue is created for the row."""
+    numbers = state.pull_requests | (
+        {state.target.pull_request} if state.target.pull_request is not None else set()
+    )
+    extra = [
+        RowProblem(
+            line=item.line,
+            kind="issue",
+            column="Issue",
+            value=f"#{item.issue}",
+            message=f"The issue cell “#{item.issue}” of row {item.number} cannot be read: #{item.issue} is a "
+            "pull request"
+            + (" (this post-mortem's own)" if item.issue == state.target.pull_request else "")
+            + ", not an issue.",
+            fix="Write only the tracking issue, like #12, or leave the cell empty to have one created.",
+        )
+        for item in report.items
+        if item.issue is not None and item.issue in numbers
     ]
     return report.model_copy(update={"problems": [*report.problems, *extra]}) if extra else report
 
@@ -335,11 +383,12 @@ def decide(state: DocumentState) -> Plan:
     document = state.file.text
     report = read_action_items(document, owners=state.config.action_items.owners, repo=state.repository)
     report = _report_shared_issues(report)
+    report = _report_pull_requests(report, state)
     ctx = _Context(
         state=state,
         report=report,
         incident=incident_context(document),
-        document_url=f"{state.html_url}/blob/{state.default_branch}/{target.path}",
+        document_url=document_url(state),
     )
     _say_problems(plan, ctx)
     matching = _match_rows(ctx)
@@ -361,8 +410,26 @@ def decide(state: DocumentState) -> Plan:
     return plan
 
 
+def document_url(state: DocumentState) -> str:
+    """Where the document can be read now: on the pull request's branch until the merge (it is not on the
+    default branch before), on the default branch once merged (the branch may be deleted then)."""
+    branch = state.default_branch if state.target.on_default else state.target.branch
+    return f"{state.html_url}/blob/{branch}/{state.target.path}"
+
+
 def _say_problems(plan: Plan, ctx: _Context) -> None:
     path, report = ctx.state.target.path, ctx.report
+    count = len(report.problems) + len(report.unresolved_owners)
+    if count and not _problems_are_news(ctx):
+        # said when they appeared (and kept in the comment): a later run, the daily one included, only counts them
+        pull = ctx.state.target.pull_request
+        where = (
+            f"; they are listed in the comment on #{pull}" if ctx.state.comments is not None and pull else ""
+        )
+        plan.say(
+            f"{path}: {count} problem(s) in the Action Items table still need attention (unchanged{where})."
+        )
+        return
     for problem in report.problems:
         plan.say(f"{path}, line {problem.line + 1}: {problem.message} {problem.fix}", "warning")
     if report.unresolved_owners:
@@ -370,6 +437,19 @@ def _say_problems(plan: Plan, ctx: _Context) -> None:
         plan.say(
             f"{path}: owners that are not GitHub logins (their issues stay unassigned): {names}.", "notice"
         )
+
+
+def _problems_are_news(ctx: _Context) -> bool:
+    """Whether the table's problems changed since they were last reported: the problems comment on the pull
+    request would change; without one, whether the event may have changed the rows."""
+    state = ctx.state
+    if state.comments is None or state.target.pull_request is None:
+        return state.announce_problems
+    existing = find_comment(state.comments, PROBLEMS_MARKER)
+    strangers = [item for item in ctx.report.items if not _assignable(state, item.owner_login)]
+    return (
+        existing is None or existing.body.strip() != _problems_comment(state, ctx.report, strangers).strip()
+    )
 
 
 def _match_rows(ctx: _Context) -> _Matching:
@@ -637,7 +717,9 @@ def _update_issue(
     if login and assignable and login.casefold() not in {a.casefold() for a in issue.assignees}:
         fields["assignees"] = (login,)
     moved = link.doc != state.target.path
-    if link.fp != fingerprint(item, assignable) or link.key != item.key or link.removed or moved:
+    # the document's address changes once, at the merge (branch → default branch): the link follows it
+    relocated = f"({document_url})" not in issue.body
+    if link.fp != fingerprint(item, assignable) or link.key != item.key or link.removed or moved or relocated:
         managed = _issue_body(item, state, report, incident, document_url, assignable)
         fields["body"] = replace_managed(issue.body, managed)
     if link.removed and issue.state == "closed":
@@ -712,6 +794,7 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
         except NotText as error:
             plan.say(f"{error} Its action items are not synced.", "warning")
             continue
+        unlisted = _unlisted_issues(ctx, file, issues)
         comments = (
             action_comments(snapshot.comments(target.pull_request), config)
             if target.pull_request is not None and file is not None
@@ -724,7 +807,9 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
             default_branch=ctx.default_branch,
             target=target,
             file=file,
-            issues=issues + _unlisted_issues(ctx, file, issues),
+            issues=issues + [issue for issue in unlisted if not issue.is_pull_request],
+            pull_requests=frozenset(issue.number for issue in unlisted if issue.is_pull_request),
+            announce_problems=ctx.event.name == "push",
             comments=comments,
             labels=labels,
             creations_left=MAX_CREATIONS_PER_RUN - ctx.issues_created - planned,
@@ -892,11 +977,9 @@ def _unlisted_issues(ctx: Context, file: FileContent | None, listed: Sequence[Is
     found = []
     for number in wanted[:MAX_UNLISTED_READS]:
         try:
-            issue = ctx.snapshot.issue(number)
+            found.append(ctx.snapshot.issue(number))  # pull requests too: their rows are warned about
         except NotFound:
             continue
-        if not issue.is_pull_request:
-            found.append(issue)
     return found
 
 
@@ -926,6 +1009,7 @@ def handle_push(ctx: Context) -> Plan:
         return plan
     if removed:
         _warn_about_removed(ctx, removed, plan)
+    paths = [path for path in paths if not _awaiting_publication(ctx, path, plan)]
     held = {target.path for target in _open_pull_targets(ctx)} if paths else set()
     for path in (p for p in paths if p in held):
         plan.say(f"{path} is also in an open post-mortem pull request: its action items are synced there.")
@@ -933,6 +1017,27 @@ def handle_push(ctx: Context) -> Plan:
         Target(path=path, branch=ctx.default_branch, on_default=True) for path in paths if path not in held
     ]
     return _sync(ctx, targets, plan) if targets else plan
+
+
+def _awaiting_publication(ctx: Context, path: str, plan: Plan) -> bool:
+    """Whether ``path`` is a merged post-mortem the ``pull_request`` closed run has not published yet.
+
+    A merge sends ``closed`` and ``push`` in no guaranteed order; the closed run owns the publication and then
+    syncs the published document, so a push that comes first only says so (one read: the document itself).
+    """
+    try:
+        file = ctx.snapshot.file(path, ctx.default_branch)
+        meta = split_frontmatter(file.text)[0] if file is not None else {}
+    except (NotText, DocumentError):
+        return False
+    status = meta.get("status")
+    if meta.get("incident") is None or status is None or str(status) == "Published":
+        return False
+    plan.say(
+        f"{path} is a merged post-mortem that is not Published yet (status: {status}): the pull request's closed "
+        "run publishes it and syncs its action items; this push leaves it alone."
+    )
+    return True
 
 
 def _warn_about_removed(ctx: Context, removed: Sequence[str], plan: Plan) -> None:
@@ -973,11 +1078,13 @@ def handle_tracking_issue(ctx: Context) -> Plan:
     if link is not None and safe_document_path(link.doc) is None:
         link = None
     if config.action_items.label.casefold() not in labels or link is None:
-        plan.say(f"#{number} is not an action-item tracking issue; nothing to sync.")
+        plan.say(f"Action items: #{number} is not a tracking issue of an action item.", "debug")
         return plan
     if event.action not in ISSUE_ACTIONS:
         plan.say(
-            f"{event.describe()} for #{number}: only closing or reopening a tracking issue changes its row."
+            f"Action items: {event.describe()} for #{number}: only closing or reopening a tracking issue changes "
+            "its row.",
+            "debug",
         )
         return plan
     target = Target(path=link.doc, branch=ctx.default_branch, on_default=True)

@@ -24,6 +24,7 @@ from postmortem.markdown.escaping import cell_source, link_texts
 from postmortem.markdown.frontmatter import split_frontmatter
 from postmortem.markdown.lines import line_contents
 from postmortem.markdown.markers import ACTION_ITEM, ACTION_ITEM_END, find_marker, marker, read_marker
+from postmortem.markdown.mentions import inert_mentions
 from postmortem.markdown.sections import find_section, sections
 
 __all__ = [
@@ -271,7 +272,9 @@ def issue_body(
         "they are kept.</sub>",
         marker(END_MARKER),
     ]
-    return "\n".join(lines)
+    # user text (the item, the owner cell, the incident's title and summary) mentions nobody: only the owner
+    # the issue is assigned to is @-mentioned
+    return inert_mentions("\n".join(lines), (item.owner_login,) if item.owner_login and assignable else ())
 
 
 def replace_managed(current: str, managed: str) -> str:

@@ -358,6 +358,18 @@ def load_form(ctx: Context) -> tuple[FormDefinition, str | None]:
         return default_form(), f"{error} Using the built-in incident form to read the issue."
 
 
+def missing_form_notice(ctx: Context) -> str | None:
+    """The notice for a repository without the incident form at the default path (said on the run that opens
+    the draft, so once per incident): the built-in form reads the issue, and reporters get no fields."""
+    if ctx.config.form != DEFAULT_FORM_PATH or ctx.snapshot.file(DEFAULT_FORM_PATH, ctx.default_branch):
+        return None
+    return (
+        f"There is no issue form at {DEFAULT_FORM_PATH} on {ctx.default_branch}: the built-in incident form read "
+        f"this issue. Add the form (copy templates/incident.yml from postmortem-action to {DEFAULT_FORM_PATH}) so "
+        "that reporters get its fields, or set `form:` in the config to the form you use."
+    )
+
+
 def load_template(ctx: Context) -> str | None:
     """The repository's custom template (config ``template:``), or None for the built-in one."""
     path = ctx.config.template
@@ -428,11 +440,11 @@ def handle(ctx: Context) -> Plan:
         return plan
     number = int(issue["number"])
     if event.action not in HANDLED_ACTIONS:
-        plan.say(f"Ignoring {event.describe()} for #{number}: not an action that drafts a post-mortem.")
+        plan.say(f"Incident flow: {event.describe()} for #{number} drafts no post-mortem.", "debug")
         return plan
     label = config.incident_label.casefold()
     if label not in {name.casefold() for name in _labels(issue)}:
-        plan.say(f"Ignoring #{number}: it does not carry the `{config.incident_label}` label.")
+        plan.say(f"Incident flow: #{number} does not carry the `{config.incident_label}` label.", "debug")
         return plan
     added = str((event.payload.get("label") or {}).get("name") or "")
     if event.action == "labeled" and added.casefold() != label:
@@ -492,6 +504,8 @@ def handle(ctx: Context) -> Plan:
     alternative = None
     if pull is None:  # the branch is created optimistically (GitHub answers 422 when it exists)
         path, alternative = _unused_path(ctx, path, number)
+        if (notice := missing_form_notice(ctx)) is not None:
+            plan.say(notice, "notice")
     recorded = ref.recorded_sha if ref else None
     # The file is read unless the issue calls for exactly what the action last wrote (then nothing is
     # regenerated, whatever the file holds), except for an edit, which may call for the changed-answers comment.

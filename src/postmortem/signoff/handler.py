@@ -752,6 +752,8 @@ def handle_after_commits(ctx: Context) -> Plan:
     tracking issue's Status cell): the sign-off status goes on the new head, or branch protection waits for it."""
     plan = Plan()
     snapshot = ctx.snapshot
+    for branch in sorted(snapshot.created_branches):
+        plan.add(*_first_status(ctx, branch))
     moved = snapshot.committed_branches | {branch for branch, _ in snapshot.staged}
     for branch in sorted(moved - snapshot.created_branches):
         if incident_of_branch(branch) is None:
@@ -765,3 +767,21 @@ def handle_after_commits(ctx: Context) -> Plan:
         plan.messages.extend(decided.messages)
     plan.retry_on_conflict = True
     return plan
+
+
+def _first_status(ctx: Context, branch: str) -> list[SetCommitStatus]:
+    """The status of a pull request this run opened from the branch it created: nobody can have reviewed it
+    yet, so it is decided from the roles alone (no read), and branch protection sees it from the first minute."""
+    if incident_of_branch(branch) is None:
+        return []
+    pull = ctx.snapshot.pull_request_from(branch)
+    if pull is None or pull.state != "open" or postmortem_ref(pull, ctx.event.repository, ctx.config) is None:
+        return []
+    config = ctx.config.signoff
+    nobody = compute_signoff([], config.roles, config.required, team_members={}, permissions={})
+    outcome, description = status_for(nobody)
+    return [
+        SetCommitStatus(
+            sha=pull.head_sha, context=STATUS_CONTEXT, state=outcome, description=description, head_of=branch
+        )
+    ]
