@@ -54,7 +54,7 @@ from postmortem.config import Config
 from postmortem.context import Context, find_document
 from postmortem.errors import NotFound, NotText
 from postmortem.github.models import Comment, FileContent, Issue, PullRequest, latest_decisive_reviews
-from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.markers import ACTION_ITEM_PROBLEMS, marker, read_marker, replace_marker
 from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
 from postmortem.sticky import find_comment, upsert_comment
 from postmortem.trust import (
@@ -81,7 +81,6 @@ __all__ = [
 MAX_CREATIONS_PER_RUN = 50
 """Issues created per run at most: with the gateway's 1 s between writes a run stays well inside GitHub's
 secondary limits (80 content-creating requests a minute, 500 an hour); the next run continues."""
-PROBLEMS_MARKER = "action-items-problems"
 PULL_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "synchronize", "closed"})
 ISSUE_ACTIONS = frozenset({"closed", "reopened"})
 ACTION_ITEM_COLOR = ("0e8a16", "Tracks an action item of a post-mortem")
@@ -193,7 +192,7 @@ def _problems_comment(
     state: DocumentState, report: ActionItemsReport, strangers: Sequence[ActionItem]
 ) -> str:
     path = state.target.path
-    lines = [marker(PROBLEMS_MARKER)]
+    lines = [marker(ACTION_ITEM_PROBLEMS)]
     if not report.problems and not report.unresolved_owners and not strangers:
         lines.append(f"✅ Every action item in `{path}` can be read now, and every owner is a GitHub login.")
         return "\n".join(lines)
@@ -521,9 +520,9 @@ def _report(plan: Plan, ctx: _Context) -> None:
         return
     strangers = [item for item in ctx.report.items if not _assignable(state, item.owner_login)]
     has_news = bool(ctx.report.problems or ctx.report.unresolved_owners or strangers)
-    if has_news or find_comment(state.comments, PROBLEMS_MARKER) is not None:
+    if has_news or find_comment(state.comments, ACTION_ITEM_PROBLEMS) is not None:
         body = _problems_comment(state, ctx.report, strangers)
-        upsert_comment(plan, state.comments, target.pull_request, PROBLEMS_MARKER, body)
+        upsert_comment(plan, state.comments, target.pull_request, ACTION_ITEM_PROBLEMS, body)
 
 
 def _say_progress(plan: Plan, ctx: _Context, matching: _Matching, creations: Sequence[ActionItem]) -> None:
@@ -633,9 +632,7 @@ def _update_issue(
 def _close(issue: Issue, why: str) -> list[Any]:
     data = read_marker(issue.body, ITEM_MARKER) or {}
     flagged = marker(ITEM_MARKER, **{**data, "removed": True})
-    body = re.sub(
-        r"<!--\s*postmortem:action-item\s+\{.*?\}\s*-->", lambda _: flagged, issue.body, count=1, flags=re.S
-    )
+    body = replace_marker(issue.body or "", ITEM_MARKER, flagged)
     return [
         CreateComment(number=issue.number, body=why),
         UpdateIssue(number=issue.number, body=body, state="closed", state_reason="not_planned"),

@@ -17,13 +17,12 @@ from pydantic import BaseModel, ConfigDict
 from postmortem.config import FollowUpConfig
 from postmortem.follow_through.items import TrackedItem
 from postmortem.github.models import Issue
-from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.markers import FOLLOW_UP, FOLLOW_UP_END, find_marker, marker, read_marker
 from postmortem.plan import CreateIssue, CreateLabel, Message, UpdateIssue, Write
 
 FOLLOW_UP_LABEL = "postmortem-follow-up"
 FOLLOW_UP_COLOR = "0e8a16"
-FOLLOW_UP_MARKER = "follow-up"
-FOLLOW_UP_END = "follow-up-end"
+FOLLOW_UP_MARKER = FOLLOW_UP
 CHECKS = (
     "Review action item completion",
     "Verify preventive measures are effective",
@@ -331,8 +330,8 @@ def follow_up_body(
 
 
 def _keep_tail(current: str, managed: str) -> str:
-    end = re.search(r"<!--\s*postmortem:" + FOLLOW_UP_END + r"\s*-->", current or "")
-    return managed + (current[end.end() :] if end else "")
+    end = find_marker(current or "", FOLLOW_UP_END)
+    return managed + (current[end[1] :] if end else "")
 
 
 def decide_follow_up(
