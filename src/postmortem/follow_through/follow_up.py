@@ -33,7 +33,7 @@ CHECKS = (
 
 _SECTION = re.compile(r"^##[ \t]+Follow-Up Review[ \t]*#*[ \t]*$", re.IGNORECASE)
 _SCHEDULED = re.compile(r"\(scheduled for [^)\n]*\)", re.IGNORECASE)
-_CHECK = re.compile(r"^[ \t]*[-*+][ \t]+(?:\[(?P<tick>[ xX])\][ \t]+)?(?P<text>.+?)[ \t]*$")
+_CHECK = re.compile(r"^[ \t]*[-*+][ \t]+(?:\[(?P<tick>[ xX])\][ \t]+)?(?P<text>\S(?:.*\S)?)[ \t]*$")
 _REVIEWED = re.compile(r"^\*\*(?:Reviewed|Review not done)\*\*")
 
 
@@ -269,7 +269,7 @@ def read_checks(body: str | None) -> dict[str, bool]:
     """The four checks of a follow-up issue body and whether each is ticked (by exact text)."""
     ticks: dict[str, bool] = {}
     for line in (body or "").splitlines():
-        match = re.match(r"^[ \t]*[-*][ \t]+\[(?P<tick>[ xX])\][ \t]+(?P<text>.+?)[ \t]*$", line)
+        match = re.match(r"^[ \t]*[-*][ \t]+\[(?P<tick>[ xX])\][ \t]+(?P<text>\S(?:.*\S)?)[ \t]*$", line)
         if match and match["text"] in CHECKS and match["text"] not in ticks:
             ticks[match["text"]] = match["tick"] in "xX"
     return ticks
