@@ -98,7 +98,7 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
             raise EventError(f"Cannot read the event payload {event_path}: {error}.") from error
         event = Event.from_payload(event_name, payload, env.get("GITHUB_REPOSITORY") or None)
 
-        from postmortem.context import Context, load_config
+        from postmortem.context import Context, config_from_file
         from postmortem.runner import run_event, select_handler
 
         if not select_handler(event):
@@ -127,11 +127,13 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
         # For the set-up check an invalid config is an item of the checklist, not a failure (only where the
         # runner does route the task to it: no other handler may run on the defaults instead of a broken file).
         checking = any(handler is setup_check.handle_check for _, handler in select_handler(event))
+        config_file = gateway.get_file(config_path, default_branch)
         if checking:
-            config, config_facts = setup_check.load_config_for_check(gateway, default_branch, config_path)
+            config, config_facts = setup_check.config_for_check(config_file, default_branch, config_path)
         else:
-            config = load_config(gateway, default_branch, config_path)
+            config = config_from_file(config_file, default_branch, config_path)
         ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
+        ctx.snapshot.prime_file(config_path, default_branch, config_file)  # read once, before the Context
         if checking:
             ctx.config_facts = config_facts
             ctx.workflow_ref = env.get("GITHUB_WORKFLOW_REF", "")
