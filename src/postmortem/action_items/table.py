@@ -51,6 +51,7 @@ from typing import Literal
 from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from postmortem.clock import MONTHS
 from postmortem.markdown.escaping import cell_source, link_texts
 from postmortem.markdown.fences import block_tokens
 from postmortem.markdown.lines import join_lines, line_contents, split_lines
@@ -278,27 +279,6 @@ def status_cell(status: Status) -> str:
     return _STATUS_CELL[status]
 
 
-_MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 _ISO_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 _MONTH_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
 _DAY_FIRST = re.compile(r"(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})")
@@ -316,10 +296,10 @@ def _parse_deadline(text: str) -> tuple[date | None, bool]:
     year = month = day = 0
     if match := _ISO_DATE.fullmatch(cleaned):
         year, month, day = int(match[1]), int(match[2]), int(match[3])
-    elif (match := _MONTH_FIRST.fullmatch(cleaned)) and match[1] in _MONTHS:
-        year, month, day = int(match[3]), _MONTHS[match[1]], int(match[2])
-    elif (match := _DAY_FIRST.fullmatch(cleaned)) and match[2] in _MONTHS:
-        year, month, day = int(match[3]), _MONTHS[match[2]], int(match[1])
+    elif (match := _MONTH_FIRST.fullmatch(cleaned)) and match[1] in MONTHS:
+        year, month, day = int(match[3]), MONTHS[match[1]], int(match[2])
+    elif (match := _DAY_FIRST.fullmatch(cleaned)) and match[2] in MONTHS:
+        year, month, day = int(match[3]), MONTHS[match[2]], int(match[1])
     else:
         return None, False
     try:
