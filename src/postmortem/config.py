@@ -97,22 +97,23 @@ class Role(_Strict):
     @field_validator("users")
     @classmethod
     def _check_users(cls, value: list[str]) -> list[str]:
-        cleaned = [user.removeprefix("@") for user in value]
-        for user in cleaned:
-            if not _LOGIN.fullmatch(user):
-                raise ValueError(
-                    f"{user!r} is not a GitHub login: write it as letters, digits and dashes, e.g. octocat"
-                )
-        return cleaned
+        return _names(
+            value, _LOGIN, "is not a GitHub login: write it as letters, digits and dashes, e.g. octocat"
+        )
 
     @field_validator("teams")
     @classmethod
     def _check_teams(cls, value: list[str]) -> list[str]:
-        cleaned = [team.removeprefix("@") for team in value]
-        for team in cleaned:
-            if not _TEAM.fullmatch(team):
-                raise ValueError(f"{team!r} is not a team; write it as org/team-slug")
-        return cleaned
+        return _names(value, _TEAM, "is not a team; write it as org/team-slug")
+
+
+def _names(value: list[str], pattern: re.Pattern[str], problem: str) -> list[str]:
+    """Logins or team slugs without a leading ``@``; ValueError naming the first that ``pattern`` rejects."""
+    cleaned = [name.removeprefix("@") for name in value]
+    for name in cleaned:
+        if not pattern.fullmatch(name):
+            raise ValueError(f"{name!r} {problem}")
+    return cleaned
 
 
 DEFAULT_ROLES = (

@@ -483,26 +483,18 @@ def _not_a_table(lines: list[str], start: int, end: int) -> RowProblem | None:
             header = _cell_count(text, delimiter=False)
             delimiter = _cell_count(lines[index + 1], delimiter=True)
             if header != delimiter:
-                return RowProblem(
-                    line=index,
-                    kind="not_a_table",
-                    value=text.strip(),
-                    message=(
-                        f"The table at line {index + 1} is shown as plain text: its header has {header} cells "
-                        f"but the delimiter row below it has {delimiter}."
-                    ),
-                    fix=f"Give the delimiter row exactly one --- cell per column ({header}).",
+                return _shown_as_text(
+                    index,
+                    text,
+                    f"its header has {header} cells but the delimiter row below it has {delimiter}",
+                    f"Give the delimiter row exactly one --- cell per column ({header}).",
                 )
         if re.search(r"\|\s*:?-{3,}:?\s*\|", text) and not _delimiter_like(text):
-            return RowProblem(
-                line=index,
-                kind="not_a_table",
-                value=text.strip(),
-                message=(
-                    f"The table at line {index + 1} is shown as plain text: its header, delimiter row and "
-                    "rows run together on shared lines (re-wrapped)."
-                ),
-                fix="Put the header, the --- delimiter row and every row on a line of its own.",
+            return _shown_as_text(
+                index,
+                text,
+                "its header, delimiter row and rows run together on shared lines (re-wrapped)",
+                "Put the header, the --- delimiter row and every row on a line of its own.",
             )
     first = lines[start].strip()
     if first.startswith("|"):
@@ -514,6 +506,17 @@ def _not_a_table(lines: list[str], start: int, end: int) -> RowProblem | None:
             fix="Put a delimiter row (| --- | --- |, one cell per column) right below the header row.",
         )
     return None
+
+
+def _shown_as_text(index: int, text: str, why: str, fix: str) -> RowProblem:
+    """The problem of the table at line ``index`` that GFM shows as plain text, and ``why``."""
+    return RowProblem(
+        line=index,
+        kind="not_a_table",
+        value=text.strip(),
+        message=f"The table at line {index + 1} is shown as plain text: {why}.",
+        fix=fix,
+    )
 
 
 def _mentions_action_item_column(line: str) -> bool:

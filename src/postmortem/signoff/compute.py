@@ -231,25 +231,19 @@ def compute_signoff(
             continue
         if state != "APPROVED":
             continue
-        if not writer:
+        if not writer or (any_holders and not held):
             not_counted.append(
                 NotCounted(
                     login=review.user,
                     review_id=review.id,
                     at=review.submitted_at,
-                    reason="no-write-access",
-                    detail="no write access to this repository",
-                )
-            )
-        elif any_holders and not held:
-            not_counted.append(
-                NotCounted(
-                    login=review.user,
-                    review_id=review.id,
-                    at=review.submitted_at,
-                    reason="holds-no-role",
-                    detail="holds no sign-off role"
-                    + (" (some teams' members could not be read)" if warned_teams else ""),
+                    reason="no-write-access" if not writer else "holds-no-role",
+                    detail=(
+                        "no write access to this repository"
+                        if not writer
+                        else "holds no sign-off role"
+                        + (" (some teams' members could not be read)" if warned_teams else "")
+                    ),
                 )
             )
         else:
