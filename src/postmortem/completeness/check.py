@@ -19,7 +19,7 @@ Decisions where the issue is silent:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
@@ -203,9 +203,7 @@ def _sections(ctx: _Context) -> None:
 
 def _placeholders(ctx: _Context) -> None:
     document = ctx.document
-    for number, line in enumerate(document.lines):
-        if number in document.hidden:
-            continue
+    for number, line in _visible(document):
         stripped = line.strip()
         if stripped.startswith(("- [ ]", "- [x]", "- [X]", "* [ ]", "* [x]")):
             continue
@@ -276,6 +274,11 @@ def _section_rule(
         ctx.add(rule, heading.line, f"{name} is empty: write it")
 
 
+def _visible(document: Document) -> Iterator[tuple[int, str]]:
+    """``(number, line)`` of every line the rules read (not code, comments or frontmatter)."""
+    return ((number, line) for number, line in enumerate(document.lines) if number not in document.hidden)
+
+
 def _block_end(document: Document, start: int, ends: Callable[[str], bool]) -> int:
     """The line after the block below ``start``: it stops at a heading, a thematic break, or a visible line
     for which ``ends`` holds."""
@@ -291,9 +294,7 @@ def _block_end(document: Document, start: int, ends: Callable[[str], bool]) -> i
 
 def _root_cause(ctx: _Context) -> None:
     document = ctx.document
-    for number, line in enumerate(document.lines):
-        if number in document.hidden:
-            continue
+    for number, line in _visible(document):
         label = bold_label(line)
         if label is None or heading_key(label) != "root cause":
             continue
@@ -322,9 +323,7 @@ def _answer(line: str) -> str:
 
 def _five_whys(ctx: _Context) -> None:
     document = ctx.document
-    for number, line in enumerate(document.lines):
-        if number in document.hidden:
-            continue
+    for number, line in _visible(document):
         key = heading_key(line)
         if "5 whys" not in key and "five whys" not in key:
             continue
