@@ -47,7 +47,8 @@ _DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?[ \t]+([A-Za-z]{3,9})\.?,?[
 _DAY_MONTH_DASH = re.compile(r"(?<!\d)(\d{1,2})-([A-Za-z]{3,9})-(\d{4})(?!\d)")
 _SEVERITY = re.compile(r"\b(?:P[0-4]|SEV[ -]?[0-5]|S[0-4])\b", re.IGNORECASE)
 _CHECKBOX = re.compile(r"[ \t]*[-*+][ \t]+\[([ xX])\]")
-_FOLLOW_UP = re.compile(r"\*\*30-Day Follow-Up\*\*[ \t]*\(scheduled for[ \t]*([^)\r\n]*)\)", re.IGNORECASE)
+# The date excludes "(": a scan from one "(scheduled for" stops at the next, so the search stays linear.
+_FOLLOW_UP = re.compile(r"\*\*30-Day Follow-Up\*\*[ \t]*\(scheduled for[ \t]*([^()\r\n]*)\)", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:['’-][a-z0-9]+)?")
 _PLACEHOLDER = re.compile(r"\[[^[\]\r\n]*\]")
 """A bracketed prompt; no ``[`` inside, so scanning from each ``[`` stops at the next one (linear time)."""

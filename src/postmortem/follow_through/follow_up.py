@@ -32,7 +32,7 @@ CHECKS = (
 """The seed template's four checks of the 30-Day Follow-Up, in its order."""
 
 _SECTION = re.compile(r"^##[ \t]+Follow-Up Review[ \t]*#*[ \t]*$", re.IGNORECASE)
-_SCHEDULED = re.compile(r"\(scheduled for [^)\n]*\)", re.IGNORECASE)
+_SCHEDULED = re.compile(r"\(scheduled for [^()\n]*\)", re.IGNORECASE)  # no "(" inside: linear search
 _CHECK = re.compile(r"^[ \t]*[-*+][ \t]+(?:\[(?P<tick>[ xX])\][ \t]+)?(?P<text>\S(?:.*\S)?)[ \t]*$")
 _REVIEWED = re.compile(r"^\*\*(?:Reviewed|Review not done)\*\*")
 

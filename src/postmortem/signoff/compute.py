@@ -489,7 +489,8 @@ _ROLE_LINE = re.compile(
     r"^(?P<lead>[ \t]*[-*+][ \t]+)\[(?P<mark>[ xX])\][ \t]+\*\*(?P<title>.+?)\*\*(?P<rest>.*)$"
 )
 _PUBLICATION = re.compile(r"^(?P<lead>[ \t]*\*\*Publication Date\*\*:?)(?P<rest>.*)$", re.IGNORECASE)
-_FOLLOW_UP = re.compile(r"(\*\*30-Day Follow-Up\*\*[ \t]*\(scheduled for)([^)\r\n]*)(\))", re.IGNORECASE)
+# The date excludes "(": a scan from one "(scheduled for" stops at the next, so the search stays linear.
+_FOLLOW_UP = re.compile(r"(\*\*30-Day Follow-Up\*\*[ \t]*\(scheduled for)([^()\r\n]*)(\))", re.IGNORECASE)
 
 
 def _split_lines(text: str) -> list[str]:
