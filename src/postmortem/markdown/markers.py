@@ -16,7 +16,11 @@ __all__ = [
     "ACTION_ITEM",
     "ACTION_ITEM_END",
     "ACTION_ITEM_PROBLEMS",
+    "ACTION_ITEM_REMINDER",
     "ACTION_ITEM_REMINDERS",
+    "CATALOGUE",
+    "CATALOGUE_BEGIN",
+    "CATALOGUE_END",
     "DIGEST",
     "DOCUMENT",
     "FOLLOW_UP",
@@ -62,6 +66,14 @@ PUBLISHED = "published"
 """The incident issue's comment announcing the published post-mortem."""
 ACTION_ITEM_REMINDERS = "action-item-reminders"
 """A tracking issue's body, after ``action-item-end``: the reminders sent for it."""
+ACTION_ITEM_REMINDER = "action-item-reminder"
+"""A reminder comment on a tracking issue: ``{key, on, reminder}``."""
+CATALOGUE = "catalogue"
+"""The catalogue README's hidden record of every entry."""
+CATALOGUE_BEGIN = "catalogue-begin"
+"""The catalogue README: the start of the generated region."""
+CATALOGUE_END = "catalogue-end"
+"""The catalogue README: the end of the generated region."""
 DIGEST = "digest"
 """The digest issue's body: the open action items of every post-mortem."""
 FOLLOW_UP = "follow-up"
