@@ -1,6 +1,6 @@
 """Catalogue cost over 500 generated post-mortems: a first build and a one-document refresh.
 
-Run from the repository root: ``.venv/bin/python bench/catalogue.py`` (prints a Markdown table);
+Run from the repository root: ``.venv/bin/python -m bench.catalogue`` (prints a Markdown table);
 ``--example`` prints the catalogue shown in the README instead.
 Requests are counted as the runner would spend them (see the README's Catalogue section): one directory
 listing, one README read, one read per document in ``plan.read``, then the commit (tree with inline content + commit + ref

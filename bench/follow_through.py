@@ -1,6 +1,6 @@
 """Writes of the follow-through's scheduled run: 200 open action items across 20 post-mortems, 60 days.
 
-Usage (from the repository root):  .venv/bin/python bench/follow_through.py
+Usage (from the repository root):  .venv/bin/python -m bench.follow_through
 
 Measures the pure decision (``follow_through.scheduled.decide_scheduled``) applied to an in-memory repository
 (the scenario of ``tests/follow_through/test_scheduled.py``): listing pages a run reads (⌈items/100⌉ for the
@@ -12,15 +12,10 @@ Prints a Markdown table.
 from __future__ import annotations
 
 import math
-import sys
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests" / "follow_through"), str(ROOT / "tests"), str(ROOT / "src")]
-
-from test_scheduled import START, build, run  # noqa: E402
+from tests.follow_through.test_scheduled import START, build, run
 
 
 def main() -> None:

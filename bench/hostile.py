@@ -5,8 +5,8 @@ issue form and rendered with the default template, exactly as ``postmortem previ
 plain body of the same size. A second table times reading and editing an action-items table of 250 … 2,000
 rows. Run from the repository root:
 
-    .venv/bin/python bench/hostile.py            # prints both markdown tables
-    .venv/bin/python bench/hostile.py --size 131072 --timeout 60
+    .venv/bin/python -m bench.hostile            # prints both markdown tables
+    .venv/bin/python -m bench.hostile --size 131072 --timeout 60
 """
 
 from __future__ import annotations

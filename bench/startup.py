@@ -1,6 +1,6 @@
 """Start-up cost of the action as a runner pays it: a fresh venv, the install, then importing the CLI.
 
-Usage (from the repository root):  python3 bench/startup.py [--reps 3] [--write]
+Usage (from the repository root):  python3 -m bench.startup [--reps 3] [--write]
 
 Scenarios (each in a fresh temporary venv made with the interpreter running this script):
   pip-lock        python -m venv; pip install --require-hashes -r requirements.lock; pip install --no-deps

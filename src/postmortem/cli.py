@@ -98,8 +98,12 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
             raise EventError(f"Cannot read the event payload {event_path}: {error}.") from error
         event = Event.from_payload(event_name, payload, env.get("GITHUB_REPOSITORY") or None)
 
-        from postmortem.context import Context, load_config
+        # Imported here for start-up time, not to break a cycle: the runner loads every handler and PyGithub
+        # (about a second on a runner), which `lint` (a pre-commit hook), `parse` and `schema` never need.
+        from postmortem.context import Context, config_from_file
+        from postmortem.github.client import Gateway
         from postmortem.runner import run_event, select_handler
+        from postmortem.setup_check import handler as setup_check
 
         if not select_handler(event):
             console.line(f"Nothing to do for {event.describe()}: not an event this action handles.")
@@ -109,9 +113,6 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
             "GITHUB_TOKEN",
             "pass the `github-token` input (default `${{ github.token }}`) to the action.",
         )
-        # Imported here so that `preview` and quick no-ops never pay for PyGithub's import.
-        from postmortem.github.client import Gateway
-
         gateway = Gateway(
             token=token,
             repository=event.repository,
@@ -122,16 +123,16 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str], console: Console, 
             gateway.get_default_branch()
         )
         config_path = env.get("POSTMORTEM_CONFIG") or DEFAULT_CONFIG_PATH
-        from postmortem.setup_check import handler as setup_check
-
         # For the set-up check an invalid config is an item of the checklist, not a failure (only where the
         # runner does route the task to it: no other handler may run on the defaults instead of a broken file).
         checking = any(handler is setup_check.handle_check for _, handler in select_handler(event))
+        config_file = gateway.get_file(config_path, default_branch)
         if checking:
-            config, config_facts = setup_check.load_config_for_check(gateway, default_branch, config_path)
+            config, config_facts = setup_check.config_for_check(config_file, default_branch, config_path)
         else:
-            config = load_config(gateway, default_branch, config_path)
+            config = config_from_file(config_file, default_branch, config_path)
         ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
+        ctx.snapshot.prime_file(config_path, default_branch, config_file)  # read once, before the Context
         if checking:
             ctx.config_facts = config_facts
             ctx.workflow_ref = env.get("GITHUB_WORKFLOW_REF", "")
@@ -273,9 +274,10 @@ def _read(path: str, option: str) -> str:
 
 def cmd_preview(args: argparse.Namespace, console: Console) -> int:
     """Render an incident issue (the embedded sample by default) and show the writes a first run makes."""
+    # Imported here for start-up time (the handler loads PyGithub), not to break a cycle.
     from postmortem.incident.form import default_form, parse_form_definition
     from postmortem.incident.handler import IncidentState, decide, incident_from_payload
-    from postmortem.incident.render import render_document
+    from postmortem.incident.render import document_path, render_document
     from postmortem.trust import branch_name
 
     try:
@@ -304,8 +306,6 @@ def cmd_preview(args: argparse.Namespace, console: Console) -> int:
         document = render_document(
             incident, config, template, template_name=template_path or "postmortem.md.j2"
         )
-        from postmortem.incident.render import document_path
-
         state = IncidentState(
             config=config,
             action="opened",
@@ -345,6 +345,7 @@ def _lint_paths(paths: Sequence[str]) -> list[Path]:
 
 def cmd_lint(args: argparse.Namespace, console: Console) -> int:
     """Check post-mortems for completeness: ``path:line:col: rule-id message``; exit 1 when any has an error."""
+    # Imported here for start-up time, not to break a cycle: each command loads only what it needs.
     from postmortem.completeness import check, lint_line
 
     try:
@@ -379,6 +380,7 @@ def cmd_lint(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_parse(args: argparse.Namespace, console: Console) -> int:
     """Print ``{"answers": …, "incident": …}`` for a rendered issue body read with an issue form."""
+    # Imported here for start-up time, not to break a cycle: each command loads only what it needs.
     from postmortem.incident.answers import parse_result
     from postmortem.incident.form import default_form, parse_form_definition
 
@@ -395,6 +397,7 @@ def cmd_parse(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_try(args: argparse.Namespace, env: Mapping[str, str], console: Console, pace: bool = True) -> int:
     """Run the incident flow (``--issue``) or the sync and sign-off (``--pr``) on a real repository, read-only."""
+    # Imported here for start-up time, not to break a cycle: each command loads only what it needs.
     from postmortem.trial import DEFAULT_API_URL, find_token, print_trial, run_trial
 
     api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")

@@ -1,5 +1,7 @@
 """The one source of "now" and "today" (UTC). Only the shell calls these; pure code takes ``today`` as a parameter.
 
+Also the one table of month names that dates written by people use (``Nov 20, 2025``, ``20 November 2025``).
+
 Tests move time with the ``POSTMORTEM_TODAY`` environment variable (``YYYY-MM-DD``) or by passing dates directly.
 """
 
@@ -28,3 +30,27 @@ def today() -> date:
         return date.fromisoformat(pinned)
     except ValueError as error:
         raise ConfigError(f"POSTMORTEM_TODAY={pinned!r} is not a date; write it as YYYY-MM-DD.") from error
+
+
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+"""Month number by lower-case English name and abbreviation (``sept`` too), for reading written dates."""

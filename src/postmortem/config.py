@@ -48,15 +48,20 @@ def _unsafe_character(value: str) -> str | None:
     return None
 
 
+def _require_plain(value: str, advice: str) -> None:
+    """ValueError ``<what is wrong>: <advice>`` when ``value`` holds a control, bidi or invisible character."""
+    problem = _unsafe_character(value)
+    if problem:
+        raise ValueError(f"{problem}: {advice}")
+
+
 def _check_label(value: str) -> str:
     if not value.strip():
         raise ValueError(
             "is empty: name a label, e.g. incident (an empty label matches no issue, so the action would "
             "silently do nothing)"
         )
-    problem = _unsafe_character(value)
-    if problem:
-        raise ValueError(f"{problem}: write the label name in plain text")
+    _require_plain(value, "write the label name in plain text")
     if len(value) > MAX_LABEL_LENGTH:
         raise ValueError(f"is longer than GitHub's {MAX_LABEL_LENGTH}-character limit for labels: shorten it")
     return value
@@ -89,30 +94,29 @@ class Role(_Strict):
     @field_validator("title")
     @classmethod
     def _check_title(cls, value: str) -> str:
-        problem = _unsafe_character(value)
-        if problem:
-            raise ValueError(f"{problem}: write the title in plain text, e.g. Incident Commander")
+        _require_plain(value, "write the title in plain text, e.g. Incident Commander")
         return value
 
     @field_validator("users")
     @classmethod
     def _check_users(cls, value: list[str]) -> list[str]:
-        cleaned = [user.removeprefix("@") for user in value]
-        for user in cleaned:
-            if not _LOGIN.fullmatch(user):
-                raise ValueError(
-                    f"{user!r} is not a GitHub login: write it as letters, digits and dashes, e.g. octocat"
-                )
-        return cleaned
+        return _names(
+            value, _LOGIN, "is not a GitHub login: write it as letters, digits and dashes, e.g. octocat"
+        )
 
     @field_validator("teams")
     @classmethod
     def _check_teams(cls, value: list[str]) -> list[str]:
-        cleaned = [team.removeprefix("@") for team in value]
-        for team in cleaned:
-            if not _TEAM.fullmatch(team):
-                raise ValueError(f"{team!r} is not a team; write it as org/team-slug")
-        return cleaned
+        return _names(value, _TEAM, "is not a team; write it as org/team-slug")
+
+
+def _names(value: list[str], pattern: re.Pattern[str], problem: str) -> list[str]:
+    """Logins or team slugs without a leading ``@``; ValueError naming the first that ``pattern`` rejects."""
+    cleaned = [name.removeprefix("@") for name in value]
+    for name in cleaned:
+        if not pattern.fullmatch(name):
+            raise ValueError(f"{name!r} {problem}")
+    return cleaned
 
 
 DEFAULT_ROLES = (
@@ -298,21 +302,16 @@ class Config(_Strict):
     @field_validator("form", "template")
     @classmethod
     def _check_paths(cls, value: str | None) -> str | None:
-        problem = _unsafe_character(value) if value is not None else None
-        if problem:
-            raise ValueError(
-                f"{problem}: write the path in plain text, e.g. .github/ISSUE_TEMPLATE/incident.yml"
-            )
+        if value is not None:
+            _require_plain(value, "write the path in plain text, e.g. .github/ISSUE_TEMPLATE/incident.yml")
         return value
 
     @field_validator("directory")
     @classmethod
     def _check_directory(cls, value: str) -> str:
-        problem = _unsafe_character(value)
-        if problem:
-            raise ValueError(
-                f"{problem}: use a relative folder inside the repository, e.g. postmortems or docs/postmortems"
-            )
+        _require_plain(
+            value, "use a relative folder inside the repository, e.g. postmortems or docs/postmortems"
+        )
         cleaned = value.strip().strip("/")
         if not cleaned or cleaned.startswith(".") or ".." in cleaned.split("/") or "\\" in cleaned:
             raise ValueError(

@@ -68,7 +68,13 @@ class Context:
 
 def load_config(gateway: Gateway, default_branch: str, path: str = DEFAULT_CONFIG_PATH) -> Config:
     """Read and validate the config file from the default branch; no file means the defaults."""
-    file = gateway.get_file(path, default_branch)
+    return config_from_file(gateway.get_file(path, default_branch), default_branch, path)
+
+
+def config_from_file(
+    file: FileContent | None, default_branch: str, path: str = DEFAULT_CONFIG_PATH
+) -> Config:
+    """Validate the config file ``file`` as read from the default branch (None: no file, the defaults)."""
     if file is None and path != DEFAULT_CONFIG_PATH:
         # Only the default path may be absent: a mistyped `config:` input must not silently drop the roles.
         raise ConfigError(

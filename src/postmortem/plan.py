@@ -395,9 +395,9 @@ The runner replaces it with the real number once :class:`CreatePullRequest` has 
 PULL_REQUEST_LINK = "{{new-pull-request}}"
 
 FALLBACK_PULL_REQUEST = "{{fallback-pull-request}}"
+"""In :attr:`CreateComment.body_after_fallback`: the pull request a refused commit was proposed in."""
 HEAD_AFTER_COMMITS = "{{head-after-commits}}"
 """In the body of a comment sent after this run's commits: the head commit they made."""
-"""In :attr:`CreateComment.body_after_fallback`: the pull request a refused commit was proposed in."""
 
 
 def resolve_new_pull_request(write: Write, new_pull_number: int | None) -> Write:

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from postmortem.config import DEFAULT_CONFIG_PATH, Config
-from postmortem.context import Context, load_config
+from postmortem.context import Context, config_from_file
 from postmortem.errors import EventError, GitHubError, NotFound, PermissionDenied
 from postmortem.events import Event
 from postmortem.github.client import Gateway, WriteResult
@@ -222,7 +222,8 @@ def run_trial(
                 "`gh auth login`."
             ) from error
         raise
-    config = load_config(gateway, default_branch, config_path)
+    config_file = gateway.get_file(config_path, default_branch)
+    config = config_from_file(config_file, default_branch, config_path)
     # The run's snapshot is primed with the issue / pull request as the trial presents it, so that the handlers
     # see the label added / the draft left.
     primed: list[Issue | PullRequest] = []
@@ -250,6 +251,7 @@ def run_trial(
         primed.append(shown_pull)
     ctx = Context(event=event, gateway=gateway, config=config, default_branch=default_branch)
     ctx.snapshot.prime(*primed)
+    ctx.snapshot.prime_file(config_path, default_branch, config_file)
     report = run_event(ctx, dry_run=True)
     return Trial(event=event, story=story, report=report, requests=gateway.request_count)
 

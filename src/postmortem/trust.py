@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict
 
 from postmortem.config import Config
 from postmortem.github.models import Comment, Issue, PullRequest
-from postmortem.markdown.markers import marker, read_marker, replace_marker
+from postmortem.markdown.markers import DOCUMENT, marker, read_marker, replace_marker
 
-DOCUMENT_MARKER = "document"
+DOCUMENT_MARKER = DOCUMENT
 _BRANCH = re.compile(r"^postmortem/incident-(?P<n>[1-9][0-9]{0,9})$")
 
 

@@ -18,30 +18,13 @@ from tests.adopter import (
     readme_yaml,
     run_cli,
 )
+from tests.adopter import (
+    cli_env as _env,
+)
 from tests.fake_github import FakeGitHub
 from tests.harness import issue_body, issue_payload, pull_request_payload
 
 TITLE = "[Incident]: Umbrella API outage after migration"
-
-
-def _env(
-    tmp_path: Path, fake: FakeGitHub, name: str, payload: dict[str, object], **extra: str
-) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(payload), encoding="utf-8")
-    (tmp_path / "output").write_text("", encoding="utf-8")
-    (tmp_path / "summary").write_text("", encoding="utf-8")
-    env = {
-        "GITHUB_EVENT_NAME": name,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_REPOSITORY": fake.repository,
-        "GITHUB_API_URL": "https://api.github.com",
-        "GITHUB_TOKEN": "test-token",
-        "GITHUB_OUTPUT": str(tmp_path / "output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
-    }
-    env.update(extra)
-    return env
 
 
 def _run(argv: list[str], env: dict[str, str]) -> tuple[int, str]:

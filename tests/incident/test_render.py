@@ -45,6 +45,7 @@ from postmortem.signoff.compute import hand_ticked_roles
 from tests.incident.answers import (
     BODIES,
     CREATED,
+    SEED_SECTIONS,
     assert_document_is_sound,
     body_for,
     frontmatter_block,
@@ -58,21 +59,6 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
 SEED = fixture("seed", "postmortem-template.md")
 MD = MarkdownIt("commonmark").enable("table")
-
-SEED_SECTIONS = [
-    "Executive Summary",
-    "Impact",
-    "Timeline",
-    "Root Cause Analysis",
-    "Resolution",
-    "What Went Well",
-    "What Went Wrong",
-    "Action Items",
-    "Lessons Learned",
-    "Appendix",
-    "Sign-Off",
-    "Follow-Up Review",
-]
 
 
 def _at(hour: int, minute: int, day: int = 14) -> datetime:

@@ -9,18 +9,20 @@ import contextlib
 import copy
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postmortem.cli import main
-from postmortem.errors import EventError
+from postmortem.errors import EventError, PostmortemError
 from postmortem.events import Event
-from tests.fake_github import FakeGitHub
-from tests.harness import issue_body, issue_payload
+from tests.fake_github import FakeGitHub, Item
+from tests.harness import issue_body, issue_payload, pull_payload, run
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "webhooks" / "real"
 
@@ -212,21 +214,25 @@ RUN_FIELDS = [
 ]
 
 
+@contextlib.contextmanager
+def _incident_issue() -> Iterator[tuple[FakeGitHub, Item]]:
+    """A fresh fake GitHub (a hypothesis example cannot use the function-scoped fixture) with an incident issue."""
+    github = FakeGitHub()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        github.register(mock)
+        github.set_permission("mona", "write")
+        yield (
+            github,
+            github.add_issue("[Incident]: x", issue_body("full.md"), labels=["incident"], user="mona"),
+        )
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(RUN_FIELDS), JSON, st.sampled_from(["opened", "edited", "labeled", "closed"]))
 def test_a_whole_run_on_a_mangled_issue_payload_ends_in_a_typed_error_or_a_normal_run(
     field: str, value: Any, action: str
 ) -> None:
-    import responses
-
-    from postmortem.errors import PostmortemError
-    from tests.harness import run
-
-    github = FakeGitHub()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        github.register(mock)
-        github.set_permission("mona", "write")
-        item = github.add_issue("[Incident]: x", issue_body("full.md"), labels=["incident"], user="mona")
+    with _incident_issue() as (github, item):
         payload = issue_payload(
             github, item.number, action=action, label="incident" if action == "labeled" else None
         )
@@ -247,16 +253,7 @@ PULL_FIELDS = ["number", "head", "base", "merged", "draft", "state", "user", "ti
 def test_a_whole_run_on_a_mangled_pull_request_payload_ends_in_a_typed_error_or_a_normal_run(
     field: str, value: Any, action: str
 ) -> None:
-    import responses
-
-    from postmortem.errors import PostmortemError
-    from tests.harness import pull_payload, run
-
-    github = FakeGitHub()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        github.register(mock)
-        github.set_permission("mona", "write")
-        item = github.add_issue("[Incident]: x", issue_body("full.md"), labels=["incident"], user="mona")
+    with _incident_issue() as (github, item):
         run(github, "issues", issue_payload(github, item.number))
         (pull,) = github.pulls()
         payload = pull_payload(github, pull.number, action=action)

@@ -17,6 +17,7 @@ from postmortem.action_items.table import read_action_items
 from postmortem.cli import Console
 from postmortem.config import parse_config
 from postmortem.incident.form import default_form, parse_incident
+from postmortem.incident.model import Incident
 from postmortem.incident.render import document_path, document_sections, render_document
 from postmortem.markdown.markers import marker
 from postmortem.plan import Message
@@ -33,19 +34,9 @@ from tests.harness import (
     run,
     tracking_issue_payload,
 )
+from tests.scenario import BRANCH, CONFIG, INCIDENT, PATH, PR, TITLE
 
-TITLE = "[Incident]: Umbrella API outage after migration"
-PATH = "postmortems/2025-11-17-umbrella-api-outage-after-migration.md"
-BRANCH = "postmortem/incident-1"
-INCIDENT, PR = 1, 2
 BOT = "github-actions[bot]"
-CONFIG = """\
-signoff:
-  roles:
-    - {id: incident-commander, title: Incident Commander, users: [alice]}
-    - {id: cto, title: CTO, users: [bob]}
-  required: [incident-commander, cto]
-"""
 FULL_SUMMARY = (
     "The Umbrella API was completely down for 47 minutes. A database migration added a NOT NULL column before "
     "the Worker code that sets it was deployed. Rolling the Worker back to v1.2.2 resolved it."
@@ -220,7 +211,11 @@ def _push(fake: FakeGitHub, path: str) -> dict[str, Any]:
 
 def _render(summary: str) -> str:
     body = issue_body("full.md").replace(FULL_SUMMARY, summary)
-    incident = parse_incident(
+    return render_document(_incident(body), parse_config(CONFIG))
+
+
+def _incident(body: str) -> Incident:
+    return parse_incident(
         number=1,
         title=TITLE,
         body=body,
@@ -229,7 +224,6 @@ def _render(summary: str) -> str:
         url="",
         author="m",
     )
-    return render_document(incident, parse_config(CONFIG))
 
 
 def test_a_table_in_the_incident_summary_is_not_an_action_items_table() -> None:
@@ -324,15 +318,7 @@ def test_huge_issue_body_renders_quickly() -> None:
     lines = "\n".join(f"10:{i % 60:02d} event {i} " + "x" * 20 for i in range(1800))
     body = issue_body("full.md").replace("### Timeline (UTC)", "### Timeline (UTC)\n\n" + lines)[:65536]
     started = time.monotonic()
-    incident = parse_incident(
-        number=1,
-        title=TITLE,
-        body=body,
-        created_at=datetime.now(UTC),
-        form=default_form(),
-        url="",
-        author="m",
-    )
+    incident = _incident(body)
     render_document(incident, parse_config(None))
     assert len(incident.timeline) > 1000
     assert time.monotonic() - started < 10

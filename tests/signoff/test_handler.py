@@ -72,16 +72,7 @@ REVIEW_EVENT_BASE = 5
 
 
 def _setup(fake: FakeGitHub, config: str = CONFIG, *, readable_team: bool = True) -> None:
-    for login, permission in {
-        "mona": "write",
-        "alice": "write",
-        "bob": "admin",
-        "dave": "write",
-        "erin": "write",
-        "frank": "maintain",
-        "zed": "write",
-        "mallory": "read",
-    }.items():
+    for login, permission in PEOPLE.items():
         fake.set_permission(login, permission)
     fake.add_team("acme/leads", ["erin", "frank"], readable=readable_team)
     fake.add_file("main", ".github/postmortem.yml", config)

@@ -58,7 +58,7 @@ from postmortem.context import Context, find_document
 from postmortem.errors import NotFound, NotText
 from postmortem.github.models import Comment, FileContent, Issue, PullRequest, latest_decisive_reviews
 from postmortem.markdown.frontmatter import DocumentError, split_frontmatter
-from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.markers import ACTION_ITEM_PROBLEMS, marker, read_marker, replace_marker
 from postmortem.markdown.mentions import inert_mentions
 from postmortem.plan import (
     CreateComment,
@@ -95,7 +95,6 @@ __all__ = [
 MAX_CREATIONS_PER_RUN = 50
 """Issues created per run at most: with the gateway's 1 s between writes a run stays well inside GitHub's
 secondary limits (80 content-creating requests a minute, 500 an hour); the next run continues."""
-PROBLEMS_MARKER = "action-items-problems"
 CREATION_LOCK = "action-items"
 """The lock (``refs/postmortem-locks/action-items``) around tracking-issue creations: one per repository, as the
 issues of every document are matched in one listing."""
@@ -221,7 +220,7 @@ def _problems_comment(
 
 def _problems_text(state: DocumentState, report: ActionItemsReport, strangers: Sequence[ActionItem]) -> str:
     path = state.target.path
-    lines = [marker(PROBLEMS_MARKER)]
+    lines = [marker(ACTION_ITEM_PROBLEMS)]
     if not report.problems and not report.unresolved_owners and not strangers:
         lines.append(f"✅ Every action item in `{path}` can be read now, and every owner is a GitHub login.")
         return "\n".join(lines)
@@ -445,7 +444,7 @@ def _problems_are_news(ctx: _Context) -> bool:
     state = ctx.state
     if state.comments is None or state.target.pull_request is None:
         return state.announce_problems
-    existing = find_comment(state.comments, PROBLEMS_MARKER)
+    existing = find_comment(state.comments, ACTION_ITEM_PROBLEMS)
     strangers = [item for item in ctx.report.items if not _assignable(state, item.owner_login)]
     return (
         existing is None or existing.body.strip() != _problems_comment(state, ctx.report, strangers).strip()
@@ -616,9 +615,9 @@ def _report(plan: Plan, ctx: _Context) -> None:
         return
     strangers = [item for item in ctx.report.items if not _assignable(state, item.owner_login)]
     has_news = bool(ctx.report.problems or ctx.report.unresolved_owners or strangers)
-    if has_news or find_comment(state.comments, PROBLEMS_MARKER) is not None:
+    if has_news or find_comment(state.comments, ACTION_ITEM_PROBLEMS) is not None:
         body = _problems_comment(state, ctx.report, strangers)
-        upsert_comment(plan, state.comments, target.pull_request, PROBLEMS_MARKER, body)
+        upsert_comment(plan, state.comments, target.pull_request, ACTION_ITEM_PROBLEMS, body)
 
 
 def _say_progress(plan: Plan, ctx: _Context, matching: _Matching, creations: Sequence[ActionItem]) -> None:
@@ -730,9 +729,7 @@ def _update_issue(
 def _close(issue: Issue, why: str) -> list[Any]:
     data = read_marker(issue.body, ITEM_MARKER) or {}
     flagged = marker(ITEM_MARKER, **{**data, "removed": True})
-    body = re.sub(
-        r"<!--\s*postmortem:action-item\s+\{.*?\}\s*-->", lambda _: flagged, issue.body, count=1, flags=re.S
-    )
+    body = replace_marker(issue.body or "", ITEM_MARKER, flagged)
     return [
         CreateComment(number=issue.number, body=why),
         UpdateIssue(number=issue.number, body=body, state="closed", state_reason="not_planned"),

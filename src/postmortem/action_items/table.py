@@ -51,6 +51,7 @@ from typing import Literal
 from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from postmortem.clock import MONTHS
 from postmortem.markdown.escaping import cell_source, link_texts
 from postmortem.markdown.fences import block_tokens
 from postmortem.markdown.lines import join_lines, line_contents, split_lines
@@ -278,27 +279,6 @@ def status_cell(status: Status) -> str:
     return _STATUS_CELL[status]
 
 
-_MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 _ISO_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 _MONTH_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})")
 _DAY_FIRST = re.compile(r"(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})")
@@ -316,10 +296,10 @@ def _parse_deadline(text: str) -> tuple[date | None, bool]:
     year = month = day = 0
     if match := _ISO_DATE.fullmatch(cleaned):
         year, month, day = int(match[1]), int(match[2]), int(match[3])
-    elif (match := _MONTH_FIRST.fullmatch(cleaned)) and match[1] in _MONTHS:
-        year, month, day = int(match[3]), _MONTHS[match[1]], int(match[2])
-    elif (match := _DAY_FIRST.fullmatch(cleaned)) and match[2] in _MONTHS:
-        year, month, day = int(match[3]), _MONTHS[match[2]], int(match[1])
+    elif (match := _MONTH_FIRST.fullmatch(cleaned)) and match[1] in MONTHS:
+        year, month, day = int(match[3]), MONTHS[match[1]], int(match[2])
+    elif (match := _DAY_FIRST.fullmatch(cleaned)) and match[2] in MONTHS:
+        year, month, day = int(match[3]), MONTHS[match[2]], int(match[1])
     else:
         return None, False
     try:
@@ -503,26 +483,18 @@ def _not_a_table(lines: list[str], start: int, end: int) -> RowProblem | None:
             header = _cell_count(text, delimiter=False)
             delimiter = _cell_count(lines[index + 1], delimiter=True)
             if header != delimiter:
-                return RowProblem(
-                    line=index,
-                    kind="not_a_table",
-                    value=text.strip(),
-                    message=(
-                        f"The table at line {index + 1} is shown as plain text: its header has {header} cells "
-                        f"but the delimiter row below it has {delimiter}."
-                    ),
-                    fix=f"Give the delimiter row exactly one --- cell per column ({header}).",
+                return _shown_as_text(
+                    index,
+                    text,
+                    f"its header has {header} cells but the delimiter row below it has {delimiter}",
+                    f"Give the delimiter row exactly one --- cell per column ({header}).",
                 )
         if re.search(r"\|\s*:?-{3,}:?\s*\|", text) and not _delimiter_like(text):
-            return RowProblem(
-                line=index,
-                kind="not_a_table",
-                value=text.strip(),
-                message=(
-                    f"The table at line {index + 1} is shown as plain text: its header, delimiter row and "
-                    "rows run together on shared lines (re-wrapped)."
-                ),
-                fix="Put the header, the --- delimiter row and every row on a line of its own.",
+            return _shown_as_text(
+                index,
+                text,
+                "its header, delimiter row and rows run together on shared lines (re-wrapped)",
+                "Put the header, the --- delimiter row and every row on a line of its own.",
             )
     first = lines[start].strip()
     if first.startswith("|"):
@@ -534,6 +506,17 @@ def _not_a_table(lines: list[str], start: int, end: int) -> RowProblem | None:
             fix="Put a delimiter row (| --- | --- |, one cell per column) right below the header row.",
         )
     return None
+
+
+def _shown_as_text(index: int, text: str, why: str, fix: str) -> RowProblem:
+    """The problem of the table at line ``index`` that GFM shows as plain text, and ``why``."""
+    return RowProblem(
+        line=index,
+        kind="not_a_table",
+        value=text.strip(),
+        message=f"The table at line {index + 1} is shown as plain text: {why}.",
+        fix=fix,
+    )
 
 
 def _mentions_action_item_column(line: str) -> bool:

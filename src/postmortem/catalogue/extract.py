@@ -21,6 +21,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from postmortem.catalogue.model import CatalogueEntry, ItemRecord, ItemState
+from postmortem.clock import MONTHS
 
 __all__ = ["entry_from_document", "root_cause_words", "service_names"]
 
@@ -46,31 +47,11 @@ _DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?[ \t]+([A-Za-z]{3,9})\.?,?[
 _DAY_MONTH_DASH = re.compile(r"(?<!\d)(\d{1,2})-([A-Za-z]{3,9})-(\d{4})(?!\d)")
 _SEVERITY = re.compile(r"\b(?:P[0-4]|SEV[ -]?[0-5]|S[0-4])\b", re.IGNORECASE)
 _CHECKBOX = re.compile(r"[ \t]*[-*+][ \t]+\[([ xX])\]")
-_FOLLOW_UP = re.compile(r"\*\*30-Day Follow-Up\*\*[ \t]*\(scheduled for[ \t]*([^)\r\n]*)\)", re.IGNORECASE)
+# The date excludes "(": a scan from one "(scheduled for" stops at the next, so the search stays linear.
+_FOLLOW_UP = re.compile(r"\*\*30-Day Follow-Up\*\*[ \t]*\(scheduled for[ \t]*([^()\r\n]*)\)", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:['’-][a-z0-9]+)?")
 _PLACEHOLDER = re.compile(r"\[[^[\]\r\n]*\]")
 """A bracketed prompt; no ``[`` inside, so scanning from each ``[`` stops at the next one (linear time)."""
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 _STOPWORDS = frozenset(
     """
     about above after again against also because been before being below between both cause caused causes
@@ -144,7 +125,7 @@ def _find_date(text: str) -> date | None:
         found.append((match.start(), day))
     for pattern, order in ((_MONTH_FIRST, (3, 1, 2)), (_DAY_FIRST, (3, 2, 1)), (_DAY_MONTH_DASH, (3, 2, 1))):
         for match in pattern.finditer(text):
-            month = _MONTHS.get(match[order[1]].casefold())
+            month = MONTHS.get(match[order[1]].casefold())
             if month is None:
                 continue
             day = _make_date(int(match[order[0]]), month, int(match[order[2]]))

@@ -26,7 +26,7 @@ from postmortem.catalogue.metrics import (
     newest_first,
 )
 from postmortem.catalogue.model import CatalogueEntry, CatalogueMarker
-from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.markers import CATALOGUE, CATALOGUE_BEGIN, CATALOGUE_END, marker, read_marker
 
 __all__ = [
     "BEGIN",
@@ -42,9 +42,9 @@ __all__ = [
     "updated_readme",
 ]
 
-MARKER_KIND = "catalogue"
-BEGIN = "<!-- postmortem:catalogue-begin -->"
-END = "<!-- postmortem:catalogue-end -->"
+MARKER_KIND = CATALOGUE
+BEGIN = marker(CATALOGUE_BEGIN)
+END = marker(CATALOGUE_END)
 _PALETTE = "#afb8c1, #fb8c00, #cf222e"
 """Bar colours back to front: all incidents (grey), P0+P1 (orange), P0 (red); named in the text legend."""
 

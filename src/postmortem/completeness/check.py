@@ -19,7 +19,7 @@ Decisions where the issue is silent:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
@@ -203,9 +203,7 @@ def _sections(ctx: _Context) -> None:
 
 def _placeholders(ctx: _Context) -> None:
     document = ctx.document
-    for number, line in enumerate(document.lines):
-        if number in document.hidden:
-            continue
+    for number, line in _visible(document):
         stripped = line.strip()
         if stripped.startswith(("- [ ]", "- [x]", "- [X]", "* [ ]", "* [x]")):
             continue
@@ -276,23 +274,31 @@ def _section_rule(
         ctx.add(rule, heading.line, f"{name} is empty: write it")
 
 
+def _visible(document: Document) -> Iterator[tuple[int, str]]:
+    """``(number, line)`` of every line the rules read (not code, comments or frontmatter)."""
+    return ((number, line) for number, line in enumerate(document.lines) if number not in document.hidden)
+
+
+def _block_end(document: Document, start: int, ends: Callable[[str], bool]) -> int:
+    """The line after the block below ``start``: it stops at a heading, a thematic break, or a visible line
+    for which ``ends`` holds."""
+    end = start + 1
+    while (
+        end < len(document.lines) and end not in document.heading_lines and not is_rule(document.lines[end])
+    ):
+        if end not in document.hidden and ends(document.lines[end]):
+            break
+        end += 1
+    return end
+
+
 def _root_cause(ctx: _Context) -> None:
     document = ctx.document
-    for number, line in enumerate(document.lines):
-        if number in document.hidden:
-            continue
+    for number, line in _visible(document):
         label = bold_label(line)
         if label is None or heading_key(label) != "root cause":
             continue
-        end = number + 1
-        while (
-            end < len(document.lines)
-            and end not in document.heading_lines
-            and not is_rule(document.lines[end])
-        ):
-            if end not in document.hidden and bold_label(document.lines[end]) is not None:
-                break
-            end += 1
+        end = _block_end(document, number, lambda text: bold_label(text) is not None)
         stripped = strip_markers(line)
         after_label = stripped[stripped.find("**", 2) + 2 :].lstrip(":").strip() if stripped else ""
         if _is_content(after_label, ctx.template) or _has_content(
@@ -317,27 +323,16 @@ def _answer(line: str) -> str:
 
 def _five_whys(ctx: _Context) -> None:
     document = ctx.document
-    for number, line in enumerate(document.lines):
-        if number in document.hidden:
-            continue
+    for number, line in _visible(document):
         key = heading_key(line)
         if "5 whys" not in key and "five whys" not in key:
             continue
-        end = number + 1
-        while (
-            end < len(document.lines)
-            and end not in document.heading_lines
-            and not is_rule(document.lines[end])
-        ):
-            # A new bold label that is not a list item ("**Root Cause**:") ends the analysis.
-            line_at = document.lines[end]
-            if (
-                end not in document.hidden
-                and bold_label(line_at) is not None
-                and strip_markers(line_at) == line_at.strip()
-            ):
-                break
-            end += 1
+        # A new bold label that is not a list item ("**Root Cause**:") ends the analysis.
+        end = _block_end(
+            document,
+            number,
+            lambda text: bold_label(text) is not None and strip_markers(text) == text.strip(),
+        )
         for answer_line in range(number + 1, end):
             if answer_line in document.hidden:
                 continue

@@ -12,12 +12,12 @@ from datetime import date
 
 from postmortem.follow_through.items import TrackedItem
 from postmortem.github.models import Issue
-from postmortem.markdown.markers import has_marker, marker
+from postmortem.markdown.markers import DIGEST, has_marker, marker
 from postmortem.plan import CreateIssue, CreateLabel, Message, UpdateIssue, Write
 
 DIGEST_LABEL = "postmortem-digest"
 DIGEST_COLOR = "5319e7"
-DIGEST_MARKER = "digest"
+DIGEST_MARKER = DIGEST
 DIGEST_TITLE = "Post-mortem action items: digest"
 NOBODY = "Nobody assigned"
 

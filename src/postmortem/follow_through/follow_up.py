@@ -17,13 +17,12 @@ from pydantic import BaseModel, ConfigDict
 from postmortem.config import FollowUpConfig
 from postmortem.follow_through.items import TrackedItem
 from postmortem.github.models import Issue
-from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.markers import FOLLOW_UP, FOLLOW_UP_END, find_marker, marker, read_marker
 from postmortem.plan import CreateIssue, CreateLabel, Message, UpdateIssue, Write
 
 FOLLOW_UP_LABEL = "postmortem-follow-up"
 FOLLOW_UP_COLOR = "0e8a16"
-FOLLOW_UP_MARKER = "follow-up"
-FOLLOW_UP_END = "follow-up-end"
+FOLLOW_UP_MARKER = FOLLOW_UP
 CHECKS = (
     "Review action item completion",
     "Verify preventive measures are effective",
@@ -33,8 +32,8 @@ CHECKS = (
 """The seed template's four checks of the 30-Day Follow-Up, in its order."""
 
 _SECTION = re.compile(r"^##[ \t]+Follow-Up Review[ \t]*#*[ \t]*$", re.IGNORECASE)
-_SCHEDULED = re.compile(r"\(scheduled for [^)\n]*\)", re.IGNORECASE)
-_CHECK = re.compile(r"^[ \t]*[-*+][ \t]+(?:\[(?P<tick>[ xX])\][ \t]+)?(?P<text>.+?)[ \t]*$")
+_SCHEDULED = re.compile(r"\(scheduled for [^()\n]*\)", re.IGNORECASE)  # no "(" inside: linear search
+_CHECK = re.compile(r"^[ \t]*[-*+][ \t]+(?:\[(?P<tick>[ xX])\][ \t]+)?(?P<text>\S(?:.*\S)?)[ \t]*$")
 _REVIEWED = re.compile(r"^\*\*(?:Reviewed|Review not done)\*\*")
 
 
@@ -270,7 +269,7 @@ def read_checks(body: str | None) -> dict[str, bool]:
     """The four checks of a follow-up issue body and whether each is ticked (by exact text)."""
     ticks: dict[str, bool] = {}
     for line in (body or "").splitlines():
-        match = re.match(r"^[ \t]*[-*][ \t]+\[(?P<tick>[ xX])\][ \t]+(?P<text>.+?)[ \t]*$", line)
+        match = re.match(r"^[ \t]*[-*][ \t]+\[(?P<tick>[ xX])\][ \t]+(?P<text>\S(?:.*\S)?)[ \t]*$", line)
         if match and match["text"] in CHECKS and match["text"] not in ticks:
             ticks[match["text"]] = match["tick"] in "xX"
     return ticks
@@ -331,8 +330,8 @@ def follow_up_body(
 
 
 def _keep_tail(current: str, managed: str) -> str:
-    end = re.search(r"<!--\s*postmortem:" + FOLLOW_UP_END + r"\s*-->", current or "")
-    return managed + (current[end.end() :] if end else "")
+    end = find_marker(current or "", FOLLOW_UP_END)
+    return managed + (current[end[1] :] if end else "")
 
 
 def decide_follow_up(

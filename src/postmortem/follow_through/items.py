@@ -16,19 +16,24 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from postmortem.github.models import Issue
-from postmortem.markdown.markers import marker, read_marker
+from postmortem.markdown.markers import (
+    ACTION_ITEM,
+    ACTION_ITEM_END,
+    ACTION_ITEM_REMINDERS,
+    find_marker,
+    marker,
+    read_marker,
+)
 
-ITEM_MARKER = "action-item"
-END_MARKER = "action-item-end"
-REMINDERS_MARKER = "action-item-reminders"
+ITEM_MARKER = ACTION_ITEM
+END_MARKER = ACTION_ITEM_END
+REMINDERS_MARKER = ACTION_ITEM_REMINDERS
 RECORD_LIMIT = 20
 """Reminders kept in the record: enough to show the history, bounded so the body cannot grow forever."""
 
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
 _ROW = re.compile(r"^\|[ \t]*\*\*(?P<name>Owner|Deadline)\*\*[ \t]*\|(?P<value>.*)\|[ \t]*$")
 _DOC_LINK = re.compile(r"^- Post-mortem: \[`(?P<path>[^`\n]*)`\]\((?P<url>[^)\s]*)\)")
-_REMINDERS = re.compile(r"<!--\s*postmortem:" + REMINDERS_MARKER + r"\b[^>]*-->")
-_END = re.compile(r"<!--\s*postmortem:" + END_MARKER + r"\s*-->")
 NO_DEADLINE = "none set"
 
 
@@ -116,8 +121,8 @@ def tracked_item(issue: Issue) -> TrackedItem | None:
     if not data or not isinstance(data.get("doc"), str) or not isinstance(data.get("key"), str):
         return None
     body = issue.body or ""
-    end = _END.search(body)
-    managed = body[: end.start()] if end else body
+    end = find_marker(body, END_MARKER)
+    managed = body[: end[0]] if end else body
     owner = deadline_text = doc_url = ""
     for line in managed.splitlines():
         if (row := _ROW.match(line.strip())) is not None:
@@ -172,7 +177,7 @@ def with_records(body: str, records: tuple[ReminderRecord, ...], comment_placeho
             entry["comment"] = comment_placeholder
         sent.append(entry)
     line = marker(REMINDERS_MARKER, sent=sent)
-    found = _REMINDERS.search(body)
+    found = find_marker(body, REMINDERS_MARKER)
     if found:
-        return body[: found.start()] + line + body[found.end() :]
+        return body[: found[0]] + line + body[found[1] :]
     return body.rstrip("\n") + "\n" + line

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from postmortem.config import RemindersConfig
 from postmortem.follow_through.items import ReminderRecord, TrackedItem, with_records
-from postmortem.markdown.markers import marker
+from postmortem.markdown.markers import ACTION_ITEM_REMINDER, marker
 from postmortem.plan import (
     NEW_COMMENT_ID,
     AddLabels,
@@ -38,7 +38,7 @@ ReminderKind = Literal["due_soon", "overdue"]
 OVERDUE_LABEL = "overdue"
 OVERDUE_COLOR = "b60205"
 OVERDUE_DESCRIPTION = "Action item past its deadline (postmortem-action)"
-REMINDER_MARKER = "action-item-reminder"
+REMINDER_MARKER = ACTION_ITEM_REMINDER
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
 
 

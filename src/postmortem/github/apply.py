@@ -136,16 +136,7 @@ class Applier:
             message=_merged_message([w.message for w in writes]),
             fallback_branch=next((w.fallback_branch for w in writes if w.fallback_branch), None),
         )
-        try:
-            self._record(self.snapshot.gateway.send(together))
-        except ProtectedBranch as refusal:
-            if together.fallback_branch is None:
-                raise
-            results, number = commit_through_pull_request(self.snapshot, together, str(refusal), self.say)
-            for result in results:
-                self._record(result)
-            if number is not None:
-                self.fallbacks[branch] = number
+        self._send_commit(together)
 
     def finish(self) -> None:
         """The end of a run: commit every staged document, then set the statuses waiting for the new heads."""
@@ -226,10 +217,16 @@ class Applier:
         self.after_commits.clear()
 
     def _commit_one(self, staged: StagedFile) -> None:
-        write = staged.write
+        self._send_commit(staged.write)
+
+    def _send_commit(self, write: PutFile | CommitFiles) -> None:
+        """Send one commit. A new file whose name is taken goes to :meth:`_create_elsewhere`; when branch
+        protection refuses the commit, it goes through the fallback pull request."""
         try:
             self._record(self.snapshot.gateway.send(write))
         except NameTaken:
+            if not isinstance(write, PutFile):
+                raise
             self._create_elsewhere(write)
         except ProtectedBranch as refusal:
             if write.fallback_branch is None:

@@ -911,7 +911,7 @@ def _error_text(exc: GithubException) -> str:
     data = exc.data if isinstance(exc.data, dict) else {}
     message = data.get("message") or exc.message
     if not message and isinstance(data.get("data"), str):  # a body that was not JSON (an HTML page)
-        message = _first_line(re.sub(r"<[^>]*>", " ", data["data"]))[:200]
+        message = _first_line(re.sub(r"<[^<>]*>", " ", data["data"]))[:200]
     parts = [str(message or "")]
     for item in data.get("errors") or []:
         if isinstance(item, dict):

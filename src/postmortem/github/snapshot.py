@@ -29,6 +29,7 @@ from postmortem.github.models import (
     PullRequest,
     Review,
     TeamMembers,
+    WorkflowSettings,
     git_blob_sha,
 )
 from postmortem.plan import (
@@ -153,6 +154,10 @@ class Snapshot:
     def labels(self) -> list[Label]:
         return self._once(("labels",), self.gateway.list_labels)
 
+    def workflow_settings(self) -> WorkflowSettings | None:
+        """The repository's Actions workflow settings; None when the token may not read them."""
+        return self._once(("workflow-settings",), self.gateway.get_workflow_settings)
+
     def permission(self, login: str) -> Permission:
         """The user's role on the repository ("none" for the deleted-user placeholder ``ghost``)."""
         if not login or login == "ghost":
@@ -185,6 +190,10 @@ class Snapshot:
                 self._put_pull(item)
             else:
                 self._reads[("issue", item.number)] = item
+
+    def prime_file(self, path: str, ref: str, file: FileContent | None) -> None:
+        """A file read before the run's snapshot existed (the CLI reads the config to build the Context)."""
+        self._reads.setdefault(("file", ref, path), file)
 
     # ------------------------------------------------------------------------------------------------ staging
 

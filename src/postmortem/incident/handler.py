@@ -37,6 +37,7 @@ from postmortem.incident.form import (
 )
 from postmortem.incident.model import Incident
 from postmortem.incident.render import document_path, render_document
+from postmortem.markdown import markers
 from postmortem.markdown.frontmatter import DocumentError, split_frontmatter, update_frontmatter
 from postmortem.markdown.markers import marker
 from postmortem.plan import (
@@ -55,10 +56,6 @@ from postmortem.sticky import find_comment, upsert_comment
 from postmortem.trust import DOCUMENT_MARKER, action_comments, branch_name, postmortem_ref, with_recorded_sha
 
 HANDLED_ACTIONS = frozenset({"opened", "edited", "labeled", "reopened"})
-LINK_MARKER = "pull-request"
-PROBLEMS_MARKER = "form-problems"
-TRIAGE_MARKER = "needs-triage"
-EDITED_MARKER = "issue-edited"
 TITLE_LIMIT = 256
 
 
@@ -122,7 +119,7 @@ def pull_request_body(incident: Incident, path: str, document: str) -> str:
 def _link_comment(pull_number: int | None, path: str) -> str:
     link = f"#{pull_number}" if pull_number else PULL_REQUEST_LINK
     return (
-        f"{marker(LINK_MARKER)}\n"
+        f"{marker(markers.PULL_REQUEST_LINK)}\n"
         f"📝 The draft post-mortem is open: {link} (`{path}`).\n\n"
         "It is filled from this issue. Until someone edits the document, editing this issue updates it."
     )
@@ -180,8 +177,8 @@ def decide(state: IncidentState) -> Plan:
     pull = state.pull_request
     plan.outputs["document-path"] = state.path
 
-    if incident.problems or find_comment(state.issue_comments, PROBLEMS_MARKER):
-        upsert_comment(plan, state.issue_comments, number, PROBLEMS_MARKER, problems_comment(incident))
+    if incident.problems or find_comment(state.issue_comments, markers.FORM_PROBLEMS):
+        upsert_comment(plan, state.issue_comments, number, markers.FORM_PROBLEMS, problems_comment(incident))
     for problem in incident.problems:
         plan.say(f"Issue #{number}: {problem.message}", "warning")
 
@@ -232,7 +229,7 @@ def decide(state: IncidentState) -> Plan:
         return plan
 
     plan.outputs.update({"pull-request-number": str(pull.number), "pull-request-url": pull.html_url})
-    linked = state.link_posted or find_comment(state.issue_comments, LINK_MARKER) is not None
+    linked = state.link_posted or find_comment(state.issue_comments, markers.PULL_REQUEST_LINK) is not None
     if not linked or state.config.postmortem_label not in pull.labels:
         # A run stopped between creating the pull request and its label: finish the setup.
         _setup_pull_request(plan, state, pull.number, labels=pull.labels, linked=linked)
@@ -283,7 +280,7 @@ def decide(state: IncidentState) -> Plan:
     if state.action == "edited" and changes:
         body = "\n".join(
             [
-                marker(EDITED_MARKER),
+                marker(markers.ISSUE_EDITED),
                 f"✏️ Incident #{number} was edited {why}. Latest changes in the issue:",
                 "",
                 *changes,
@@ -291,7 +288,7 @@ def decide(state: IncidentState) -> Plan:
                 "Copy what you need into the document.",
             ]
         )
-        upsert_comment(plan, state.pull_comments, pull.number, EDITED_MARKER, body)
+        upsert_comment(plan, state.pull_comments, pull.number, markers.ISSUE_EDITED, body)
     else:
         plan.say(f"{state.path} has been edited by hand or approved; leaving it as it is.")
     return plan
@@ -420,7 +417,7 @@ def _find_pull_request(ctx: Context, branch: str, issue: Issue) -> PullRequest |
 
     def linked() -> bool:
         comments = action_comments(ctx.snapshot.comments(issue.number), ctx.config)
-        return find_comment(comments, LINK_MARKER) is not None
+        return find_comment(comments, markers.PULL_REQUEST_LINK) is not None
 
     if (issue.comments or 0) >= 2:
         return ctx.snapshot.pull_request_from(branch) if linked() else None
@@ -463,11 +460,13 @@ def handle(ctx: Context) -> Plan:
             f"`{config.incident_label}` label to #{number}.",
             "notice",
         )
-        if find_comment(comments, TRIAGE_MARKER) is None and not find_comment(comments, LINK_MARKER):
+        if find_comment(comments, markers.NEEDS_TRIAGE) is None and not find_comment(
+            comments, markers.PULL_REQUEST_LINK
+        ):
             plan.add(
                 CreateComment(
                     number=number,
-                    body=f"{marker(TRIAGE_MARKER)}\nThanks for the report. A post-mortem draft is opened only for "
+                    body=f"{marker(markers.NEEDS_TRIAGE)}\nThanks for the report. A post-mortem draft is opened only for "
                     f"incidents confirmed by someone with write access to this repository: a maintainer can "
                     f"remove and re-add the `{config.incident_label}` label to start it.",
                 )

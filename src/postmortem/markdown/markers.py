@@ -16,13 +16,22 @@ __all__ = [
     "ACTION_ITEM",
     "ACTION_ITEM_END",
     "ACTION_ITEM_PROBLEMS",
+    "ACTION_ITEM_REMINDER",
+    "ACTION_ITEM_REMINDERS",
+    "CATALOGUE",
+    "CATALOGUE_BEGIN",
+    "CATALOGUE_END",
+    "DIGEST",
     "DOCUMENT",
+    "FOLLOW_UP",
+    "FOLLOW_UP_END",
     "FORM_PROBLEMS",
     "ISSUE_EDITED",
     "NEEDS_TRIAGE",
     "PUBLISHED",
     "PULL_REQUEST_LINK",
     "SIGNOFF",
+    "SIGNOFF_SEEN",
     "find_marker",
     "has_marker",
     "marker",
@@ -51,8 +60,26 @@ ACTION_ITEM_PROBLEMS = "action-items-problems"
 """The post-mortem pull request's comment listing Action Items rows the sync cannot act on."""
 SIGNOFF = "signoff"
 """The post-mortem pull request's sticky sign-off comment."""
+SIGNOFF_SEEN = "signoff-seen"
+"""In the sticky sign-off comment: the head it was computed for, the roles ticked by hand, the status set."""
 PUBLISHED = "published"
 """The incident issue's comment announcing the published post-mortem."""
+ACTION_ITEM_REMINDERS = "action-item-reminders"
+"""A tracking issue's body, after ``action-item-end``: the reminders sent for it."""
+ACTION_ITEM_REMINDER = "action-item-reminder"
+"""A reminder comment on a tracking issue: ``{key, on, reminder}``."""
+CATALOGUE = "catalogue"
+"""The catalogue README's hidden record of every entry."""
+CATALOGUE_BEGIN = "catalogue-begin"
+"""The catalogue README: the start of the generated region."""
+CATALOGUE_END = "catalogue-end"
+"""The catalogue README: the end of the generated region."""
+DIGEST = "digest"
+"""The digest issue's body: the open action items of every post-mortem."""
+FOLLOW_UP = "follow-up"
+"""A follow-up review issue's body: ``{doc}`` of the post-mortem it reviews."""
+FOLLOW_UP_END = "follow-up-end"
+"""A follow-up review issue's body: the end of the managed part (humans write below it)."""
 
 _PREFIX = "postmortem:"
 _KIND_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")

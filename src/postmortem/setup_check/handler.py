@@ -13,7 +13,8 @@ from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
 from postmortem.context import Context
 from postmortem.errors import ConfigError, NotText
 from postmortem.events import Event, Task
-from postmortem.github.client import Gateway
+from postmortem.github.models import FileContent
+from postmortem.github.snapshot import Snapshot
 from postmortem.plan import Plan
 from postmortem.setup_check.check import decide
 from postmortem.setup_check.model import CheckItem, ConfigFacts, FileFacts, SetupFacts, WorkflowFacts
@@ -22,7 +23,6 @@ from postmortem.setup_check.workflow import parse_workflow_ref, short_ref
 
 CHECKLIST_OUTPUT = "setup-checklist"
 """Key of the plan output holding the checklist's Markdown (for the step summary, not a step output)."""
-"""``Context.cache`` key under which the CLI leaves the :class:`ConfigFacts` of the config it loaded."""
 TASK_CHECK: Task = "check"
 
 
@@ -32,12 +32,9 @@ def is_check_task(event: Event) -> bool:
     return event.name == "workflow_dispatch" and event.task == TASK_CHECK
 
 
-def load_config_for_check(gateway: Gateway, default_branch: str, path: str) -> tuple[Config, ConfigFacts]:
-    """The config for a check run: an invalid file is a checklist item (the defaults stand in), not a failure.
-
-    The file is read once; its :class:`ConfigFacts` go to ``Context.config_facts``.
-    """
-    file = gateway.get_file(path, default_branch)
+def config_for_check(file: FileContent | None, default_branch: str, path: str) -> tuple[Config, ConfigFacts]:
+    """The config for a check run, from the config file as read (None: there is none): an invalid file is a
+    checklist item (the defaults stand in), not a failure; its :class:`ConfigFacts` go to ``Context.config_facts``."""
     if file is None:
         if path != DEFAULT_CONFIG_PATH:
             error = (
@@ -52,9 +49,9 @@ def load_config_for_check(gateway: Gateway, default_branch: str, path: str) -> t
         return Config(), ConfigFacts(path=path, exists=True, error=str(error))
 
 
-def _file(gateway: Gateway, path: str, ref: str) -> FileFacts:
+def _file(snapshot: Snapshot, path: str, ref: str) -> FileFacts:
     try:
-        file = gateway.get_file(path, ref)
+        file = snapshot.file(path, ref)
     except NotText as error:
         return FileFacts(path=path, error=str(error))
     return FileFacts(path=path, text=file.text if file else None)
@@ -65,7 +62,7 @@ def _config_facts(ctx: Context) -> ConfigFacts:
     if isinstance(cached, ConfigFacts):
         return cached
     # Run without the CLI's note (tests, other callers): the config at the default path, read and parsed here.
-    file = ctx.gateway.get_file(DEFAULT_CONFIG_PATH, ctx.default_branch)
+    file = ctx.snapshot.file(DEFAULT_CONFIG_PATH, ctx.default_branch)
     try:
         parse_config(file.text if file else None)
     except ConfigError as error:
@@ -90,7 +87,7 @@ def _workflow_facts(ctx: Context, workflow_ref: str | None) -> WorkflowFacts:
         path, ref = str(payload.get("workflow") or ""), str(payload.get("ref") or "")
         if not path or not ref:
             return WorkflowFacts(problem="the event names no workflow file (GITHUB_WORKFLOW_REF is not set)")
-    file = _file(ctx.gateway, path, short_ref(ref))
+    file = _file(ctx.snapshot, path, short_ref(ref))
     if file.error is not None or file.text is None:
         return WorkflowFacts(path=path, ref=ref, problem=file.error or f"`{path}` was not found at {ref}")
     return WorkflowFacts(path=path, ref=ref, text=file.text)
@@ -102,17 +99,17 @@ def gather_facts(ctx: Context, workflow_ref: str | None = None) -> SetupFacts:
     ``workflow_ref`` is ``GITHUB_WORKFLOW_REF`` (``owner/repo/.github/workflows/x.yml@refs/heads/main``); without
     it, the dispatch payload's ``workflow`` and ``ref`` name the same file.
     """
-    config, gateway, branch = ctx.config, ctx.gateway, ctx.default_branch
+    config, snapshot, branch = ctx.config, ctx.snapshot, ctx.default_branch
     return SetupFacts(
         repository=ctx.event.repository,
         default_branch=branch,
         config=config,
         config_file=_config_facts(ctx),
-        labels=tuple(gateway.list_labels()),
-        form=_file(gateway, config.form, branch),
-        template=_file(gateway, config.template, branch) if config.template else None,
+        labels=tuple(snapshot.labels()),
+        form=_file(snapshot, config.form, branch),
+        template=_file(snapshot, config.template, branch) if config.template else None,
         workflow=_workflow_facts(ctx, workflow_ref),
-        actions=gateway.get_workflow_settings(),
+        actions=snapshot.workflow_settings(),
     )
 
 

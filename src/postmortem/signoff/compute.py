@@ -231,25 +231,19 @@ def compute_signoff(
             continue
         if state != "APPROVED":
             continue
-        if not writer:
+        if not writer or (any_holders and not held):
             not_counted.append(
                 NotCounted(
                     login=review.user,
                     review_id=review.id,
                     at=review.submitted_at,
-                    reason="no-write-access",
-                    detail="no write access to this repository",
-                )
-            )
-        elif any_holders and not held:
-            not_counted.append(
-                NotCounted(
-                    login=review.user,
-                    review_id=review.id,
-                    at=review.submitted_at,
-                    reason="holds-no-role",
-                    detail="holds no sign-off role"
-                    + (" (some teams' members could not be read)" if warned_teams else ""),
+                    reason="no-write-access" if not writer else "holds-no-role",
+                    detail=(
+                        "no write access to this repository"
+                        if not writer
+                        else "holds no sign-off role"
+                        + (" (some teams' members could not be read)" if warned_teams else "")
+                    ),
                 )
             )
         else:
@@ -495,7 +489,8 @@ _ROLE_LINE = re.compile(
     r"^(?P<lead>[ \t]*[-*+][ \t]+)\[(?P<mark>[ xX])\][ \t]+\*\*(?P<title>.+?)\*\*(?P<rest>.*)$"
 )
 _PUBLICATION = re.compile(r"^(?P<lead>[ \t]*\*\*Publication Date\*\*:?)(?P<rest>.*)$", re.IGNORECASE)
-_FOLLOW_UP = re.compile(r"(\*\*30-Day Follow-Up\*\*[ \t]*\(scheduled for)([^)\r\n]*)(\))", re.IGNORECASE)
+# The date excludes "(": a scan from one "(scheduled for" stops at the next, so the search stays linear.
+_FOLLOW_UP = re.compile(r"(\*\*30-Day Follow-Up\*\*[ \t]*\(scheduled for)([^()\r\n]*)(\))", re.IGNORECASE)
 
 
 def _split_lines(text: str) -> list[str]:

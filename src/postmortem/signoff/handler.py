@@ -57,6 +57,7 @@ from postmortem.github.models import (
     latest_decisive_reviews,
     normalize_review_state,
 )
+from postmortem.markdown import markers
 from postmortem.markdown.frontmatter import DocumentError, split_frontmatter, update_frontmatter
 from postmortem.markdown.markers import marker, read_marker
 from postmortem.plan import (
@@ -97,8 +98,8 @@ from postmortem.trust import (
     with_recorded_sha,
 )
 
-PUBLISHED_MARKER = "published"
-SEEN_MARKER = "signoff-seen"
+PUBLISHED_MARKER = markers.PUBLISHED
+SEEN_MARKER = markers.SIGNOFF_SEEN
 """In the sticky comment: the head commit it was computed for, the roles ticked by hand in that commit's
 document, and the status the action set on it. A later event on the same head reads neither again."""
 STATUS_DRAFT = "Draft"
