@@ -18,6 +18,7 @@ from postmortem.action_items import handler as action_items_handler
 from postmortem.context import Context
 from postmortem.errors import PostmortemError, RateLimited
 from postmortem.events import Event
+from postmortem.follow_through.issue_timeline import IssueTimeline
 from postmortem.github.apply import Applier, RetryableConflict
 from postmortem.github.client import WriteResult
 from postmortem.incident import handler as incident_handler
@@ -59,9 +60,14 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
     Each handler decides for itself (with the config) whether the event concerns it, and says so when not.
     """
     # Sign-off runs last where others may commit to a post-mortem branch: its status must be on the final head.
-    if event.name == "issues":
+    if event.name in ("issues", "issue_comment"):
+        # a comment on an incident issue may add timeline events to the draft (issue_comment on anything else:
+        # the incident handler says so in one line, without a request)
+        incident = partial(incident_handler.handle, timeline=IssueTimeline())
+        if event.name == "issue_comment":
+            return [("incident", incident), ("sign-off", signoff_handler.handle_after_commits)]
         return [
-            ("incident", incident_handler.handle),
+            ("incident", incident),
             ("action-items", action_items_handler.handle_tracking_issue),
             ("sign-off", signoff_handler.handle_after_commits),
         ]
