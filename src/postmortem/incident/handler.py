@@ -549,15 +549,6 @@ def handle(ctx: Context, timeline: TimelineSource | None = None) -> Plan:
                 earlier, form, body=old_body if old_body is not None else issue.get("body")
             )
 
-    if timeline is not None:
-        incident = incident.model_copy(update={"timeline": timeline.events(ctx, current, incident)})
-    document = render_document(
-        incident,
-        config,
-        load_template(ctx),
-        template_name=config.template or "postmortem.md.j2",
-        team_members=_team_members(ctx),
-    )
     branch = branch_name(number)
     pull = _find_pull_request(ctx, branch, current)
     ref = postmortem_ref(pull, event.repository, config) if pull else None
@@ -565,6 +556,25 @@ def handle(ctx: Context, timeline: TimelineSource | None = None) -> Plan:
     alternative = None
     if pull is None:  # the branch is created optimistically (GitHub answers 422 when it exists)
         path, alternative = _unused_path(ctx, path, number)
+    # The link comment is posted before the label: a labelled pull request and an issue with one comment mean
+    # that comment is the link, and no problems comment exists to update.
+    link_posted = (
+        pull is not None
+        and config.postmortem_label in pull.labels
+        and current.comments == 1
+        and not incident.problems
+    )
+    if timeline is not None:
+        # the issue's only comment is the link: no comment of people to read
+        seen = current.model_copy(update={"comments": 0}) if link_posted else current
+        incident = incident.model_copy(update={"timeline": timeline.events(ctx, seen, incident)})
+    document = render_document(
+        incident,
+        config,
+        load_template(ctx),
+        template_name=config.template or "postmortem.md.j2",
+        team_members=_team_members(ctx),
+    )
     recorded = ref.recorded_sha if ref else None
     # The file is read unless the issue calls for exactly what the action last wrote (then nothing is
     # regenerated, whatever the file holds), except for an edit, which may call for the changed-answers comment.
@@ -578,14 +588,6 @@ def handle(ctx: Context, timeline: TimelineSource | None = None) -> Plan:
     untouched = on_branch is not None and on_branch.sha in (recorded, git_blob_sha(current_document))
     regenerating = untouched and on_branch is not None and on_branch.text != current_document
     editing_pull = pull if pull is not None and pull.state == "open" and action in ("edited", COMMENT) else None
-    # The link comment is posted before the label: a labelled pull request and an issue with one comment mean
-    # that comment is the link, and no problems comment exists to update.
-    link_posted = (
-        pull is not None
-        and config.postmortem_label in pull.labels
-        and current.comments == 1
-        and not incident.problems
-    )
     approved_by = (
         tuple(
             review.user
