@@ -7,7 +7,6 @@ paste. Comments on pull requests and on other issues cost no request of the hand
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from postmortem.context import Context, load_config
@@ -15,46 +14,11 @@ from postmortem.events import Event
 from postmortem.github.client import Gateway
 from postmortem.runner import run_event
 from tests.fake_github import FakeGitHub
-from tests.harness import describe_fake, issue_body, issue_payload, labels_json, run, webhook
+from tests.follow_through.timeline_builders import comment, comment_payload
+from tests.harness import issue_body, issue_payload, run
 from tests.scenario import BRANCH, INCIDENT, PATH, PR, edit_doc, open_incident, people
 
 NO_RESOLVED = issue_body("full.md").replace("2025-11-17 11:02", "_No response_")
-
-
-def comment(fake: FakeGitHub, number: int, body: str, *, user: str, at: str) -> int:
-    """A comment by ``user`` created at ``at`` (ISO, UTC); returns its id."""
-    record = fake.add_comment(number, body, user=user)
-    record.created_at = record.updated_at = at
-    return record.id
-
-
-def comment_payload(
-    fake: FakeGitHub, number: int, comment_id: int | None = None, *, action: str = "created", sender: str
-) -> dict[str, Any]:
-    """An ``issue_comment.<action>`` payload for issue (or pull request) ``number`` as the fake holds it."""
-    payload = copy.deepcopy(webhook("issue_comment.created"))
-    item = fake.items[number]
-    payload["action"] = action
-    issue = payload["issue"]
-    issue.update(
-        number=item.number,
-        title=item.title,
-        body=item.body,
-        state=item.state,
-        created_at=item.created_at,
-        html_url=f"https://github.com/{fake.repository}/issues/{item.number}",
-        labels=labels_json(fake, item.labels),
-    )
-    issue["user"].update(login=item.user, type="User")
-    issue.pop("pull_request", None)
-    if item.is_pull:
-        issue["pull_request"] = {"url": f"https://api.github.com/repos/{fake.repository}/pulls/{number}"}
-    if comment_id is not None:
-        record = fake.comments[comment_id]
-        payload["comment"].update(id=record.id, body=record.body, created_at=record.created_at)
-        payload["comment"]["user"].update(login=record.user)
-    describe_fake(fake, payload, sender)
-    return payload
 
 
 def document(fake: FakeGitHub) -> str:
@@ -76,7 +40,10 @@ def test_a_writers_timed_comment_lands_in_the_draft_with_by_whom(fake: FakeGitHu
     open_incident(fake)
     assert "| 10:00 | Deployment v1.2.3 initiated | | |" in timeline_rows(document(fake))
     cid = comment(
-        fake, INCIDENT, "Notes:\n- 10:40 UTC Cache flushed -> restarted the workers\n", user="alice",
+        fake,
+        INCIDENT,
+        "Notes:\n- 10:40 UTC Cache flushed -> restarted the workers\n",
+        user="alice",
         at="2025-11-17T10:45:00Z",
     )
     fake.reset_counts()
@@ -85,9 +52,11 @@ def test_a_writers_timed_comment_lands_in_the_draft_with_by_whom(fake: FakeGitHu
     rows = timeline_rows(document(fake))
     assert "| 10:40 | Cache flushed | restarted the workers | @alice |" in rows
     # chronological with the form's lines
-    assert rows.index("| 10:32 | Worker rollback initiated: `wrangler rollback --env production` | | |") < rows.index(
-        "| 10:40 | Cache flushed | restarted the workers | @alice |"
-    ) < rows.index("| 11:02 | Incident resolved | | |")
+    assert (
+        rows.index("| 10:32 | Worker rollback initiated: `wrangler rollback --env production` | | |")
+        < rows.index("| 10:40 | Cache flushed | restarted the workers | @alice |")
+        < rows.index("| 11:02 | Incident resolved | | |")
+    )
     messages = [c.message for c in fake.commit_log(BRANCH)]
     assert messages.count("Update post-mortem from incident #1") == 1  # one commit for the comment
     fake.reset_counts()
@@ -165,7 +134,9 @@ def test_the_actions_own_closing_is_not_a_resolution(fake: FakeGitHub) -> None:
 def test_a_comment_after_a_human_edit_gets_one_sticky_comment_with_rows_to_paste(fake: FakeGitHub) -> None:
     people(fake)
     open_incident(fake)
-    edit_doc(fake, "| 10:00 | Deployment v1.2.3 initiated | | |", "| 10:00 | Deploy of v1.2.3 started | | @mona |")
+    edit_doc(
+        fake, "| 10:00 | Deployment v1.2.3 initiated | | |", "| 10:00 | Deploy of v1.2.3 started | | @mona |"
+    )
     edited = document(fake)
     cid = comment(fake, INCIDENT, "10:40 Cache flushed -> restarted", user="alice", at="2025-11-17T10:45:00Z")
     payload = comment_payload(fake, INCIDENT, cid, sender="alice")
@@ -236,13 +207,22 @@ signoff:
     assert "**Author**: mona" in text or "**Author**: @mona" in text
     reviewers = next(line for line in text.splitlines() if line.startswith("**Reviewers**"))
     assert "@alice" in reviewers and "@carol" in reviewers and "@bob" in reviewers
-    assert "Codertocat/leads" in reviewers and "@Codertocat/leads" not in reviewers and "@zed" not in reviewers
+    assert (
+        "Codertocat/leads" in reviewers and "@Codertocat/leads" not in reviewers and "@zed" not in reviewers
+    )
     assert "[Names]" not in text and "[Name]" not in text.split("**Author**")[1].splitlines()[0]
 
 
-def test_opening_with_comments_reads_the_timeline_once_and_each_commenters_permission(fake: FakeGitHub) -> None:
+def test_opening_with_comments_reads_the_timeline_once_and_each_commenters_permission(
+    fake: FakeGitHub,
+) -> None:
     people(fake)
-    item = fake.add_issue("[Incident]: Umbrella API outage after migration", issue_body("full.md"), labels=["incident"], user="mona")
+    item = fake.add_issue(
+        "[Incident]: Umbrella API outage after migration",
+        issue_body("full.md"),
+        labels=["incident"],
+        user="mona",
+    )
     comment(fake, item.number, "10:40 Cache flushed", user="alice", at="2025-11-17T10:45:00Z")
     comment(fake, item.number, "10:41 Another line", user="alice", at="2025-11-17T10:46:00Z")
     comment(fake, item.number, "10:42 Guess", user="eve", at="2025-11-17T10:47:00Z")

@@ -65,7 +65,9 @@ class IssueTimeline:
             and a.actor not in action_logins
             and comment_events(a.body, a.actor, a.created_at)
         )
-        writers = frozenset(login for login in timed_authors if snapshot.permission(login) in WRITE_PERMISSIONS)
+        writers = frozenset(
+            login for login in timed_authors if snapshot.permission(login) in WRITE_PERMISSIONS
+        )
         opened_at = issue.created_at or incident.created_at
         extra = issue_events(
             activities,
@@ -77,7 +79,8 @@ class IssueTimeline:
         )
         merged = merge_timeline(incident.timeline, extra, incident.date.astimezone(UTC).date())
         return [
-            TimelineEvent(at=e.at, time_text=e.time_text, text=e.text, action=e.action, by=e.by) for e in merged
+            TimelineEvent(at=e.at, time_text=e.time_text, text=e.text, action=e.action, by=e.by)
+            for e in merged
         ]
 
     def rows_to_paste(self, document: str, events: Sequence[TimelineEvent]) -> list[str]:

@@ -587,7 +587,9 @@ def handle(ctx: Context, timeline: TimelineSource | None = None) -> Plan:
     current_document = keep_lifecycle_status(document, on_branch)
     untouched = on_branch is not None and on_branch.sha in (recorded, git_blob_sha(current_document))
     regenerating = untouched and on_branch is not None and on_branch.text != current_document
-    editing_pull = pull if pull is not None and pull.state == "open" and action in ("edited", COMMENT) else None
+    editing_pull = (
+        pull if pull is not None and pull.state == "open" and action in ("edited", COMMENT) else None
+    )
     approved_by = (
         tuple(
             review.user
