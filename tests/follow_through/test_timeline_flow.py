@@ -234,3 +234,32 @@ def test_opening_with_comments_reads_the_timeline_once_and_each_commenters_permi
     assert fake.count("GET", r"/collaborators/") == 3
     text = document(fake)
     assert "| 10:40 | Cache flushed | | @alice |" in text and "Guess" not in text
+
+
+def test_a_deleted_comment_takes_its_events_out_of_the_untouched_draft(fake: FakeGitHub) -> None:
+    people(fake)
+    open_incident(fake)
+    cid = comment(fake, INCIDENT, "10:40 Cache flushed", user="alice", at="2025-11-17T10:45:00Z")
+    run(fake, "issue_comment", comment_payload(fake, INCIDENT, cid, sender="alice"))
+    assert "| 10:40 | Cache flushed | | @alice |" in document(fake)
+    payload = comment_payload(fake, INCIDENT, cid, action="deleted", sender="alice")
+    del fake.comments[cid]
+    run(fake, "issue_comment", payload)
+    assert "Cache flushed" not in document(fake)
+
+
+def test_the_increment_of_comments_on_opening(fake: FakeGitHub) -> None:
+    """Without comments the draft costs what the budget says; with comments by people, one timeline read, one
+    permission read per distinct author of a timed line, and the comments listing (is the link there?)."""
+    people(fake)
+    plain = fake.add_issue("[Incident]: A", issue_body("full.md"), labels=["incident"], user="mona").number
+    fake.reset_counts()
+    run(fake, "issues", issue_payload(fake, plain))
+    without = fake.count()
+    assert fake.count("GET", r"/timeline") == 0
+    other = fake.add_issue("[Incident]: B", issue_body("full.md"), labels=["incident"], user="mona").number
+    comment(fake, other, "10:40 Cache flushed", user="alice", at="2025-11-17T10:45:00Z")
+    comment(fake, other, "10:42 Guess", user="eve", at="2025-11-17T10:47:00Z")
+    fake.reset_counts()
+    run(fake, "issues", issue_payload(fake, other))
+    assert fake.count() == without + 1 + 2 + 1

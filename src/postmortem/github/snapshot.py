@@ -141,6 +141,11 @@ class Snapshot:
         """An issue's comments, labels added, closings and reopenings (the timeline endpoint, read once)."""
         return self._once(("timeline", number), lambda: self.gateway.list_issue_timeline(number))
 
+    def comments_if_read(self, number: int) -> list[Comment] | None:
+        """The comments on an issue when this run has read them already (else None: no request is made)."""
+        known = self._reads.get(("comments", number))
+        return known if isinstance(known, list) else None
+
     def reviews(self, number: int) -> list[Review]:
         return self._once(("reviews", number), lambda: self.gateway.list_reviews(number))
 

@@ -65,10 +65,25 @@ EDITED_MARKER = "issue-edited"
 TITLE_LIMIT = 256
 
 
+class TimelineRow(Protocol):
+    """One row of a merged timeline (the fields of :class:`TimelineEvent`)."""
+
+    @property
+    def at(self) -> datetime | None: ...
+    @property
+    def time_text(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def by(self) -> str: ...
+
+
 class TimelineSource(Protocol):
     """The issue's own timeline (timed comments, GitHub's events), given by the runner (``follow_through``)."""
 
-    def events(self, ctx: Context, issue: Issue, incident: Incident) -> list[TimelineEvent]:
+    def events(self, ctx: Context, issue: Issue, incident: Incident) -> Sequence[TimelineRow]:
         """The form's events with the issue's merged in."""
         ...
 
@@ -567,7 +582,11 @@ def handle(ctx: Context, timeline: TimelineSource | None = None) -> Plan:
     if timeline is not None:
         # the issue's only comment is the link: no comment of people to read
         seen = current.model_copy(update={"comments": 0}) if link_posted else current
-        incident = incident.model_copy(update={"timeline": timeline.events(ctx, seen, incident)})
+        rows = timeline.events(ctx, seen, incident)
+        merged = [
+            TimelineEvent(at=r.at, time_text=r.time_text, text=r.text, action=r.action, by=r.by) for r in rows
+        ]
+        incident = incident.model_copy(update={"timeline": merged})
     document = render_document(
         incident,
         config,
