@@ -263,3 +263,12 @@ def test_the_increment_of_comments_on_opening(fake: FakeGitHub) -> None:
     fake.reset_counts()
     run(fake, "issues", issue_payload(fake, other))
     assert fake.count() == without + 1 + 2 + 1
+
+
+def test_a_comment_does_not_open_a_draft_the_issue_events_did_not(fake: FakeGitHub) -> None:
+    people(fake)
+    number = fake.add_issue("[Incident]: A", issue_body("full.md"), labels=["incident"], user="eve").number
+    cid = comment(fake, number, "10:40 Looking into it", user="alice", at="2025-11-17T10:45:00Z")
+    report = run(fake, "issue_comment", comment_payload(fake, number, cid, sender="alice"))
+    assert fake.writes == [] and fake.pulls() == []
+    assert "no open post-mortem pull request" in " ".join(m.text for m in report.messages)

@@ -5,6 +5,9 @@ On ``issues`` opened / edited / labeled / reopened for an issue carrying the inc
 review requests, and one comment on the issue linking it. Later edits of the issue regenerate the document
 only while it is still exactly what the action last wrote (its blob sha is kept in the pull request's
 hidden marker); once a human has edited it, the action says what changed in the issue instead.
+
+On ``issue_comment`` for an incident issue with an open draft, the same rule applies to the timeline read from
+the issue (``TimelineSource``): regenerated while untouched, else one pull-request comment with rows to paste.
 """
 
 from __future__ import annotations
@@ -566,6 +569,12 @@ def handle(ctx: Context, timeline: TimelineSource | None = None) -> Plan:
 
     branch = branch_name(number)
     pull = _find_pull_request(ctx, branch, current)
+    if commented and (pull is None or pull.state == "closed"):
+        # comments add to an open draft; they neither confirm an incident nor change a closed post-mortem
+        plan.say(
+            f"Ignoring the comment on #{number}: it has no open post-mortem pull request to add events to."
+        )
+        return plan
     ref = postmortem_ref(pull, event.repository, config) if pull else None
     path = ref.path if ref and ref.path else document_path(incident, config.directory)
     alternative = None
