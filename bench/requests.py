@@ -28,6 +28,7 @@ from postmortem.markdown.markers import marker
 from postmortem.plan import Plan
 from postmortem.signoff import handler as signoff
 from tests.fake_github import FakeGitHub
+from tests.follow_through.timeline_builders import comment, comment_payload
 from tests.harness import (
     issue_body,
     issue_payload,
@@ -86,6 +87,40 @@ def incident_opened(fake: FakeGitHub) -> dict[str, int]:
     fake.reset_counts()
     run(fake, "issues", issue_payload(fake, item.number))
     return first | {"rerun_requests": fake.count(), "rerun_writes": len(fake.writes)}
+
+
+def incident_opened_with_comments(fake: FakeGitHub) -> dict[str, int]:
+    """The draft of an issue people already commented on: 4 comments by 3 people, 2 of them with timed lines
+    (one with write access, one without)."""
+    for login in ("mona", "alice"):
+        fake.set_permission(login, "write")
+    item = fake.add_issue("[Incident]: Bench outage", issue_body("full.md"), labels=["incident"], user="mona")
+    comment(fake, item.number, "10:40 Cache flushed -> restarted", user="alice", at="2025-11-17T10:45:00Z")
+    comment(fake, item.number, "10:50 Alert cleared", user="alice", at="2025-11-17T10:55:00Z")
+    comment(fake, item.number, "10:41 I think it is DNS", user="eve", at="2025-11-17T10:46:00Z")
+    comment(fake, item.number, "Thanks all", user="dave", at="2025-11-17T11:30:00Z")
+    return _measure(fake, "issues", issue_payload(fake, item.number))
+
+
+def timed_comment(*, edited: bool) -> Callable[[FakeGitHub], dict[str, int]]:
+    """A timed comment by someone with write access on an incident with a draft: the draft regenerated, or
+    (``edited``: people changed the document) the sticky comment with rows to paste."""
+
+    def body(fake: FakeGitHub) -> dict[str, int]:
+        for login in ("mona", "alice"):
+            fake.set_permission(login, "write")
+        item = fake.add_issue(
+            "[Incident]: Bench outage", issue_body("full.md"), labels=["incident"], user="mona"
+        )
+        run(fake, "issues", issue_payload(fake, item.number))
+        if edited:
+            (pull,) = fake.pulls()
+            path = next(p for p in fake.files(pull.head) if p.startswith("postmortems/"))
+            fake.add_file(pull.head, path, (fake.file_text(pull.head, path) or "") + "\nEdited.\n")
+        cid = comment(fake, item.number, "10:40 Cache flushed", user="alice", at="2025-11-17T10:45:00Z")
+        return _measure(fake, "issue_comment", comment_payload(fake, item.number, cid, sender="alice"))
+
+    return body
 
 
 def sync(rows: int) -> Callable[[FakeGitHub], dict[str, int]]:
@@ -200,6 +235,9 @@ def whole_incident(fake: FakeGitHub) -> dict[str, int]:
 def main() -> int:
     scenarios = (
         [("incident opened → draft PR", incident_opened)]
+        + [("incident opened, 4 comments by 3 people (2 with timed lines)", incident_opened_with_comments)]
+        + [("timeline: a timed comment → draft regenerated", timed_comment(edited=False))]
+        + [("timeline: a timed comment, document edited → rows to paste", timed_comment(edited=True))]
         + [(f"action items: first sync, {n} rows", sync(n)) for n in (3, 30, 300)]
         + [("sign-off: ready for review (draft → In Review)", ready_for_review)]
         + [(f"sign-off: review event, approval {k} of 4", review(k)) for k in (1, 2, 4)]

@@ -19,6 +19,7 @@ from postmortem.completeness import handler as completeness_handler
 from postmortem.context import Context
 from postmortem.errors import LockBusy, PostmortemError, RateLimited
 from postmortem.events import Event
+from postmortem.follow_through.issue_timeline import IssueTimeline
 from postmortem.github.apply import Applier, RetryableConflict
 from postmortem.github.client import WriteResult
 from postmortem.incident import handler as incident_handler
@@ -64,9 +65,18 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
     # Sign-off runs last where others may commit to a post-mortem branch: its status must be on the final head.
     # Completeness runs just before it: it checks the document as the others leave it, and sign-off sets its
     # status and sticky line with its own (see postmortem.completeness.handler).
-    if event.name == "issues":
+    if event.name in ("issues", "issue_comment"):
+        # a comment on an incident issue may add timeline events to the draft (issue_comment on anything else:
+        # the incident handler says so in one line, without a request)
+        incident = partial(incident_handler.handle, timeline=IssueTimeline())
+        if event.name == "issue_comment":
+            return [
+                ("incident", incident),
+                ("completeness", completeness_handler.handle_after_commits),
+                ("sign-off", signoff_handler.handle_after_commits),
+            ]
         return [
-            ("incident", incident_handler.handle),
+            ("incident", incident),
             ("action-items", action_items_handler.handle_tracking_issue),
             ("completeness", completeness_handler.handle_after_commits),
             ("sign-off", signoff_handler.handle_after_commits),

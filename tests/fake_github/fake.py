@@ -202,9 +202,19 @@ class FakeGitHub(GitHubState):
         item.assignees = list(assignees)
         item.updated_at = item.created_at
         item.closed_at = item.created_at if state == "closed" else None
-        self.apply_labels(item, labels)
+        self.apply_labels(item, labels, actor=user)
         self.items[item.number] = item
         return item
+
+    def label_as(self, number: int, name: str, *, user: str) -> None:
+        """``user`` adds label ``name`` to issue ``number`` (in the UI: a ``labeled`` event by them)."""
+        self.apply_labels(self.items[number], [name], actor=user)
+
+    def close_as(self, number: int, *, user: str, reason: str = "completed") -> None:
+        """``user`` closes issue ``number`` (in the UI: a ``closed`` event by them)."""
+        item = self.items[number]
+        item.state, item.state_reason, item.closed_at = "closed", reason, self.now()
+        self.record_event(item, "closed", user, at=item.closed_at)
 
     def add_pull(
         self,

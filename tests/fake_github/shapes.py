@@ -149,6 +149,7 @@ def issue(gh: GitHubState, item: Item) -> dict[str, Any]:
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         "closed_at": item.closed_at,
+        "closed_by": user(gh, item.closed_by) if item.closed_by and item.state == "closed" else None,
         "author_association": "OWNER",
     }
     if item.is_pull:

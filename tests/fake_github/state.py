@@ -52,6 +52,7 @@ class Item:
     assignees: list[str] = field(default_factory=list)
     updated_at: str = ""
     closed_at: str | None = None
+    closed_by: str | None = None
     # pull-request only
     is_pull: bool = False
     head: str = ""
@@ -73,6 +74,18 @@ class CommentRecord:
     user: str
     created_at: str
     updated_at: str
+
+
+@dataclass
+class EventRecord:
+    """An issue event the timeline endpoint lists (``labeled``, ``closed``, ``reopened``), by ``actor``."""
+
+    id: int
+    number: int
+    event: str
+    actor: str
+    created_at: str
+    label: str | None = None
 
 
 @dataclass
@@ -174,6 +187,8 @@ class GitHubState:
         """Git trees created through ``POST git/trees`` (path → content), by sha."""
         self.items: dict[int, Item] = {}
         self.comments: dict[int, CommentRecord] = {}
+        self.events: list[EventRecord] = []
+        """Labels added, closings and reopenings of issues, oldest first (the issue timeline's events)."""
         self.labels: dict[str, LabelRecord] = {}
         self.permissions: dict[str, str] = {}
         self.reviews: list[ReviewRecord] = []
@@ -225,13 +240,25 @@ class GitHubState:
         self.labels[name.lower()] = label
         return label
 
-    def apply_labels(self, item: Item, names: tuple[str, ...] | list[str]) -> None:
-        """Add labels to ``item``, creating missing repository labels as GitHub does."""
+    def apply_labels(self, item: Item, names: tuple[str, ...] | list[str], actor: str | None = None) -> None:
+        """Add labels to ``item``, creating missing repository labels as GitHub does (each label added is a
+        ``labeled`` event by ``actor``, the token's user by default)."""
         for name in names:
             if name.lower() not in self.labels:
                 self.add_label(name)
             if name.lower() not in (n.lower() for n in item.labels):
                 item.labels.append(self.labels[name.lower()].name)
+                self.record_event(item, "labeled", actor or self.login, label=self.labels[name.lower()].name)
+
+    def record_event(
+        self, item: Item, event: str, actor: str, *, label: str | None = None, at: str | None = None
+    ) -> None:
+        """An issue event at ``at`` (by default the fake's current time, without moving its clock); a closing
+        also sets who closed the issue."""
+        at = at or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self._clock))
+        self.events.append(EventRecord(self.new_id(), item.number, event, actor, at, label))
+        if event == "closed":
+            item.closed_by = actor
 
     # ------------------------------------------------------------------ lookups (404 when missing)
 

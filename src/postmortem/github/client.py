@@ -66,6 +66,7 @@ from postmortem.github.models import (
     DirEntry,
     FileContent,
     Issue,
+    IssueActivity,
     Label,
     Permission,
     PullRequest,
@@ -325,6 +326,13 @@ class Gateway:
         with self._reading(f"list the comments on #{number}", "issues: read"):
             items = self._paginate(f"{self._repo_path}/issues/{number}/comments")
             return [_comment(c) for c in items]
+
+    def list_issue_timeline(self, number: int) -> list[IssueActivity]:
+        """The comments, labels added, closings and reopenings of issue ``number``, oldest first (every page of
+        the issue timeline endpoint; its other items are dropped)."""
+        with self._reading(f"read the timeline of #{number}", "issues: read"):
+            items = self._paginate(f"{self._repo_path}/issues/{number}/timeline")
+        return [activity for item in items if (activity := _activity(item)) is not None]
 
     def get_permission(self, login: str) -> Permission:
         """The user's role on the repository; "none" when GitHub says they are not a collaborator (404)."""
@@ -987,9 +995,33 @@ def _issue(data: Any) -> Issue:
         ),
         created_at=data.get("created_at"),
         closed_at=data.get("closed_at"),
+        closed_by=_login(data["closed_by"]) if isinstance(data.get("closed_by"), dict) else "",
         is_pull_request="pull_request" in data,
         comments=data.get("comments") if isinstance(data.get("comments"), int) else None,
     )
+
+
+def _activity(data: Any) -> IssueActivity | None:
+    """A timeline item the action keeps, or None (other events, or an item without a time)."""
+    if not isinstance(data, dict) or not isinstance(data.get("created_at"), str):
+        return None
+    kind = data.get("event")
+    if kind == "commented":
+        # a comment names its author in ``user`` (``actor`` too, on the timeline)
+        author = data.get("user") or data.get("actor")
+        return IssueActivity(
+            kind="commented", actor=_login(author), created_at=data["created_at"], body=data.get("body") or ""
+        )
+    if kind == "labeled":
+        name = (data.get("label") or {}).get("name") if isinstance(data.get("label"), dict) else None
+        if not name:
+            return None
+        return IssueActivity(
+            kind="labeled", actor=_login(data.get("actor")), created_at=data["created_at"], label=str(name)
+        )
+    if kind in ("closed", "reopened"):
+        return IssueActivity(kind=kind, actor=_login(data.get("actor")), created_at=data["created_at"])
+    return None
 
 
 def _comment(data: Any) -> Comment:

@@ -70,6 +70,8 @@ class Issue(_Snapshot):
     labels: tuple[str, ...] = ()
     created_at: AwareDatetime | None = None
     closed_at: AwareDatetime | None = None
+    closed_by: str = ""
+    """Who closed it last ("" when open or unknown; listings leave it out, a single issue's read has it)."""
     is_pull_request: bool = False
     comments: int | None = None
     """How many comments it has (None when unknown): 0 spares reading them."""
@@ -82,6 +84,18 @@ class Comment(_Snapshot):
     author_type: str = "User"
     """``Bot`` for a GitHub App (``github-actions[bot]``), ``User`` for a person or a personal token."""
     html_url: str = ""
+
+
+class IssueActivity(_Snapshot):
+    """One item of an issue's timeline (``GET /repos/{o}/{r}/issues/{n}/timeline``) the action reads: a comment
+    (``commented``: ``actor`` its author, ``body`` its text), a label added (``labeled``: ``label``), a closing or
+    reopening (``actor`` who did it). Other kinds of timeline items are not kept."""
+
+    kind: Literal["commented", "labeled", "closed", "reopened"]
+    actor: str
+    created_at: AwareDatetime
+    body: str = ""
+    label: str = ""
 
 
 class Review(_Snapshot):

@@ -24,6 +24,7 @@ from postmortem.github.models import (
     DirEntry,
     FileContent,
     Issue,
+    IssueActivity,
     Label,
     Permission,
     PullRequest,
@@ -144,6 +145,15 @@ class Snapshot:
         if isinstance(issue, Issue) and issue.comments == 0 and ("comments", number) not in self._reads:
             self._reads[("comments", number)] = []
         return self._once(("comments", number), lambda: self.gateway.list_comments(number))
+
+    def issue_timeline(self, number: int) -> list[IssueActivity]:
+        """An issue's comments, labels added, closings and reopenings (the timeline endpoint, read once)."""
+        return self._once(("timeline", number), lambda: self.gateway.list_issue_timeline(number))
+
+    def comments_if_read(self, number: int) -> list[Comment] | None:
+        """The comments on an issue when this run has read them already (else None: no request is made)."""
+        known = self._reads.get(("comments", number))
+        return known if isinstance(known, list) else None
 
     def reviews(self, number: int) -> list[Review]:
         return self._once(("reviews", number), lambda: self.gateway.list_reviews(number))

@@ -5,12 +5,16 @@ On ``issues`` opened / edited / labeled / reopened for an issue carrying the inc
 review requests, and one comment on the issue linking it. Later edits of the issue regenerate the document
 only while it is still exactly what the action last wrote (its blob sha is kept in the pull request's
 hidden marker); once a human has edited it, the action says what changed in the issue instead.
+
+On ``issue_comment`` for an incident issue with an open draft, the same rule applies to the timeline read from
+the issue (``TimelineSource``): regenerated while untouched, else one pull-request comment with rows to paste.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -35,11 +39,11 @@ from postmortem.incident.form import (
     parse_incident,
     problems_comment,
 )
-from postmortem.incident.model import Incident
+from postmortem.incident.model import Incident, TimelineEvent
 from postmortem.incident.render import document_path, render_document
 from postmortem.markdown import markers
 from postmortem.markdown.frontmatter import DocumentError, split_frontmatter, update_frontmatter
-from postmortem.markdown.markers import marker
+from postmortem.markdown.markers import TIMELINE_EVENTS, marker
 from postmortem.plan import (
     NEW_PULL_REQUEST,
     PULL_REQUEST_LINK,
@@ -56,7 +60,37 @@ from postmortem.sticky import find_comment, upsert_comment
 from postmortem.trust import DOCUMENT_MARKER, action_comments, branch_name, postmortem_ref, with_recorded_sha
 
 HANDLED_ACTIONS = frozenset({"opened", "edited", "labeled", "reopened"})
+COMMENT_ACTIONS = frozenset({"created", "edited", "deleted"})
+COMMENT = "comment"
+"""The state's ``action`` for an ``issue_comment`` event (its ``edited`` is not the issue's)."""
 TITLE_LIMIT = 256
+
+
+class TimelineRow(Protocol):
+    """One row of a merged timeline (the fields of :class:`TimelineEvent`)."""
+
+    @property
+    def at(self) -> datetime | None: ...
+    @property
+    def time_text(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def by(self) -> str: ...
+
+
+class TimelineSource(Protocol):
+    """The issue's own timeline (timed comments, GitHub's events), given by the runner (``follow_through``)."""
+
+    def events(self, ctx: Context, issue: Issue, incident: Incident) -> Sequence[TimelineRow]:
+        """The form's events with the issue's merged in."""
+        ...
+
+    def rows_to_paste(self, document: str, events: Sequence[TimelineEvent]) -> list[str]:
+        """Table rows of the issue's events that ``document`` does not show yet."""
+        ...
 
 
 class IncidentState(BaseModel):
@@ -90,6 +124,8 @@ class IncidentState(BaseModel):
     """The issue is known to carry the link comment (and no other), without its comments having been read."""
     alternative_path: str | None = None
     """Where the new document goes if ``path`` turns out to be taken on the default branch."""
+    timeline_rows: tuple[str, ...] = ()
+    """On a comment event: the issue's timeline rows the document on the branch lacks (to paste by hand)."""
 
 
 def pull_request_title(incident: Incident) -> str:
@@ -269,6 +305,9 @@ def decide(state: IncidentState) -> Plan:
             )
         return plan
 
+    if state.action == COMMENT:
+        _timeline_comment(plan, state, pull.number, approved=untouched)
+        return plan
     changes = _changed_answers(state.previous, incident, state.labels)
     if untouched:
         why = (
@@ -292,6 +331,27 @@ def decide(state: IncidentState) -> Plan:
     else:
         plan.say(f"{state.path} has been edited by hand or approved; leaving it as it is.")
     return plan
+
+
+def _timeline_comment(plan: Plan, state: IncidentState, number: int, *, approved: bool) -> None:
+    """The one sticky comment listing the timeline rows the edited (or approved) document lacks; none when
+    nothing is missing."""
+    if not state.timeline_rows:
+        plan.say(f"{state.path} already shows every event of incident #{state.incident.number}'s timeline.")
+        return
+    why = "it was approved" if approved else "it was edited by hand"
+    body = "\n".join(
+        [
+            marker(TIMELINE_EVENTS),
+            f"🕒 Incident #{state.incident.number} has timeline events that `{state.path}` does not show yet. The"
+            f" document was **not** regenerated ({why}); paste these rows into its Timeline table:",
+            "",
+            "| Time (UTC) | Event | Action Taken | By Whom |",
+            "|------------|-------|--------------|---------|",
+            *state.timeline_rows,
+        ]
+    )
+    upsert_comment(plan, state.pull_comments, number, TIMELINE_EVENTS, body)
 
 
 def _setup_pull_request(
@@ -427,8 +487,25 @@ def _find_pull_request(ctx: Context, branch: str, issue: Issue) -> PullRequest |
     return ctx.snapshot.pull_request_from(branch) if linked() else None
 
 
-def handle(ctx: Context) -> Plan:
-    """Read what the incident issue calls for and decide the writes."""
+def _team_members(ctx: Context) -> dict[str, tuple[str, ...]]:
+    """The members of the sign-off roles' teams the token could read, for the header's Reviewers (one read per
+    team, none when the roles name only people)."""
+    members: dict[str, tuple[str, ...]] = {}
+    for role in ctx.config.signoff.roles:
+        for team in role.teams:
+            read = ctx.snapshot.team_members(team)
+            if read.readable:
+                members[team] = read.members
+    return members
+
+
+def handle(ctx: Context, timeline: TimelineSource | None = None) -> Plan:
+    """Read what the incident issue calls for and decide the writes.
+
+    ``timeline``: the issue's own events to merge into the draft's Timeline (comments are read only when the
+    issue has some). On ``issue_comment`` (created, edited, deleted) the draft's timeline is regenerated while
+    the document is untouched; once it was edited, one sticky comment lists the rows to paste.
+    """
     event, config, snapshot = ctx.event, ctx.config, ctx.snapshot
     issue = event.issue
     plan = Plan()
@@ -436,7 +513,12 @@ def handle(ctx: Context) -> Plan:
         plan.say(f"Ignoring {event.describe()}: it is not about an issue.")
         return plan
     number = int(issue["number"])
-    if event.action not in HANDLED_ACTIONS:
+    commented = event.name == "issue_comment"
+    action = COMMENT if commented else event.action
+    if commented and event.action not in COMMENT_ACTIONS:
+        plan.say(f"Incident flow: {event.describe()} for #{number} adds nothing to a timeline.", "debug")
+        return plan
+    if not commented and event.action not in HANDLED_ACTIONS:
         plan.say(f"Incident flow: {event.describe()} for #{number} drafts no post-mortem.", "debug")
         return plan
     label = config.incident_label.casefold()
@@ -453,6 +535,10 @@ def handle(ctx: Context) -> Plan:
         plan.say(f"Ignoring {event.describe()} for #{number} by {event.sender}: the action's own change.")
         return plan
 
+    if commented and snapshot.permission(event.sender) not in WRITE_PERMISSIONS:
+        # only comments from people with write access become events: nothing of this one can change the draft
+        plan.say(f"Ignoring {event.describe()} on #{number} by {event.sender}: no write access.")
+        return plan
     if snapshot.permission(event.sender) not in WRITE_PERMISSIONS:
         comments = action_comments(snapshot.comments(number), config)
         plan.say(
@@ -484,7 +570,7 @@ def handle(ctx: Context) -> Plan:
     incident = incident_from_payload(dict(issue, title=current.title, body=current.body), form)
     previous = None
     changes = event.payload.get("changes") or {}
-    if event.action == "edited":
+    if event.action == "edited" and not commented:
         old_body = (changes.get("body") or {}).get("from")
         old_title = (changes.get("title") or {}).get("from")
         if old_body is not None or old_title is not None:
@@ -493,11 +579,14 @@ def handle(ctx: Context) -> Plan:
                 earlier, form, body=old_body if old_body is not None else issue.get("body")
             )
 
-    document = render_document(
-        incident, config, load_template(ctx), template_name=config.template or "postmortem.md.j2"
-    )
     branch = branch_name(number)
     pull = _find_pull_request(ctx, branch, current)
+    if commented and (pull is None or pull.state == "closed"):
+        # comments add to an open draft; they neither confirm an incident nor change a closed post-mortem
+        plan.say(
+            f"Ignoring the comment on #{number}: it has no open post-mortem pull request to add events to."
+        )
+        return plan
     ref = postmortem_ref(pull, event.repository, config) if pull else None
     path = ref.path if ref and ref.path else document_path(incident, config.directory)
     alternative = None
@@ -505,19 +594,6 @@ def handle(ctx: Context) -> Plan:
         path, alternative = _unused_path(ctx, path, number)
         if (notice := missing_form_notice(ctx)) is not None:
             plan.say(notice, "notice")
-    recorded = ref.recorded_sha if ref else None
-    # The file is read unless the issue calls for exactly what the action last wrote (then nothing is
-    # regenerated, whatever the file holds), except for an edit, which may call for the changed-answers comment.
-    read_file = (
-        pull is not None
-        and pull.state == "open"
-        and (event.action == "edited" or recorded != git_blob_sha(document))
-    )
-    on_branch = snapshot.file(path, branch) if read_file else None
-    current_document = keep_lifecycle_status(document, on_branch)
-    untouched = on_branch is not None and on_branch.sha in (recorded, git_blob_sha(current_document))
-    regenerating = untouched and on_branch is not None and on_branch.text != current_document
-    editing_pull = pull if pull is not None and pull.state == "open" and event.action == "edited" else None
     # The link comment is posted before the label: a labelled pull request and an issue with one comment mean
     # that comment is the link, and no problems comment exists to update.
     link_posted = (
@@ -525,6 +601,36 @@ def handle(ctx: Context) -> Plan:
         and config.postmortem_label in pull.labels
         and current.comments == 1
         and not incident.problems
+    )
+    if timeline is not None:
+        # the issue's only comment is the link: no comment of people to read
+        seen = current.model_copy(update={"comments": 0}) if link_posted else current
+        rows = timeline.events(ctx, seen, incident)
+        merged = [
+            TimelineEvent(at=r.at, time_text=r.time_text, text=r.text, action=r.action, by=r.by) for r in rows
+        ]
+        incident = incident.model_copy(update={"timeline": merged})
+    document = render_document(
+        incident,
+        config,
+        load_template(ctx),
+        template_name=config.template or "postmortem.md.j2",
+        team_members=_team_members(ctx),
+    )
+    recorded = ref.recorded_sha if ref else None
+    # The file is read unless the issue calls for exactly what the action last wrote (then nothing is
+    # regenerated, whatever the file holds), except for an edit, which may call for the changed-answers comment.
+    read_file = (
+        pull is not None
+        and pull.state == "open"
+        and (action == "edited" or recorded != git_blob_sha(document))
+    )
+    on_branch = snapshot.file(path, branch) if read_file else None
+    current_document = keep_lifecycle_status(document, on_branch)
+    untouched = on_branch is not None and on_branch.sha in (recorded, git_blob_sha(current_document))
+    regenerating = untouched and on_branch is not None and on_branch.text != current_document
+    editing_pull = (
+        pull if pull is not None and pull.state == "open" and action in ("edited", COMMENT) else None
     )
     approved_by = (
         tuple(
@@ -540,9 +646,10 @@ def handle(ctx: Context) -> Plan:
     reviewed_by = (
         tuple(review.user for review in snapshot.reviews(pull.number)) if pull and unfinished else ()
     )
+    regenerating_allowed = untouched and not approved_by
     state = IncidentState(
         config=config,
-        action=event.action or "",
+        action=action or "",
         incident=incident,
         previous=previous,
         document=document,
@@ -563,6 +670,9 @@ def handle(ctx: Context) -> Plan:
         reviewed_by=reviewed_by,
         link_posted=link_posted,
         alternative_path=alternative,
+        timeline_rows=tuple(timeline.rows_to_paste(on_branch.text, incident.timeline))
+        if timeline is not None and commented and on_branch is not None and not regenerating_allowed
+        else (),
     )
     decided = decide(state)
     decided.outputs["answers"] = answers_json(form, current.body)

@@ -438,11 +438,13 @@ def render_document(
     template_source: str | None = None,
     *,
     template_name: str = DEFAULT_TEMPLATE_NAME,
+    team_members: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The post-mortem as Markdown: YAML frontmatter (written by the action) and the rendered template body.
 
     ``template_source`` None renders the embedded default; otherwise it is a custom template's text (read from
-    the repository by the caller) and ``template_name`` is its path, used in error messages. Both see
+    the repository by the caller) and ``template_name`` is its path, used in error messages. ``team_members``:
+    the members of the sign-off roles' teams that were read (``reviewers``; see :func:`template_variables`). Both see
     :func:`template_variables` in the same sandbox. A custom template renders the body only; if its output
     starts with its own frontmatter block, its extra keys are kept after the action's (the action's keys win).
 
@@ -451,7 +453,7 @@ def render_document(
     """
     source = default_template_source() if template_source is None else template_source
     env = _environment()
-    variables = template_variables(incident, config)
+    variables = template_variables(incident, config, team_members)
     try:
         code = env.compile(source, name=template_name, filename=template_name)
         template = env.template_class.from_code(env, code, env.make_globals(None))

@@ -32,6 +32,7 @@ __all__ = [
     "PULL_REQUEST_LINK",
     "SIGNOFF",
     "SIGNOFF_SEEN",
+    "TIMELINE_EVENTS",
     "find_marker",
     "has_marker",
     "marker",
@@ -52,6 +53,8 @@ NEEDS_TRIAGE = "needs-triage"
 """The incident issue's comment asking for the fields a post-mortem needs."""
 ISSUE_EDITED = "issue-edited"
 """The post-mortem pull request's comment saying the incident issue changed after the draft."""
+TIMELINE_EVENTS = "timeline-events"
+"""The post-mortem pull request's comment listing the issue's timeline events to paste into an edited document."""
 ACTION_ITEM = "action-item"
 """A tracking issue's body: ``{doc, key, incident, fp, removed}`` tying it to its row."""
 ACTION_ITEM_END = "action-item-end"

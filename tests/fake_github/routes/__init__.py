@@ -22,6 +22,7 @@ from tests.fake_github.routes import (
     reviews,
     statuses,
     teams,
+    timeline,
 )
 
 ROUTES: list[Route] = [
@@ -36,4 +37,5 @@ ROUTES: list[Route] = [
     *labels.ROUTES,
     *statuses.ROUTES,
     *teams.ROUTES,
+    *timeline.ROUTES,
 ]

@@ -60,7 +60,9 @@ def patch_issue(gh: FakeGitHub, m: Match, q: Any, body: Any, path: str) -> Route
         gh.apply_labels(item, body["labels"] or [])
     if body.get("state") and body["state"] != item.state:
         item.state = body["state"]
-        item.closed_at = gh.now() if item.state == "closed" else None
+        stamp = gh.now()
+        item.closed_at = stamp if item.state == "closed" else None
+        gh.record_event(item, "closed" if item.state == "closed" else "reopened", gh.login, at=stamp)
         item.state_reason = body.get("state_reason") or (
             "completed" if item.state == "closed" else "reopened"
         )
