@@ -535,7 +535,8 @@ def test_reconcile_syncs_every_post_mortem_and_open_pull_request_in_one_pass(fak
     assert docs == {(PATH, "n1"), (PATH, "n2"), (PATH, "n3"), (other, "n1")}
     assert fake.count("GET", r"/issues$") == 1, "one listing per run, shared by every document and round"
     fake.reset_counts()
-    run(fake, "schedule", dispatch_payload(fake))
+    # the reconcile alone (schedule adds the reminders, tests/follow_through/test_handler.py)
+    run(fake, "workflow_dispatch", dispatch_payload(fake))
     assert fake.writes == []
     assert number
 
