@@ -48,9 +48,14 @@ from postmortem.follow_through.scheduled import decide_scheduled, follow_up_need
 from postmortem.github.models import Issue
 from postmortem.markdown.frontmatter import DocumentError, split_frontmatter, update_frontmatter
 from postmortem.markdown.markers import read_marker
-from postmortem.plan import AddLabels, CreateLabel, Plan, PutFile, RemoveLabel
+from postmortem.plan import AddLabels, CreateLabel, Message, Plan, PutFile, RemoveLabel
 from postmortem.trust import action_issues, safe_document_path, written_by_action
 
+MAX_ITEMS_PER_RUN = 100
+"""Tracking issues written to in one run (≈ 4 writes each: the record, the comment, the record completed, the
+previous reminder deleted or the label): GitHub allows 500 content-creating requests an hour, so a backlog
+(reminders turned on over 200 overdue items) is spread over the next runs instead of being cut off by the limit.
+"""
 COMMANDER_ROLE = "incident-commander"
 """The role whose holders are mentioned when an item has no assignee, and assigned the follow-up review."""
 ISSUE_ACTIONS = ("closed", "reopened")
@@ -115,11 +120,32 @@ def handle_scheduled(ctx: Context) -> Plan:
     plan = decide(())
     if any(isinstance(w, CreateLabel) for w in plan.writes):
         plan = decide(label.name for label in snapshot.labels())
+    plan = _within_limit(plan, {i.number for i in tracking})
     if not plan.writes:
         plan.say(
             f"Follow-through: nothing to remind on {today.isoformat()}; the digest and follow-ups are current."
         )
     return plan
+
+
+def _within_limit(plan: Plan, tracking: set[int]) -> Plan:
+    """The plan with the writes of at most :data:`MAX_ITEMS_PER_RUN` tracking issues (lowest numbers first); the
+    others are written by the next runs (each item's record is its own, so nothing is lost or sent twice)."""
+    touched = sorted({n for w in plan.writes if (n := getattr(w, "number", None)) in tracking})
+    if len(touched) <= MAX_ITEMS_PER_RUN:
+        return plan
+    later = set(touched[MAX_ITEMS_PER_RUN:])
+    kept = [w for w in plan.writes if getattr(w, "number", None) not in later]
+    messages = [m for m in plan.messages if not any(m.text.startswith(f"#{n}:") for n in later)]
+    messages.append(
+        Message(
+            level="notice",
+            text=f"{len(later)} more tracking issues are due a reminder or a label: they are written by the next "
+            f"runs ({MAX_ITEMS_PER_RUN} a run keeps within GitHub's limit of 500 content-creating requests an "
+            "hour).",
+        )
+    )
+    return plan.model_copy(update={"writes": kept, "messages": messages})
 
 
 def _labelled(labels: Iterable[str], name: str) -> bool:
