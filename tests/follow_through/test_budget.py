@@ -12,9 +12,12 @@ import os
 from collections.abc import Iterator
 from datetime import date
 
+import github.Requester
 import pytest
 import responses
 
+from postmortem.github.client import Gateway
+from postmortem.plan import DeleteComment, RemoveLabel
 from tests.fake_github import FakeGitHub
 from tests.follow_through import fleet
 from tests.harness import dispatch_payload, run
@@ -71,3 +74,21 @@ def test_a_backlog_day_stays_within_the_hourly_limit_and_listing_stays_flat(repo
     assert fleet.measure(repo, day).writes == 0, "then a rerun the same day writes nothing"
     next_day = fleet.measure(repo, date(2026, 9, 2))
     assert next_day.by_kind == {"issue edited": 1}, "only the digest's days late change"
+
+
+def test_writes_are_paced_one_second_apart_in_production(
+    fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PyGithub's throttle (``pace=True``, as the CLI runs) waits before every non-GET request until a second has
+    passed since the previous write: deleting a comment and taking a label off included."""
+    waits: list[float] = []
+    monkeypatch.setattr(github.Requester.time, "sleep", waits.append)
+    issue = fake.add_issue("Tracking", "", labels=["overdue"], user="github-actions[bot]")
+    comments = [fake.add_comment(issue.number, "old reminder") for _ in range(2)]
+    gateway = Gateway(token="t", repository=fake.repository, pace=True)
+    gateway.send(DeleteComment(comment_id=comments[0].id, number=issue.number))
+    gateway.send(DeleteComment(comment_id=comments[1].id, number=issue.number))
+    gateway.send(RemoveLabel(number=issue.number, label="overdue"))
+    gateway.send(RemoveLabel(number=issue.number, label="overdue"))  # 404: already off, done
+    assert fake.comments_on(issue.number) == [] and fake.items[issue.number].labels == []
+    assert len(waits) == 3 and all(0.9 < wait <= 1.0 for wait in waits), waits
