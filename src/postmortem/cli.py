@@ -387,6 +387,8 @@ environment (set by GitHub Actions; the action's inputs arrive as the POSTMORTEM
   GITHUB_STEP_SUMMARY  file for the step summary (optional)
   POSTMORTEM_CONFIG    the config file's path (the `config` input; default .github/postmortem.yml)
   POSTMORTEM_DRY_RUN   true: the same as --dry-run (the `dry-run` input)
+  GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_JOB  recorded in the lock a run takes to create tracking issues
+  POSTMORTEM_LOCK_MINUTES  how long that lock holds if the run is killed (default 10: the job's timeout-minutes)
 
 To try the action on a repository from your machine, without a workflow, use `postmortem try`.
 """

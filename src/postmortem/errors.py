@@ -64,3 +64,7 @@ class NotText(GitHubError):
 
 class NameTaken(Conflict):
     """A file was to be created, but one already exists at that path (GitHub: 422 "sha" wasn't supplied)."""
+
+
+class LockBusy(PostmortemError):
+    """Another live run holds the lock this run needs (two runs at once); this run made none of the locked writes."""

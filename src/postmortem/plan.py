@@ -257,6 +257,50 @@ class SetCommitStatus(_Write):
         return f"set status {self.context}={self.state} on {where}: {self.description}"
 
 
+class TakeLock(_Write):
+    """Take the repository's lock ``name`` (a ref under ``refs/postmortem-locks/``) before writes that two runs
+    at once must not both make (creating tracking issues: an issue notifies the moment it exists, so a duplicate
+    cannot be taken back). Once it is taken, the issue listing ``reread`` is read again and the handler decides
+    again: what another run created meanwhile is found by its marker. Held by a live run: this run stops there.
+    """
+
+    kind: Literal["take_lock"] = "take_lock"
+    name: str
+    reread: str
+    """The label of the issue listing to read again once the lock is held."""
+    base: str
+    """The branch whose root tree the lock's commit reuses (the default branch: no tree is written)."""
+
+    def describe(self) -> str:
+        return f"take the lock refs/postmortem-locks/{self.name} (then read the {self.reread} issues again)"
+
+
+class ReleaseLock(_Write):
+    """Delete the lock ``name`` this run took (the end of a run releases it too, also after a failure)."""
+
+    kind: Literal["release_lock"] = "release_lock"
+    name: str
+
+    def describe(self) -> str:
+        return f"release the lock refs/postmortem-locks/{self.name}"
+
+
+def around(writes: list[Write], lock: TakeLock, kinds: tuple[type[_Write], ...]) -> list[Write]:
+    """``writes`` with ``lock`` taken just before the first write of ``kinds`` and released just after the last;
+    unchanged when there is none."""
+    places = [i for i, write in enumerate(writes) if isinstance(write, kinds)]
+    if not places:
+        return writes
+    first, last = places[0], places[-1]
+    return [
+        *writes[:first],
+        lock,
+        *writes[first : last + 1],
+        ReleaseLock(name=lock.name),
+        *writes[last + 1 :],
+    ]
+
+
 Write = Annotated[
     CreateBranch
     | PutFile
@@ -272,7 +316,9 @@ Write = Annotated[
     | CreateLabel
     | CreateIssue
     | UpdateIssue
-    | SetCommitStatus,
+    | SetCommitStatus
+    | TakeLock
+    | ReleaseLock,
     Field(discriminator="kind"),
 ]
 

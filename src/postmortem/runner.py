@@ -16,7 +16,7 @@ from typing import Protocol
 
 from postmortem.action_items import handler as action_items_handler
 from postmortem.context import Context
-from postmortem.errors import PostmortemError, RateLimited
+from postmortem.errors import LockBusy, PostmortemError, RateLimited
 from postmortem.events import Event
 from postmortem.follow_through import handler as follow_through_handler
 from postmortem.github.apply import Applier, RetryableConflict
@@ -104,6 +104,8 @@ def _not_sent(planned: list[Write], applied: list[WriteResult]) -> str:
     names = {"create_issue": "new issue", "put_file": "file commit", "update_issue": "issue update"}
     left: dict[str, int] = {}
     for write in planned:
+        if write.kind in ("take_lock", "release_lock"):
+            continue  # the lock is the run's own business, released at its end
         left[write.kind] = left.get(write.kind, 0) + 1
     for result in applied:
         if left.get(result.write.kind):
@@ -145,6 +147,7 @@ def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
         except PostmortemError as error:
             report.errors.append(error)
         break
+    applier.release_locks()  # also after a failure (the lock's expiry is for a killed runner)
     if applier.new_pull is not None and applier.new_pull.number is not None:
         report.outputs["pull-request-number"] = str(applier.new_pull.number)
         report.outputs["pull-request-url"] = applier.new_pull.url or ""
@@ -161,6 +164,9 @@ def _run_handlers(
         except RateLimited as error:
             report.errors.append(error)
             return True  # every further request would hit the same limit
+        except LockBusy as busy:
+            # another run is making these writes: not a failure of this one
+            report.messages.append(Message(level="warning", text=str(busy)))
         except PostmortemError as error:
             report.errors.append(error)
     return False
@@ -191,6 +197,7 @@ def _run_handler(
 
         # staged document edits stay staged: the next round reads them through the snapshot, and they are
         # committed once, at the end of the run
+        applier.redecide = False
         _guard(report, list(plan.writes), partial(applier.apply, plan))
-        if not plan.replan:
+        if not plan.replan and not applier.redecide:  # a lock taken: decide again on the fresh listing
             break

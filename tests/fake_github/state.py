@@ -168,6 +168,8 @@ class GitHubState:
         self.commits: dict[str, Commit] = {}
         self.branches: dict[str, str] = {}
         self.protected_branches: set[str] = set()
+        self.refs: dict[str, str] = {}
+        """Refs outside ``refs/heads/`` (``refs/postmortem-locks/…``), by full name: the commit each points at."""
         self.trees: dict[str, dict[str, bytes]] = {}
         """Git trees created through ``POST git/trees`` (path → content), by sha."""
         self.items: dict[int, Item] = {}

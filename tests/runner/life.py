@@ -73,8 +73,9 @@ EXPECTED = {
     "issues.labeled": (5, 0),
     "issues.edited": (12, 3),  # document, PR body (the marker's sha), sign-off status on the new head
     "pull_request.synchronize (draft)": (7, 1),  # status
-    # 4 labels, 3 issues, problems, ONE commit (cells and In Review), status, sticky
-    "pull_request.ready_for_review": (20, 11),
+    # 4 labels, 3 issues, problems, ONE commit (cells and In Review), status, sticky; the creation lock (+5:
+    # the default branch's tree, its commit, its ref, its deletion, the issue listing read again once taken)
+    "pull_request.ready_for_review": (25, 14),
     "review 1/4 (alice)": (8, 2),  # status, sticky (a review event: 7 + k requests for k approvals)
     "review 2/4 (bob)": (9, 2),
     "review 3/4 (erin)": (10, 2),

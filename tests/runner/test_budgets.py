@@ -4,7 +4,7 @@
 | --- | ---: | ---: |
 | incident issue opened → draft PR | ≤ 12 | ≤ 6 |
 | no-change rerun of any webhook event | ≤ 6 | 0 |
-| ``ready_for_review`` with 30 new rows | ≤ 50 | 30 issues + ≤ 12, one document commit |
+| ``ready_for_review`` with 30 new rows | ≤ 50 + 5 (the creation lock) | 30 issues + ≤ 12 + 3, one document commit |
 | a review event (k reviewers so far) | ≤ 7 + k | ≤ 2 |
 | merge → Published | ≤ 12 | ≤ 3, one commit |
 """
@@ -14,6 +14,11 @@ from __future__ import annotations
 import pytest
 
 from tests.runner.budgets import ROWS, Measured, life
+
+LOCK_REQUESTS, LOCK_WRITES = 5, 3
+"""What the lock around issue creations costs a run that creates issues (issue #10, item 15): reading the default
+branch's root tree, creating the lock's commit and its ref, deleting the ref (3 writes), and reading the issue
+listing again once the lock is held (issues another run created meanwhile are found by their markers)."""
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +42,8 @@ def test_a_rerun_of_every_event_reads_little_and_writes_nothing(measured: dict[s
 def test_ready_for_review_with_30_new_rows(measured: dict[str, Measured]) -> None:
     ready = measured["ready_for_review with 30 new rows"]
     assert ready.issues_created == ROWS, ready
-    assert ready.requests <= 50, ready
-    assert ready.writes - ready.issues_created <= 12, ready
+    assert ready.requests <= 50 + LOCK_REQUESTS, ready
+    assert ready.writes - ready.issues_created <= 12 + LOCK_WRITES, ready
     assert ready.commits == 1, "the Issue cells and status: In Review are one commit"
 
 
@@ -60,5 +65,6 @@ def test_merge_publishes_in_one_commit(measured: dict[str, Measured]) -> None:
 def test_every_event_of_the_life_stays_small(measured: dict[str, Measured]) -> None:
     """The events the table does not name stay within the same order of cost."""
     for step in measured.values():
-        assert step.requests - step.issues_created <= 20, step
+        lock = LOCK_REQUESTS if step.issues_created else 0
+        assert step.requests - step.issues_created - lock <= 20, step
         assert step.commits <= 1, step

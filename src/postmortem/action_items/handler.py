@@ -12,6 +12,9 @@ tracking issue owns its state (open / closed as completed / closed as not planne
   not planned with a comment (never while the table has rows this action cannot read);
 * issue state flows back into the Status column; unreadable cells are never overwritten;
 * at most :data:`MAX_CREATIONS_PER_RUN` issues are created per run; the rest wait for the next run.
+* creations are made holding a lock on GitHub (:mod:`postmortem.github.lock`, planned as
+  :class:`~postmortem.plan.TakeLock` / :class:`~postmortem.plan.ReleaseLock`), decided again on the listing read
+  once it is held: two runs at once (no ``concurrency:`` group) create each issue once.
 
 Handlers: ``read (gateway) → decide (pure) → Plan``; the issue numbers for the Issue cells are written in a
 second round (``replan``), after re-reading the listing.
@@ -55,7 +58,16 @@ from postmortem.context import Context, find_document
 from postmortem.errors import NotFound, NotText
 from postmortem.github.models import Comment, FileContent, Issue, PullRequest, latest_decisive_reviews
 from postmortem.markdown.markers import marker, read_marker
-from postmortem.plan import CreateComment, CreateIssue, CreateLabel, Plan, PutFile, UpdateIssue
+from postmortem.plan import (
+    CreateComment,
+    CreateIssue,
+    CreateLabel,
+    Plan,
+    PutFile,
+    TakeLock,
+    UpdateIssue,
+    around,
+)
 from postmortem.sticky import find_comment, upsert_comment
 from postmortem.trust import (
     PostmortemRef,
@@ -82,6 +94,9 @@ MAX_CREATIONS_PER_RUN = 50
 """Issues created per run at most: with the gateway's 1 s between writes a run stays well inside GitHub's
 secondary limits (80 content-creating requests a minute, 500 an hour); the next run continues."""
 PROBLEMS_MARKER = "action-items-problems"
+CREATION_LOCK = "action-items"
+"""The lock (``refs/postmortem-locks/action-items``) around tracking-issue creations: one per repository, as the
+issues of every document are matched in one listing."""
 PULL_ACTIONS = frozenset({"opened", "reopened", "ready_for_review", "synchronize", "closed"})
 ISSUE_ACTIONS = frozenset({"closed", "reopened"})
 ACTION_ITEM_COLOR = ("0e8a16", "Tracks an action item of a post-mortem")
@@ -685,6 +700,7 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
     issues = snapshot.issues_labelled(config.action_items.label)
     labels: frozenset[str] | None = None
     """The repository's labels once read, with the ones this run plans to create."""
+    planned = 0
     for target in targets:
         try:
             file = snapshot.file(target.path, target.branch) if target.path else None
@@ -711,18 +727,31 @@ def _sync(ctx: Context, targets: Sequence[Target], plan: Plan) -> Plan:
             issues=issues + _unlisted_issues(ctx, file, issues),
             comments=comments,
             labels=labels,
-            creations_left=MAX_CREATIONS_PER_RUN - ctx.issues_created,
+            creations_left=MAX_CREATIONS_PER_RUN - ctx.issues_created - planned,
         )
         decided, labels = _decide_with_what_it_needs(ctx, state)
         if labels is not None:  # labels created for this document exist for the next one
             labels = labels | {w.name.casefold() for w in decided.writes if isinstance(w, CreateLabel)}
         if not target.on_default and target.pull_request is not None and not _after_push(ctx):
             decided = _hold_commit_while_approved(ctx, target, decided)
-        ctx.issues_created += sum(isinstance(w, CreateIssue) for w in decided.writes)
+        planned += sum(isinstance(w, CreateIssue) for w in decided.writes)
         plan.add(*decided.writes)
         plan.messages.extend(decided.messages)
         plan.replan = plan.replan or decided.replan
     plan.retry_on_conflict = True
+    return _locked(ctx, plan, planned)
+
+
+def _locked(ctx: Context, plan: Plan, planned: int) -> Plan:
+    """The creations between a lock taken and released: two runs at once must not both create an issue (it
+    notifies at once). A run that does not hold the lock yet stops at it and decides again on a fresh listing, so
+    its creations count against the per-run cap only once it holds the lock."""
+    if not planned:
+        return plan
+    lock = TakeLock(name=CREATION_LOCK, reread=ctx.config.action_items.label, base=ctx.default_branch)
+    plan.writes = around(plan.writes, lock, (CreateIssue,))
+    if CREATION_LOCK in ctx.snapshot.locks:
+        ctx.issues_created += planned
     return plan
 
 

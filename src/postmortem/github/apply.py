@@ -10,6 +10,10 @@ The gateway sends one write and maps its errors; everything about a *plan* is he
   :class:`~postmortem.github.snapshot.Snapshot` (later reads of the file see it, later edits add to it) and
   committed once per branch: by :meth:`Applier.commit`, called before a write that needs the commit (a pull
   request from that branch) and at the end of the run (:meth:`Applier.finish`).
+* **The lock.** A :class:`~postmortem.plan.TakeLock` takes a lock on GitHub (:mod:`postmortem.github.lock`) and
+  ends the plan there: it was decided on an issue listing read before the lock, so the listing is read again and
+  the handler decides again (``redecide``); a :class:`~postmortem.plan.ReleaseLock` deletes it, and so does
+  :meth:`Applier.release_locks` at the end of every run, also a failed one.
 * **Fallbacks.** A commit with a ``fallback_branch`` that branch protection refuses goes to that branch through
   a pull request (:func:`commit_through_pull_request`); a review request GitHub refuses as a whole (one bad
   reviewer) is sent reviewer by reviewer.
@@ -17,10 +21,14 @@ The gateway sends one write and maps its errors; everything about a *plan* is he
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from postmortem.errors import Conflict, GitHubError, NameTaken, ProtectedBranch
+from postmortem import clock
+from postmortem.errors import Conflict, GitHubError, NameTaken, PostmortemError, ProtectedBranch
+from postmortem.github import lock
 from postmortem.github.client import WriteResult
 from postmortem.github.snapshot import Snapshot, StagedFile
 from postmortem.plan import (
@@ -33,8 +41,10 @@ from postmortem.plan import (
     Message,
     Plan,
     PutFile,
+    ReleaseLock,
     RequestReviewers,
     SetCommitStatus,
+    TakeLock,
     UpdateComment,
     UpdatePullRequest,
     Write,
@@ -67,10 +77,26 @@ class Applier:
     """Branches whose commit branch protection refused, with the pull request it was proposed in instead."""
     new_comments: dict[int, int] = field(default_factory=dict)
     """Issue number → the id of the comment this run created last on it, for :data:`NEW_COMMENT_ID`."""
+    now: Callable[[], datetime] = clock.now
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    """Where this run's id and the lock's duration are read (``GITHUB_RUN_ID``, ``POSTMORTEM_LOCK_MINUTES``)."""
+    held: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    """Locks this run holds: name → (the lock commit, its expiry)."""
+    redecide: bool = False
+    """Set when a plan stopped at a lock it took: its handler must decide again from the fresh listing."""
 
     def apply(self, plan: Plan) -> None:
-        """Apply (or stage) the plan's writes in order."""
+        """Apply (or stage) the plan's writes in order (up to a lock it takes: see the module docstring)."""
         for planned in plan.writes:
+            if isinstance(planned, TakeLock):
+                if planned.name in self.held:
+                    continue
+                self._take(planned)
+                self.redecide = True
+                return
+            if isinstance(planned, ReleaseLock):
+                self._release(planned.name)
+                continue
             write = resolve_new_pull_request(planned, self.new_pull.number if self.new_pull else None)
             write = resolve_new_comment(write, self.new_comments)
             if isinstance(write, CreatePullRequest):
@@ -165,6 +191,39 @@ class Applier:
         if isinstance(write, CreateComment):
             return write.model_copy(update={"after_commits_to": None, "body_after_fallback": None})
         return write.model_copy(update={"after_commits_to": None})
+
+    def _take(self, write: TakeLock) -> None:
+        now = self.now()
+        holder = lock.Holder.from_environ(self.environ, now)
+        sha = lock.take(self.snapshot.gateway, write.name, holder, base=write.base, now=now)
+        self.held[write.name] = (sha, holder.expires)
+        self.snapshot.locks.add(write.name)
+        self.snapshot.forget_issues(write.reread)
+        self._record(WriteResult(write=write, sha=sha))
+
+    def _release(self, name: str) -> None:
+        """Release a lock this run holds; a refusal is said, not raised (the lock's expiry covers it)."""
+        taken = self.held.pop(name, None)
+        if taken is None:
+            return
+        self.snapshot.locks.discard(name)
+        sha, expires = taken
+        try:
+            lock.release(self.snapshot.gateway, name, sha, expires=expires, now=self.now())
+        except PostmortemError as error:
+            until = expires.strftime("%H:%M UTC")
+            text = (
+                f"Could not release refs/{lock.LOCK_NAMESPACE}/{name}: {error} It expires at {until}; until then "
+                "other runs of this workflow create no tracking issue (they say so)."
+            )
+            self.say(Message(level="warning", text=text))
+            return
+        self._record(WriteResult(write=ReleaseLock(name=name), sha=sha))
+
+    def release_locks(self) -> None:
+        """The end of a run, also a failed one: release every lock still held (best effort)."""
+        for name in list(self.held):
+            self._release(name)
 
     def forget_pending(self) -> None:
         """Drop what waits for the commits (the handlers decide again after a 409 and plan it anew)."""

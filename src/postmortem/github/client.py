@@ -646,6 +646,72 @@ class Gateway:
                 return None
         return None  # idempotent writes: sending them again is harmless
 
+    # ================================================================== refs (the run's lock)
+
+    def tree_of(self, ref: str) -> str:
+        """The sha of the root tree of a branch or commit (``GET git/trees/{ref}``, not recursive)."""
+        with self._reading(f"read the tree of {ref}", "contents: read"):
+            return str(self._get(f"{self._repo_path}/git/trees/{quote(ref)}")["sha"])
+
+    def create_commit(self, message: str, tree: str, parents: Sequence[str] = ()) -> str:
+        """A commit object on no branch (``POST git/commits``); its sha."""
+        with self._reading("create the lock's commit", "contents: write"):
+            body = {"message": message, "tree": tree, "parents": list(parents)}
+            return str(self._call("POST", f"{self._repo_path}/git/commits", body)["sha"])
+
+    def create_ref(self, ref: str, sha: str) -> bool:
+        """Create ``refs/<ref>`` at ``sha``: True, or False when GitHub answers 422 "Reference already exists"."""
+        try:
+            with self._reading(f"create refs/{ref}", "contents: write"):
+                try:
+                    self._call("POST", f"{self._repo_path}/git/refs", {"ref": f"refs/{ref}", "sha": sha})
+                except GithubException as exc:
+                    if exc.status == 422 and "reference already exists" in _error_text(exc).lower():
+                        return False
+                    raise
+        except GitHubError as error:
+            if error.status is None or error.status < 500 or self.get_ref(ref) != sha:
+                raise
+            # GitHub made it before answering 5xx
+        return True
+
+    def get_ref(self, ref: str) -> str | None:
+        """The sha ``refs/<ref>`` points at; None when there is no such ref."""
+        with self._reading(f"read refs/{ref}", "contents: read"):
+            data = self._get_or_none(f"{self._repo_path}/git/ref/{quote(ref)}")
+        if not isinstance(data, dict) or data.get("ref") != f"refs/{ref}":
+            return None
+        return str(data["object"]["sha"])
+
+    def get_commit_message(self, sha: str) -> str | None:
+        """A commit's message (``GET git/commits/{sha}``); None when there is no such commit."""
+        with self._reading(f"read commit {sha[:7]}", "contents: read"):
+            data = self._get_or_none(f"{self._repo_path}/git/commits/{quote(sha)}")
+        return str(data.get("message") or "") if isinstance(data, dict) else None
+
+    def update_ref(self, ref: str, sha: str, *, force: bool = False) -> bool:
+        """Move ``refs/<ref>`` to ``sha``: True, or False when it moved meanwhile (422 "Update is not a fast
+        forward", without ``force``) or no longer exists (422 "Reference does not exist")."""
+        with self._reading(f"update refs/{ref}", "contents: write"):
+            try:
+                self._call("PATCH", f"{self._repo_path}/git/refs/{quote(ref)}", {"sha": sha, "force": force})
+            except GithubException as exc:
+                text = _error_text(exc).lower()
+                if exc.status == 422 and ("not a fast forward" in text or "does not exist" in text):
+                    return False
+                raise
+        return True
+
+    def delete_ref(self, ref: str) -> None:
+        """Delete ``refs/<ref>``; one that is already gone (422 "Reference does not exist", 404) is done."""
+        with self._reading(f"delete refs/{ref}", "contents: write"):
+            try:
+                self._requester.requestJsonAndCheck("DELETE", f"{self._repo_path}/git/refs/{quote(ref)}")
+            except GithubException as exc:
+                if exc.status == 404 or (exc.status == 422 and "does not exist" in _error_text(exc).lower()):
+                    return
+                raise
+
     # ================================================================== plumbing
 
     def _contents_path(self, path: str) -> str:

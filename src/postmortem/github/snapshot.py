@@ -77,6 +77,8 @@ class Snapshot:
     """Branches whose head this run moved (or found moved by an earlier, cut-off run): statuses go on the new head."""
     created_branches: set[str] = field(default_factory=set)
     """Branches this run created (a brand-new draft has no review to report yet)."""
+    locks: set[str] = field(default_factory=set)
+    """The locks this run holds (:mod:`postmortem.github.lock`): a handler plans no second take."""
 
     # ------------------------------------------------------------------------------------------------ reading
 
@@ -130,6 +132,12 @@ class Snapshot:
         return self._once(
             ("issues", label.casefold(), state), lambda: self.gateway.list_issues(labels=[label], state=state)
         )
+
+    def forget_issues(self, label: str) -> None:
+        """Read the listings of ``label`` again when next asked (another run may have created issues: a lock
+        this run just took says it is done)."""
+        for key in [k for k in self._reads if k[0] == "issues" and k[1] == label.casefold()]:
+            del self._reads[key]
 
     def comments(self, number: int) -> list[Comment]:
         """The comments on an issue or pull request; none read when the issue, as read this run, has none."""

@@ -122,7 +122,38 @@ def patch_ref(gh: FakeGitHub, m: Match, q: Any, body: Any, path: str) -> Routed:
     return 200, shapes.git_ref(gh, branch), {}
 
 
+def get_commit(gh: FakeGitHub, m: Match, q: Any, body: Any, path: str) -> Routed:
+    """``GET git/commits/{sha}``: the "git-commit" schema (its message, tree and parents)."""
+    sha = m["sha"]
+    if sha not in gh.commits:
+        raise Reply(404, NOT_FOUND)
+    commit = gh.commits[sha]
+    tree_sha = _store(gh, dict(commit.tree))
+    person = {"date": gh.now(), "name": commit.author, "email": f"{commit.author}@users.noreply.github.com"}
+    parents = [commit.parent] if commit.parent else []
+    return (
+        200,
+        {
+            "sha": sha,
+            "node_id": "C_kwDOAAAAAAAAAAAA",
+            "url": f"{API}/repos/{gh.repository}/git/commits/{sha}",
+            "html_url": f"{WEB}/{gh.repository}/commit/{sha}",
+            "author": person,
+            "committer": person,
+            "message": commit.message,
+            "tree": {"sha": tree_sha, "url": f"{API}/repos/{gh.repository}/git/trees/{tree_sha}"},
+            "parents": [
+                {"sha": p, "url": f"{API}/repos/{gh.repository}/git/commits/{p}", "html_url": f"{WEB}/{gh.repository}/commit/{p}"}
+                for p in parents
+            ],
+            "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None, "verified_at": None},
+        },
+        {},
+    )  # fmt: skip
+
+
 ROUTES: list[Route] = [
+    ("GET", r"/git/commits/(?P<sha>[0-9a-f]{40})", get_commit),
     ("GET", r"/git/trees/(?P<sha>[^/]+)", get_tree),
     ("POST", r"/git/trees", post_tree),
     ("POST", r"/git/commits", post_commit),
