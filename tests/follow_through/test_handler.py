@@ -457,3 +457,24 @@ def test_a_follow_up_issue_from_someone_else_is_not_the_actions(fake: FakeGitHub
     fake.reset_counts()
     run(fake, "issues", issue_payload(fake, forged.number, action="closed", sender="mallory"))
     assert fake.count("PUT") == 0 and "follow_up_done" not in (fake.file_text("main", PATH) or "")
+
+
+def test_similar_incidents_since_come_from_shared_services_or_labels(fake: FakeGitHub, today: Any) -> None:
+    fake.apply_labels(fake.items[1], ["database"])
+    other = fake.add_issue("[Incident]: Replica lag", "", labels=["incident", "database"], user="mona")
+    later = (
+        document((), published="2026-04-01", follow_up="2026-05-01")
+        .replace("incident: 1", f"incident: {other.number}")
+        .replace("title: Checkout API errors", "title: Replica lag")
+        .replace("**Services Impacted**: checkout-api", "**Services Impacted**: reporting")
+    )
+    fake.add_file("main", "postmortems/2026-03-30-replica-lag.md", later, message="Publish")
+    today("2026-04-19")
+    schedule(fake)
+    (issue,) = follow_ups(fake)
+    similar = (issue.body or "").split("### Similar incidents since", 1)[1].split("###", 1)[0]
+    assert (
+        "[Replica lag](https://github.com/Codertocat/Hello-World/blob/main/postmortems/2026-03-30-replica-lag.md)"
+        in similar
+    )
+    assert fake.count("GET", r"/issues$") == 4, "action items, follow-ups, digest, and the incidents' labels"

@@ -81,6 +81,10 @@ def handle_scheduled(ctx: Context) -> Plan:
         else []
     )
     publications = _publications(ctx) if config.follow_up.enabled else []
+    if config.follow_up.enabled and follow_up_needs_closed_items(
+        publications, follow_up_issues, today, config
+    ):
+        publications = _with_incident_labels(ctx, publications)
     # On `schedule` the reconcile already listed the label with state=all: reading it again costs nothing. On
     # task=remind only the open ones are listed, unless a follow-up table needs the closed (done) ones.
     needs_all = ctx.event.name == "schedule" or follow_up_needs_closed_items(
@@ -174,6 +178,20 @@ def _publications(ctx: Context) -> list[Publication]:
         if publication is not None:
             found.append(publication)
     return found
+
+
+def _with_incident_labels(ctx: Context, publications: list[Publication]) -> list[Publication]:
+    """The publications with their incident issues' labels (the incident label itself left out), for "similar
+    incidents since": one listing of the incident label, read only while a follow-up review is open or due."""
+    incident = ctx.config.incident_label.casefold()
+    labels = {
+        issue.number: tuple(label for label in issue.labels if label.casefold() != incident)
+        for issue in ctx.snapshot.issues_labelled(ctx.config.incident_label, "all")
+    }
+    return [
+        p.model_copy(update={"labels": labels.get(p.incident, ())}) if p.incident is not None else p
+        for p in publications
+    ]
 
 
 def _commanders(ctx: Context) -> tuple[tuple[str, ...], tuple[str, ...]]:
