@@ -16,9 +16,11 @@ one incident with every handler, 14 events through ``postmortem run``
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import responses
@@ -28,6 +30,7 @@ from postmortem.markdown.markers import marker
 from postmortem.plan import Plan
 from postmortem.signoff import handler as signoff
 from tests.fake_github import FakeGitHub
+from tests.follow_through import fleet
 from tests.follow_through.timeline_builders import comment, comment_payload
 from tests.harness import (
     issue_body,
@@ -232,6 +235,29 @@ def whole_incident(fake: FakeGitHub) -> dict[str, int]:
     }
 
 
+def follow_through(fake: FakeGitHub) -> dict[str, int]:
+    """``schedule`` over 20 published post-mortems with 200 open items (tests/follow_through/fleet.py) on a day
+    when 7 items are due soon or overdue and the 20 follow-up reviews fall due; reconcile included."""
+    saved = os.environ.get("POSTMORTEM_TODAY")
+    try:
+        fleet.build(fake)
+        day = fleet.FIRST_DEADLINE + timedelta(days=4)
+        first = fleet.measure(fake, day)
+        rerun = fleet.measure(fake, day)
+    finally:
+        if saved is None:
+            os.environ.pop("POSTMORTEM_TODAY", None)
+        else:
+            os.environ["POSTMORTEM_TODAY"] = saved
+    return {
+        "runs": 1,
+        "requests": first.requests,
+        "writes": first.writes,
+        "rerun_requests": rerun.requests,
+        "rerun_writes": rerun.writes,
+    }
+
+
 def main() -> int:
     scenarios = (
         [("incident opened → draft PR", incident_opened)]
@@ -243,6 +269,7 @@ def main() -> int:
         + [(f"sign-off: review event, approval {k} of 4", review(k)) for k in (1, 2, 4)]
         + [("sign-off: merge → Published, incident commented", merged)]
         + [("whole incident: 14 events, all handlers (reruns: all 14)", whole_incident)]
+        + [("schedule: 200 open items / 20 post-mortems, 7 reminders, 20 follow-ups due", follow_through)]
     )
     print(f"Creation cap per run: {action_items.MAX_CREATIONS_PER_RUN} issues.\n")
     print("| scenario | runs | requests | writes | no-change rerun: requests | writes |")

@@ -19,6 +19,7 @@ from postmortem.completeness import handler as completeness_handler
 from postmortem.context import Context
 from postmortem.errors import LockBusy, PostmortemError, RateLimited
 from postmortem.events import Event
+from postmortem.follow_through import handler as follow_through_handler
 from postmortem.follow_through.issue_timeline import IssueTimeline
 from postmortem.github.apply import Applier, RetryableConflict
 from postmortem.github.client import WriteResult
@@ -79,6 +80,7 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
             ("incident", incident),
             ("action-items", action_items_handler.handle_tracking_issue),
             ("completeness", completeness_handler.handle_after_commits),
+            ("follow-through", follow_through_handler.handle_issue),
             ("sign-off", signoff_handler.handle_after_commits),
         ]
     if event.name == "pull_request" and event.action == "closed":
@@ -99,12 +101,19 @@ def select_handler(event: Event) -> list[tuple[str, Handler]]:
         return [("action-items", action_items_handler.handle_push)]
     if is_check_task(event):
         return [("setup-check", handle_check)]
+    if event.name == "workflow_dispatch" and event.task == "remind":
+        return [("follow-through", follow_through_handler.handle_scheduled)]
     if event.name in ("workflow_dispatch", "schedule"):
-        return [
+        reconcile: list[tuple[str, Handler]] = [
             ("action-items", action_items_handler.handle_reconcile),
             ("completeness", completeness_handler.handle_reconcile),
             ("sign-off", signoff_handler.handle_reconcile),
         ]
+        # schedule keeps the reconcile (tables ↔ issues first, so reminders read the synced issues) and adds the
+        # reminders, the digest and the follow-up reviews; task=reconcile stays the reconcile alone
+        if event.name == "schedule":
+            reconcile.append(("follow-through", follow_through_handler.handle_scheduled))
+        return reconcile
     return []
 
 

@@ -539,7 +539,8 @@ def test_reconcile_syncs_every_post_mortem_and_open_pull_request_in_one_pass(fak
     # one listing per run, shared by every document and round, and read again once the creation lock is taken
     assert fake.count("GET", r"/issues$") == 2
     fake.reset_counts()
-    run(fake, "schedule", dispatch_payload(fake))
+    # the reconcile alone (schedule adds the reminders, tests/follow_through/test_handler.py)
+    run(fake, "workflow_dispatch", dispatch_payload(fake))
     assert fake.writes == []
     assert number
 

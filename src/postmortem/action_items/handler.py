@@ -446,9 +446,15 @@ def _problems_are_news(ctx: _Context) -> bool:
         return state.announce_problems
     existing = find_comment(state.comments, ACTION_ITEM_PROBLEMS)
     strangers = [item for item in ctx.report.items if not _assignable(state, item.owner_login)]
-    return (
-        existing is None or existing.body.strip() != _problems_comment(state, ctx.report, strangers).strip()
+    if existing is None:
+        return True
+    # line numbers move when other sections change (publication adds lines): the same problems are no news
+    return _LINE_NUMBER.sub(r"\1 N", existing.body.strip()) != _LINE_NUMBER.sub(
+        r"\1 N", _problems_comment(state, ctx.report, strangers).strip()
     )
+
+
+_LINE_NUMBER = re.compile(r"([Ll]ine) [0-9]+")
 
 
 def _match_rows(ctx: _Context) -> _Matching:

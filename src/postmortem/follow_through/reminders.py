@@ -151,9 +151,11 @@ def decide_item(
             writes.append(RemoveLabel(number=item.number, label=OVERDUE_LABEL))
         return writes, messages
     if item.deadline_unreadable:
+        # reported, never guessed; but as a log line, not a warning: the sync warned when the row appeared and
+        # keeps it in the problems comment, and a daily warning about the same row is noise (issue #10 item 6)
         messages.append(
             Message(
-                level="warning",
+                level="info",
                 text=f"#{item.number} ({item.title}): its deadline {item.deadline_text!r} is not a date, so no "
                 f"reminder was sent. Write it as YYYY-MM-DD in the row of {item.doc}.",
             )

@@ -3,7 +3,8 @@
 The gateway sends one write and maps its errors; everything about a *plan* is here:
 
 * **References.** :data:`~postmortem.plan.NEW_PULL_REQUEST` in a write's ``number`` becomes the pull request this
-  run created; a :class:`~postmortem.plan.SetCommitStatus` with ``head_of`` goes on that branch's head *after*
+  run created; :data:`~postmortem.plan.NEW_COMMENT_ID` in an issue body becomes the comment this run created last
+  on that issue (a reminder records its comment's id); a :class:`~postmortem.plan.SetCommitStatus` with ``head_of`` goes on that branch's head *after*
   this run's commits.
 * **One commit per document per run.** A :class:`~postmortem.plan.PutFile` is staged in the
   :class:`~postmortem.github.snapshot.Snapshot` (later reads of the file see it, later edits add to it) and
@@ -47,6 +48,7 @@ from postmortem.plan import (
     UpdateComment,
     UpdatePullRequest,
     Write,
+    resolve_new_comment,
     resolve_new_pull_request,
 )
 
@@ -73,6 +75,8 @@ class Applier:
     """Paths taken by another file, with the ``alternative_path`` the document was created at instead."""
     fallbacks: dict[str, int] = field(default_factory=dict)
     """Branches whose commit branch protection refused, with the pull request it was proposed in instead."""
+    new_comments: dict[int, int] = field(default_factory=dict)
+    """Issue number → the id of the comment this run created last on it, for :data:`NEW_COMMENT_ID`."""
     now: Callable[[], datetime] = clock.now
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     """Where this run's id and the lock's duration are read (``GITHUB_RUN_ID``, ``POSTMORTEM_LOCK_MINUTES``)."""
@@ -94,6 +98,7 @@ class Applier:
                 self._release(planned.name)
                 continue
             write = resolve_new_pull_request(planned, self.new_pull.number if self.new_pull else None)
+            write = resolve_new_comment(write, self.new_comments)
             if isinstance(write, CreatePullRequest):
                 self.commit(write.head)  # GitHub refuses a pull request from a branch without the commit
             write = self._with_renames(write)
@@ -278,6 +283,8 @@ class Applier:
         return result
 
     def _record(self, result: WriteResult) -> None:
+        if isinstance(result.write, CreateComment) and result.number is not None:
+            self.new_comments[result.write.number] = result.number
         self.snapshot.record(result)
         self.on_applied(result)
 

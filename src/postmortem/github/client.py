@@ -83,7 +83,9 @@ from postmortem.plan import (
     CreateIssue,
     CreateLabel,
     CreatePullRequest,
+    DeleteComment,
     PutFile,
+    RemoveLabel,
     RequestReviewers,
     SetCommitStatus,
     UpdateComment,
@@ -504,6 +506,13 @@ class Gateway:
             case UpdateComment():
                 data = self._call("PATCH", f"{repo}/issues/comments/{write.comment_id}", {"body": write.body})
                 return WriteResult(write=write, number=data["id"], url=data.get("html_url"))
+            case DeleteComment():
+                self._requester.requestJsonAndCheck("DELETE", f"{repo}/issues/comments/{write.comment_id}")
+                return WriteResult(write=write, number=write.comment_id)
+            case RemoveLabel():
+                label = quote(write.label, safe="")
+                self._requester.requestJsonAndCheck("DELETE", f"{repo}/issues/{write.number}/labels/{label}")
+                return WriteResult(write=write, number=write.number)
             case CreateLabel():
                 body = {
                     "name": write.name,
@@ -571,6 +580,11 @@ class Gateway:
 
     def _accept_refusal(self, write: Write, exc: GithubException) -> WriteResult | None:
         """Refusals that mean "already done": a concurrent run (or our own retried request) got there first."""
+        if exc.status == 404 and isinstance(write, DeleteComment | RemoveLabel):
+            # the comment is gone / the label is not on the issue: what the write wanted (a deleted issue or a
+            # lost permission answers the same, and then there is nothing to take off either)
+            number = write.comment_id if isinstance(write, DeleteComment) else write.number
+            return WriteResult(write=write, number=number, note="already done")
         if exc.status != 422:
             return None
         text = _error_text(exc).lower()

@@ -41,7 +41,9 @@ from postmortem.plan import (
     CreateIssue,
     CreateLabel,
     CreatePullRequest,
+    DeleteComment,
     PutFile,
+    RemoveLabel,
     RequestReviewers,
     SetCommitStatus,
     UpdateComment,
@@ -295,6 +297,12 @@ class Snapshot:
                         c.model_copy(update={"body": write.body}) if c.id == write.comment_id else c
                         for c in comments
                     ]
+            case DeleteComment():
+                comments = self._reads.get(("comments", write.number))
+                if isinstance(comments, list):
+                    comments[:] = [c for c in comments if c.id != write.comment_id]
+            case RemoveLabel():
+                self._remove_label(write.number, write.label)
             case CreateLabel():
                 labels = self._reads.get(("labels",))
                 if isinstance(labels, list):
@@ -360,6 +368,24 @@ class Snapshot:
         issue = self._reads.get(("issue", number))
         if isinstance(issue, Issue):
             self._put_issue(issue.model_copy(update={"labels": _union(issue.labels, add_labels)}))
+
+    def _remove_label(self, number: int, label: str) -> None:
+        """A label taken off an issue: in its own entry and in the listings (out of that label's listings)."""
+        issue = self._reads.get(("issue", number))
+        if not isinstance(issue, Issue):
+            issue = next(
+                (
+                    i
+                    for key, value in self._reads.items()
+                    if key[0] == "issues" and isinstance(value, list)
+                    for i in value
+                    if isinstance(i, Issue) and i.number == number
+                ),
+                None,
+            )
+        if isinstance(issue, Issue):
+            kept = tuple(name for name in issue.labels if name.casefold() != label.casefold())
+            self._put_issue(issue.model_copy(update={"labels": kept}))
 
     def _put_issue(self, issue: Issue) -> None:
         """An issue created or edited: in its own entry and in every listing whose filter it passes."""

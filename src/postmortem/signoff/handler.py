@@ -35,13 +35,13 @@ so a rerun on another day decides the same document and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
 
-from postmortem.config import Role
+from postmortem.config import FollowUpConfig, Role
 from postmortem.context import Context, PullNote, find_document
 from postmortem.errors import NotFound
 from postmortem.github.models import (
@@ -77,7 +77,6 @@ from postmortem.signoff.compute import (
     STATUS_CONTEXT,
     SignoffState,
     compute_signoff,
-    follow_up_date,
     hand_ticked_roles,
     has_signoff_section,
     is_signoff_comment,
@@ -310,6 +309,8 @@ class MergedState(BaseModel):
     """Whether the incident issue exists and its comments could be read."""
     issue_comments: list[Comment] = []
     close_incident: bool = False
+    follow_up: FollowUpConfig = FollowUpConfig()
+    """``follow_up`` of the config: the review's date recorded on publication (none when turned off)."""
 
 
 def published_on(pull: PullRequest) -> date:
@@ -318,13 +319,24 @@ def published_on(pull: PullRequest) -> date:
     return moment.astimezone(UTC).date()
 
 
-def publish_document(text: str, state: SignoffState, published: date) -> str:
-    """The document as published: frontmatter status/published/signoff, the ticked checklist, the dates."""
+def review_date(published: date, follow_up: FollowUpConfig) -> date | None:
+    """The follow-up review's date: publication + ``follow_up.days``; None when ``follow_up.enabled`` is off."""
+    return published + timedelta(days=follow_up.days) if follow_up.enabled else None
+
+
+def publish_document(
+    text: str, state: SignoffState, published: date, follow_up: FollowUpConfig | None = None
+) -> str:
+    """The document as published: frontmatter status/published/signoff (and ``follow_up``), the ticked
+    checklist, the dates."""
+    due = review_date(published, follow_up or FollowUpConfig())
     changes: dict[str, Any] = {
         "status": STATUS_PUBLISHED,
         "published": published.isoformat(),
         "signoff": signoff_frontmatter(state),
     }
+    if due is not None:
+        changes["follow_up"] = due.isoformat()
     if not state.has_holders and state.approvals:
         # No role has holders (no config): who approved is the record.
         changes["approved_by"] = [
@@ -333,7 +345,7 @@ def publish_document(text: str, state: SignoffState, published: date) -> str:
         ]
     updated = update_frontmatter(text, changes)
     updated = tick_signoff(updated, state, published=published)
-    return set_follow_up(updated, follow_up_date(published))
+    return updated if due is None else set_follow_up(updated, due)
 
 
 def _blob_url(pull: PullRequest, branch: str, path: str) -> str:
@@ -367,7 +379,9 @@ def _published_comment(state: MergedState, path: str, pending: int | str | None)
         lines.append("No sign-off role was signed before the merge.")
     if signoff.missing:
         lines.append(f"Merged without the sign-off of: {', '.join(signoff.missing)}.")
-    lines.append(f"30-day follow-up review: {follow_up_date(when).isoformat()}.")
+    due = review_date(when, state.follow_up)
+    if due is not None:
+        lines.append(f"{state.follow_up.days}-day follow-up review: {due.isoformat()}.")
     if pending is not None:
         lines += [
             "",
@@ -391,8 +405,8 @@ def decide_merged(state: MergedState) -> Plan:
         return plan
     when = published_on(pull)
     try:
-        published = publish_document(state.base_file.text, state.signoff, when)
-        settled = publish_document(published, state.signoff, when) == published
+        published = publish_document(state.base_file.text, state.signoff, when, state.follow_up)
+        settled = publish_document(published, state.signoff, when, state.follow_up) == published
     except DocumentError as error:
         plan.say(f"{state.path} on {pull.base_ref} cannot be published: {error}", "error")
         return plan
@@ -650,7 +664,7 @@ def _merged_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef) -> Plan:
     fallback_pull = fallback_file = None
     if path is not None and base_file is not None:
         try:
-            published = publish_document(base_file.text, signoff, published_on(pull))
+            published = publish_document(base_file.text, signoff, published_on(pull), ctx.config.follow_up)
         except DocumentError:
             published = base_file.text
         if published != base_file.text:
@@ -670,6 +684,7 @@ def _merged_plan(ctx: Context, pull: PullRequest, ref: PostmortemRef) -> Plan:
         incident_readable=readable,
         issue_comments=comments,
         close_incident=ctx.config.close_incident_on_publish,
+        follow_up=ctx.config.follow_up,
     )
     decided = decide_merged(state)
     decided.messages[:0] = plan.messages

@@ -13,6 +13,7 @@ from tests.fake_github.http import Route
 from tests.fake_github.routes import (
     comments,
     contents,
+    deletions,
     git_data,
     git_refs,
     issues,
@@ -34,6 +35,7 @@ ROUTES: list[Route] = [
     *reviews.ROUTES,
     *issues.ROUTES,
     *comments.ROUTES,
+    *deletions.ROUTES,
     *labels.ROUTES,
     *statuses.ROUTES,
     *teams.ROUTES,
