@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from postmortem.config import DEFAULT_CONFIG_PATH, Config, parse_config
 from postmortem.errors import ConfigError, NotText
@@ -12,6 +13,18 @@ from postmortem.github.models import FileContent
 from postmortem.github.snapshot import Snapshot
 from postmortem.markdown.frontmatter import DocumentError, split_frontmatter
 from postmortem.trust import PostmortemRef
+
+
+class DraftExtras(Protocol):
+    """What a feature above the incident adds to a draft as it is rendered (the catalogue's related incidents)."""
+
+    def fill(self, document: str, path: str) -> str:
+        """A new draft, completed (may read, once per run)."""
+        ...
+
+    def keep(self, document: str, previous: str) -> str:
+        """A draft rendered again, with what ``previous`` (the draft as last written) had added (no read)."""
+        ...
 
 
 @dataclass
@@ -32,6 +45,8 @@ class Context:
     """``GITHUB_WORKFLOW_REF`` of the running workflow, when the CLI knows it (the set-up check names it)."""
     config_facts: object | None = None
     """What the set-up check learnt reading the config file (its ``ConfigFacts``), when the CLI read it so."""
+    draft_extras: DraftExtras | None = None
+    """Set by the runner: the related incidents a new draft's Appendix lists (None: the draft as rendered)."""
 
     def __post_init__(self) -> None:
         self.snapshot = Snapshot(self.gateway)

@@ -50,7 +50,7 @@ from postmortem.action_items.tracking import (
     read_link,
     replace_managed,
 )
-from postmortem.config import Config
+from postmortem.config import Config, catalogue_path
 from postmortem.context import Context, find_document
 from postmortem.errors import NotFound, NotText
 from postmortem.github.models import Comment, FileContent, Issue, PullRequest, latest_decisive_reviews
@@ -890,7 +890,8 @@ def handle_push(ctx: Context) -> Plan:
     if ref != f"refs/heads/{ctx.default_branch}" or payload.get("deleted"):
         plan.say(f"Push to {ref or 'an unknown ref'}: only pushes to {ctx.default_branch} sync action items.")
         return plan
-    paths = _pushed_paths(payload, ctx.config.directory, ("added", "modified"))
+    catalogue = catalogue_path(ctx.config)  # the catalogue README is no post-mortem
+    paths = [p for p in _pushed_paths(payload, ctx.config.directory, ("added", "modified")) if p != catalogue]
     removed = [p for p in _pushed_paths(payload, ctx.config.directory, ("removed",)) if p not in paths]
     if not paths and not removed:
         plan.say(f"The push changed no post-mortem under {ctx.config.directory}/; no action items to sync.")
@@ -967,7 +968,12 @@ def handle_reconcile(ctx: Context) -> Plan:
     targets = _open_pull_targets(ctx)
     held = {target.path for target in targets}
     for entry in ctx.snapshot.directory(config.directory, ctx.default_branch):
-        if entry.type == "file" and entry.name.endswith(".md") and entry.path not in held:
+        if (
+            entry.type == "file"
+            and entry.name.endswith(".md")
+            and entry.path not in held
+            and entry.path != catalogue_path(config)  # the catalogue README is no post-mortem
+        ):
             targets.append(Target(path=entry.path, branch=ctx.default_branch, on_default=True))
     if not targets:
         plan.say(f"No post-mortems under {config.directory}/ and no open post-mortem pull requests.")

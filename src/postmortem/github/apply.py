@@ -110,8 +110,28 @@ class Applier:
             message=_merged_message([w.message for w in writes]),
             fallback_branch=next((w.fallback_branch for w in writes if w.fallback_branch), None),
         )
+        known = self.snapshot.known_tree(branch)
+        if known is not None:
+            # the run read the head's tree already (the catalogue's listing): check on it, and spare the reads
+            head, tree = known
+            changed = [path for path, sha in together.expected.items() if tree.blobs.get(path) != sha]
+            if changed:
+                raise Conflict(
+                    f"{', '.join(changed)} on {branch} changed since it was read; nothing was overwritten. "
+                    "Rerun the workflow to start from the current version.",
+                    status=409,
+                )
+            together = together.model_copy(update={"parent": head, "base_tree": tree.sha})
         try:
-            self._record(self.snapshot.gateway.send(together))
+            try:
+                self._record(self.snapshot.gateway.send(together))
+            except Conflict:
+                if together.parent is None:
+                    raise
+                # the head the run knew moved (or was the event's, and is not the branch's any more): once more,
+                # reading the head and its tree, so only a real change of these files is a conflict
+                together = together.model_copy(update={"parent": None, "base_tree": None})
+                self._record(self.snapshot.gateway.send(together))
         except ProtectedBranch as refusal:
             if together.fallback_branch is None:
                 raise
@@ -282,7 +302,15 @@ def commit_through_pull_request(
         # a branch just made from the protected one holds the files the commit was based on; an earlier run's
         # fallback branch is the action's own
         expected = write.expected if not created.note else {}
-        moved = write.model_copy(update={"branch": branch, "expected": expected, "fallback_branch": None})
+        moved = write.model_copy(
+            update={
+                "branch": branch,
+                "expected": expected,
+                "fallback_branch": None,
+                "parent": None,
+                "base_tree": None,
+            }
+        )
         results.append(gateway.send(moved))
     else:
         # A branch just made from the protected one holds the file the commit was based on.

@@ -65,6 +65,7 @@ from postmortem.github.models import (
     CommitStatus,
     DirEntry,
     FileContent,
+    GitTree,
     Issue,
     Label,
     Permission,
@@ -275,6 +276,15 @@ class Gateway:
         if not isinstance(data, list):
             return []
         return [DirEntry(name=e["name"], path=e["path"], sha=e["sha"], type=e["type"]) for e in data]
+
+    def get_tree(self, ref: str) -> GitTree | None:
+        """The whole tree of a commit (or branch), recursive, with each blob's sha; None when it does not exist."""
+        with self._reading(f"list the files of {ref}", "contents: read"):
+            data = self._get_or_none(f"{self._repo_path}/git/trees/{quote(ref)}", {"recursive": "1"})
+        if not isinstance(data, dict) or "sha" not in data:
+            return None
+        blobs = {str(e["path"]): str(e["sha"]) for e in data.get("tree") or [] if e.get("type") == "blob"}
+        return GitTree(sha=str(data["sha"]), blobs=blobs, truncated=bool(data.get("truncated")))
 
     def get_branch_sha(self, branch: str) -> str | None:
         """The commit a branch points at; None when the branch does not exist."""
@@ -538,16 +548,20 @@ class Gateway:
         gives the base tree), then a tree, a commit and a fast-forward of the branch."""
         repo = self._repo_path
         ref = f"{repo}/git/refs/heads/{quote(write.branch)}"
-        head = self._get(f"{repo}/git/ref/heads/{quote(write.branch)}")["object"]["sha"]
-        tree = self._get(f"{repo}/git/trees/{head}", {"recursive": "1"})
-        blobs = {entry["path"]: entry["sha"] for entry in tree.get("tree", []) if entry.get("type") == "blob"}
-        changed = [path for path, sha in write.expected.items() if blobs.get(path) != sha]
-        if changed:
-            raise Conflict(
-                f"{', '.join(changed)} on {write.branch} changed since it was read; nothing was overwritten. "
-                "Rerun the workflow to start from the current version.",
-                status=409,
-            )
+        if write.parent is not None and write.base_tree is not None:
+            # the run read this head and its tree already, and checked ``expected`` on it
+            head, tree = write.parent, {"sha": write.base_tree}
+        else:
+            head = self._get(f"{repo}/git/ref/heads/{quote(write.branch)}")["object"]["sha"]
+            tree = self._get(f"{repo}/git/trees/{head}", {"recursive": "1"})
+            blobs = {e["path"]: e["sha"] for e in tree.get("tree", []) if e.get("type") == "blob"}
+            changed = [path for path, sha in write.expected.items() if blobs.get(path) != sha]
+            if changed:
+                raise Conflict(
+                    f"{', '.join(changed)} on {write.branch} changed since it was read; nothing was overwritten. "
+                    "Rerun the workflow to start from the current version.",
+                    status=409,
+                )
         entries = [
             {"path": path, "mode": "100644", "type": "blob", "content": text}
             for path, text in write.files.items()
