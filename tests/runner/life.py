@@ -69,7 +69,8 @@ EXPECTED = {
     # The open pull requests are listed (the incident's own, the file names of other incidents' drafts); the
     # branch and the file are created optimistically (422 when they exist), and an issue without comments has
     # none read
-    "issues.opened": (12, 6),  # branch, document, PR, link comment, review request, label
+    # + the catalogue README (the draft's related incidents)
+    "issues.opened": (13, 6),  # branch, document, PR, link comment, review request, label
     "issues.labeled": (5, 0),
     "issues.edited": (12, 3),  # document, PR body (the marker's sha), sign-off status on the new head
     "pull_request.synchronize (draft)": (7, 1),  # status
@@ -80,10 +81,14 @@ EXPECTED = {
     "review 3/4 (erin)": (10, 2),
     "review 4/4 (dave)": (11, 2),
     "issues.closed (tracking, PR open)": (6, 0),  # approved: the Status cell is held (reviews read instead)
-    # ONE commit on main (publication and the held Status cell), close incident, its comment, problems comment
-    "pull_request.closed (merged)": (17, 4),
-    "push (merge to main)": (4, 0),  # + the open post-mortem PRs (a document still in review is synced there)
-    "issues.closed (tracking, after merge)": (6, 1),  # the Status cell on main
+    # ONE commit on main (publication, the held Status cell and the catalogue: one GraphQL write after the
+    # listing of the merge commit's tree and the README's read), close incident, its comment, problems comment
+    "pull_request.closed (merged)": (18, 4),
+    # + the open post-mortem PRs (a document still in review is synced there); + tree and README (the
+    # catalogue, already current: no write)
+    "push (merge to main)": (6, 0),
+    # the Status cell on main with the catalogue, one commit: + the head, its tree, the README
+    "issues.closed (tracking, after merge)": (9, 1),
     "workflow_dispatch": (5, 0),
 }
 

@@ -122,7 +122,8 @@ def stage_catalogue(ctx: Context) -> list[Message]:
     if tree is None:
         return []
     listing = [(path, sha) for path, sha in tree.blobs.items() if _in_directory(path, directory)]
-    readme = _read(ctx, readme_path, branch)
+    known = readme_path in tree.blobs or tree.truncated or (branch, readme_path) in snapshot.staged
+    readme = _read(ctx, readme_path, branch) if known else None  # the listing says there is none yet
     plan = plan_refresh(listing, read_catalogue(readme.text if readme else None), catalogue_path=readme_path)
     fetched: dict[str, tuple[str, str]] = {}
     for path in plan.read:
@@ -157,7 +158,8 @@ def stage_catalogue(ctx: Context) -> list[Message]:
         ),
         retry_on_conflict=True,
     )
-    messages.append(Message(text=f"Refreshing the catalogue {readme_path} ({len(entries)} post-mortems)."))
+    count = f"{len(entries)} post-mortem{'' if len(entries) == 1 else 's'}"
+    messages.append(Message(text=f"Refreshing the catalogue {readme_path} ({count})."))
     return messages
 
 

@@ -111,17 +111,10 @@ class Applier:
             fallback_branch=next((w.fallback_branch for w in writes if w.fallback_branch), None),
         )
         known = self.snapshot.known_tree(branch)
-        if known is not None:
-            # the run read the head's tree already (the catalogue's listing): check on it, and spare the reads
-            head, tree = known
-            changed = [path for path, sha in together.expected.items() if tree.blobs.get(path) != sha]
-            if changed:
-                raise Conflict(
-                    f"{', '.join(changed)} on {branch} changed since it was read; nothing was overwritten. "
-                    "Rerun the workflow to start from the current version.",
-                    status=409,
-                )
-            together = together.model_copy(update={"parent": head, "base_tree": tree.sha})
+        if known is not None and all(known[1].blobs.get(p) == sha for p, sha in together.expected.items()):
+            # the run read the head's tree already (the catalogue's listing) and the files are as expected on
+            # it: one write on that head (else the commit reads the head and checks for itself)
+            together = together.model_copy(update={"parent": known[0]})
         try:
             try:
                 self._record(self.snapshot.gateway.send(together))
@@ -130,7 +123,7 @@ class Applier:
                     raise
                 # the head the run knew moved (or was the event's, and is not the branch's any more): once more,
                 # reading the head and its tree, so only a real change of these files is a conflict
-                together = together.model_copy(update={"parent": None, "base_tree": None})
+                together = together.model_copy(update={"parent": None})
                 self._record(self.snapshot.gateway.send(together))
         except ProtectedBranch as refusal:
             if together.fallback_branch is None:
@@ -308,7 +301,6 @@ def commit_through_pull_request(
                 "expected": expected,
                 "fallback_branch": None,
                 "parent": None,
-                "base_tree": None,
             }
         )
         results.append(gateway.send(moved))
