@@ -84,11 +84,14 @@ def test_two_publications_each_commit_carries_the_catalogue(fake: FakeGitHub) ->
     assert "- 2025-11-17 — [Umbrella API outage after migration]" in related, related
     assert "(2025-11-17-umbrella-api-outage-after-migration.md)" in related
 
+    payload = publish(fake, second)
     before = len(fake.commit_log("main"))
     fake.reset_counts()
-    run(fake, "pull_request", publish(fake, second))
+    run(fake, "pull_request", payload)
+    assert (fake.count(), len(fake.writes)) == (14, 2), "the budget with a README to read: ≤ 14 and ≤ 5"
     log = fake.commit_log("main")
-    assert len(log) == before + 2, "the merge, then ONE commit: the publication with the catalogue"
+    assert len(log) == before + 1, "after the merge, ONE commit: the publication with the catalogue"
+    assert log[1].message == f"Merge pull request #{second}"
     readme = fake.file_text("main", README) or ""
     assert log[0].tree[README].decode() == readme
     assert recorded_paths(readme) == [PATH, SECOND_PATH]

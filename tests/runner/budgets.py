@@ -97,7 +97,13 @@ def life() -> list[Measured]:
         edit_doc(fake, "~16,500 active users", "~17,000 active users", branch="main")
         edited = push_payload(fake, modified=[PATH])
         measured.append(
-            _measure(fake, "person's push to main, one document changed (catalogue refresh)", "push", edited, "main")
+            _measure(
+                fake,
+                "person's push to main, one document changed (catalogue refresh)",
+                "push",
+                edited,
+                "main",
+            )
         )
         measured.append(
             _measure(fake, "workflow_dispatch", "workflow_dispatch", dispatch_payload(fake), "main")

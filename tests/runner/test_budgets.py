@@ -64,7 +64,9 @@ def test_a_persons_push_refreshes_the_catalogue(measured: dict[str, Measured]) -
     refresh = measured["person's push to main, one document changed (catalogue refresh)"]
     # the push's own sync reads the configuration, the open pull requests, the tracking issues and the document;
     # the refresh adds the tree listing, the README and one commit (the document's read is shared)
-    assert refresh.requests <= 7, refresh  # the refresh's own share is asserted in tests/catalogue/test_flow.py
+    assert refresh.requests <= 7, (
+        refresh
+    )  # the refresh's own share is asserted in tests/catalogue/test_flow.py
     assert (refresh.writes, refresh.commits) == (1, 1), refresh
 
 

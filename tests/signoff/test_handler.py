@@ -448,7 +448,10 @@ def test_merge_publishes_the_document_on_the_default_branch(ready: FakeGitHub) -
     assert "2026-04-15" in comment.body
     assert fake.items[INCIDENT].state == "open", "by default the incident issue stays open"
     # one commit carrying the document and the catalogue (GraphQL createCommitOnBranch), then the comment
-    assert [(w.method, w.path.rsplit("/", 1)[-1]) for w in fake.writes] == [("POST", "graphql"), ("POST", "comments")]
+    assert [(w.method, w.path.rsplit("/", 1)[-1]) for w in fake.writes] == [
+        ("POST", "graphql"),
+        ("POST", "comments"),
+    ]
     assert set(fake.commit_log("main")[0].tree) >= {PATH, "postmortems/README.md"}
     assert any("Published" in m.text for m in report.messages)
 
