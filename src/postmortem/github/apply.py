@@ -300,7 +300,8 @@ def commit_through_pull_request(
                 "branch": branch,
                 "expected": expected,
                 "fallback_branch": None,
-                "parent": None,
+                # a branch just made at the head the files were checked on: one write again
+                "parent": base_sha if not created.note and write.parent == base_sha else None,
             }
         )
         results.append(gateway.send(moved))
