@@ -236,3 +236,39 @@ def test_an_issue_edit_keeps_the_drafts_related_incidents(fake: FakeGitHub) -> N
     assert "~16,500 active users" in regenerated, "the draft was regenerated"
     assert listed in regenerated, "with the related incidents it was written with"
     assert fake.count("GET", r"README") == 0, "kept from the draft, not read again"
+
+
+def test_a_push_between_the_listing_and_the_commit_is_kept(fake: FakeGitHub) -> None:
+    """The head moved after the listing (a person pushed elsewhere): GraphQL refuses the stale head, the commit
+    is made again on the new head (read with its tree), and the person's file stays."""
+    people(fake)
+    _, pr = draft(fake)
+    payload = publish(fake, pr)
+    fake.on_request(
+        "POST", r"^/graphql$", lambda n: n == 1 and fake.add_file("main", "docs/other.md", "mine\n")
+    )
+    fake.reset_counts()
+    report = run(fake, "pull_request", payload)
+    assert not report.errors, report.errors
+    head = fake.commit_log("main")[0]
+    assert head.tree["docs/other.md"] == b"mine\n"
+    assert split_frontmatter(head.tree[PATH].decode())[0]["status"] == "Published"
+    assert recorded_paths(head.tree[README].decode()) == [PATH]
+    print(fake.log)
+    assert fake.count("GET", r"/git/ref/heads/main$") == 1, "the head read again once"
+
+
+def test_a_concurrent_edit_of_the_document_is_never_overwritten(fake: FakeGitHub) -> None:
+    people(fake)
+    _, pr = draft(fake)
+    payload = publish(fake, pr)
+    text = fake.file_text("main", PATH) or ""
+    fake.on_request(
+        "POST",
+        r"^/graphql$",
+        lambda n: n == 1 and fake.add_file("main", PATH, text + "\nA late human line.\n"),
+    )
+    report = run(fake, "pull_request", payload, raise_errors=False)
+    assert any("nothing was overwritten" in str(e) for e in report.errors), report.errors
+    assert (fake.file_text("main", PATH) or "").endswith("A late human line.\n")
+    assert fake.file_text("main", README) is None
