@@ -142,6 +142,7 @@ def pull_request_json(fake: FakeGitHub, number: int, base: dict[str, Any]) -> di
     )
     if "merged" in base:  # pull_request events carry it; pull_request_review's "simple" pull request does not
         pull["merged"] = item.merged
+        pull["merge_commit_sha"] = fake.branches.get(item.base) if item.merged else None
     pull["user"]["login"] = item.user
     pull["head"].update(ref=item.head, sha=fake.head_sha(number), label=f"{fake.owner}:{item.head}")
     pull["base"].update(

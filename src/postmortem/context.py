@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -35,6 +35,18 @@ class PullNote(BaseModel):
     line: str
 
 
+class DraftExtras(Protocol):
+    """What a feature above the incident adds to a draft as it is rendered (the catalogue's related incidents)."""
+
+    def fill(self, document: str, path: str) -> str:
+        """A new draft, completed (may read, once per run)."""
+        ...
+
+    def keep(self, document: str, previous: str) -> str:
+        """A draft rendered again, with what ``previous`` (the draft as last written) had added (no read)."""
+        ...
+
+
 @dataclass
 class Context:
     """What every handler gets: the event, the gateway, the repository's config and default branch."""
@@ -55,6 +67,8 @@ class Context:
     """What the set-up check learnt reading the config file (its ``ConfigFacts``), when the CLI read it so."""
     pull_notes: dict[int, list[PullNote]] = field(default_factory=dict)
     """Notes for the sign-off handler, by pull-request number (see :class:`PullNote`)."""
+    draft_extras: DraftExtras | None = None
+    """Set by the runner: the related incidents a new draft's Appendix lists (None: the draft as rendered)."""
 
     def __post_init__(self) -> None:
         self.snapshot = Snapshot(self.gateway)

@@ -82,6 +82,10 @@ class CommitFiles(_Write):
     expected: dict[str, str | None] = Field(default_factory=dict)
     fallback_branch: str | None = None
     """Where to commit instead, through a pull request, when branch protection refuses a direct commit."""
+    parent: str | None = None
+    """The head commit, when the run already read it and its tree and checked ``expected`` on that tree: the
+    commit is then ONE write (GraphQL ``createCommitOnBranch`` expecting this head); a head that moved since
+    is a conflict."""
 
     def describe(self) -> str:
         size = sum(len(text.encode()) for text in self.files.values())

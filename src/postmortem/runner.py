@@ -15,6 +15,7 @@ from functools import partial
 from typing import Protocol
 
 from postmortem.action_items import handler as action_items_handler
+from postmortem.catalogue.handler import RelatedIncidents, stage_catalogue
 from postmortem.completeness import handler as completeness_handler
 from postmortem.context import Context
 from postmortem.errors import LockBusy, PostmortemError, RateLimited
@@ -145,11 +146,18 @@ def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
         )
         return report
     applier = Applier(ctx.snapshot, report.applied.append, report.messages.append)
+    if ctx.draft_extras is None:
+        ctx.draft_extras = RelatedIncidents(ctx)
     for attempt in range(MAX_ROUNDS):
         stopped = _run_handlers(ctx, selected, applier, report, dry_run=dry_run)
         if dry_run or stopped:
             break
         try:
+            # every commit under the directory on the default branch carries the refreshed catalogue
+            try:
+                report.messages.extend(stage_catalogue(ctx))
+            except PostmortemError as error:
+                report.errors.append(error)  # the documents are committed all the same
             waiting: list[Write] = [staged.write for staged in ctx.snapshot.staged.values()]
             waiting += applier.after_commits
             _guard(report, waiting, applier.finish)

@@ -133,7 +133,7 @@ class FakeGitHub(GitHubState):
         return status, out, text
 
     def _route(self, method: str, path: str, q: dict[str, list[str]], body: Any) -> Routed:
-        if path.startswith("/orgs/"):
+        if path.startswith("/orgs/") or path == "/graphql":
             rest = path
         else:
             prefix = f"/repos/{self.owner}/{self.name}"

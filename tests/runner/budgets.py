@@ -97,6 +97,17 @@ def life() -> list[Measured]:
         measured.append(_measure(fake, "merge → Published", "pull_request", merged, "main"))
         push = push_payload(fake, modified=[PATH])
         measured.append(_measure(fake, "push to main (the merge)", "push", push, "main"))
+        edit_doc(fake, "~16,500 active users", "~17,000 active users", branch="main")
+        edited = push_payload(fake, modified=[PATH])
+        measured.append(
+            _measure(
+                fake,
+                "person's push to main, one document changed (catalogue refresh)",
+                "push",
+                edited,
+                "main",
+            )
+        )
         measured.append(
             _measure(fake, "workflow_dispatch", "workflow_dispatch", dispatch_payload(fake), "main")
         )

@@ -70,7 +70,8 @@ EXPECTED = {
     # branch and the file are created optimistically (422 when they exist), and an issue without comments has
     # none read
     # + the sign-off status on the new draft (issue #10 item 9: branch protection sees it from the first minute)
-    "issues.opened": (13, 7),  # branch, document, PR, link comment, review request, label, sign-off status
+    # + the catalogue README (the draft's related incidents)
+    "issues.opened": (14, 7),  # branch, document, PR, link comment, review request, label, sign-off status
     "issues.labeled": (5, 0),
     # document, PR body (the marker's sha), sign-off and completeness statuses on the new head
     "issues.edited": (13, 4),
@@ -83,11 +84,14 @@ EXPECTED = {
     "review 3/4 (erin)": (10, 2),
     "review 4/4 (dave)": (11, 2),
     "issues.closed (tracking, PR open)": (6, 0),  # approved: the Status cell is held (reviews read instead)
-    # ONE commit on main (publication and the held Status cell), close incident, its comment, problems comment;
-    # + the 3 tracking issues' link to the document, moved from the merged branch to main (issue #10 item 8)
-    "pull_request.closed (merged)": (20, 7),
-    "push (merge to main)": (4, 0),  # + the open post-mortem PRs (a document still in review is synced there)
-    "issues.closed (tracking, after merge)": (6, 1),  # the Status cell on main
+    # ONE commit on main (publication, the held Status cell and the catalogue: one GraphQL write after the
+    # listing of the merge commit's tree and the README's read), close incident, its comment, problems comment
+    "pull_request.closed (merged)": (18, 4),
+    # + the open post-mortem PRs (a document still in review is synced there); + tree and README (the
+    # catalogue, already current: no write)
+    "push (merge to main)": (6, 0),
+    # the Status cell on main with the catalogue, one commit: + the head, its tree, the README
+    "issues.closed (tracking, after merge)": (9, 1),
     "workflow_dispatch": (5, 0),
 }
 

@@ -87,8 +87,8 @@ def test_every_event_runs_the_cli_successfully_and_reports_its_request_count(lif
 def test_requests_and_writes_per_event(life: Life) -> None:
     measured = {d.step: (d.requests, len(d.writes)) for d in life.deliveries}
     assert measured == EXPECTED, life.table()
-    assert sum(r for r, _ in measured.values()) == 144
-    assert sum(w for _, w in measured.values()) == 44
+    assert sum(r for r, _ in measured.values()) == 148
+    assert sum(w for _, w in measured.values()) == 41
 
 
 def test_opened_drafts_the_pull_request(life: Life) -> None:
@@ -195,21 +195,13 @@ def test_the_merge_publishes_then_writes_the_held_status_cell_on_main(life: Life
         :2
     ] == [  # ONE commit on main: the publication and the held Status cell
         "Publish the post-mortem of incident #1 (signed off in #2)\n\n"
-        "Action items: update the status of 1 action item(s) from their issues",
+        "Action items: update the status of 1 action item(s) from their issues\n\n"
+        "Refresh the post-mortem catalogue",
         "Merge pull request #2",
     ]
     merged = next(d for d in life.deliveries if d.step == "pull_request.closed (merged)")
-    # the problems comment needs no commit; the incident is closed and commented once the publication is made;
-    # the 3 tracking issues' document link moves to main (PATCH, issue #10 item 8)
-    assert [w.split()[0] for w in merged.writes] == [
-        "PATCH",
-        "PATCH",
-        "PATCH",
-        "PATCH",
-        "PUT",
-        "PATCH",
-        "POST",
-    ]
+    # the problems comment needs no commit; the incident is closed and commented once the publication is made
+    assert [w.split()[0] for w in merged.writes] == ["PATCH", "POST", "PATCH", "POST"]
 
 
 # ------------------------------------------------------------------------------------------------- final state
@@ -241,12 +233,15 @@ def test_the_published_document_on_main(life: Life) -> None:
         "n2": (4, "🟢"),
         "n3": (5, "🟡"),
     }
-    assert set(fake.files("main")) == {".github/postmortem.yml", PATH}
+    assert set(fake.files("main")) == {".github/postmortem.yml", PATH, "postmortems/README.md"}
     assert [c.message for c in fake.commit_log("main")[:3]] == [
-        "Action items: update the status of 1 action item(s) from their issues",  # carol's, after the merge
+        # carol's, after the merge, with the catalogue (her 🟢 Done counts in its action items)
+        "Action items: update the status of 1 action item(s) from their issues\n\n"
+        "Refresh the post-mortem catalogue",
         # alice's Status cell, held until the merge, rides in the publication commit
         "Publish the post-mortem of incident #1 (signed off in #2)\n\n"
-        "Action items: update the status of 1 action item(s) from their issues",
+        "Action items: update the status of 1 action item(s) from their issues\n\n"
+        "Refresh the post-mortem catalogue",
         "Merge pull request #2",
     ]
     assert set(fake.branches) == {"main", BRANCH}, "no fallback branch: main is not protected"

@@ -442,7 +442,12 @@ def test_merge_publishes_the_document_on_the_default_branch(ready: FakeGitHub) -
     assert "Incident Commander @alice (2026-03-15)" in comment.body
     assert "2026-04-15" in comment.body
     assert fake.items[INCIDENT].state == "open", "by default the incident issue stays open"
-    assert [w.method for w in fake.writes] == ["PUT", "POST"]
+    # one commit carrying the document and the catalogue (GraphQL createCommitOnBranch), then the comment
+    assert [(w.method, w.path.rsplit("/", 1)[-1]) for w in fake.writes] == [
+        ("POST", "graphql"),
+        ("POST", "comments"),
+    ]
+    assert set(fake.commit_log("main")[0].tree) >= {PATH, "postmortems/README.md"}
     assert any("Published" in m.text for m in report.messages)
 
     assert_rerun_writes_nothing(fake, "pull_request", payload)
@@ -1218,9 +1223,11 @@ def test_409_on_the_publish_commit_then_rerun(fake: FakeGitHub, tmp_path: Path) 
     ready_seq(fake)
     approve(fake, "alice", "bob")
     merge_pull(fake, PR)
-    fake.fail_next("PUT", r"/contents/postmortems/", 409, {"message": f"{PATH} does not match 0000"})
+    # the one commit (document + catalogue) refused as stale both ways: on the head read with the listing
+    # (GraphQL), then on the head read again (Git Data API)
+    fake.fail_next("POST", r"/graphql$|/git/trees$", 409, {"message": f"{PATH} does not match 0000"}, times=2)
     code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR, action="closed"))
-    assert code == 1 and "changed since it was read" in log and "Traceback" not in log, log
+    assert code == 1 and "nothing was overwritten" in log and "Traceback" not in log, log
     assert split_frontmatter(fake.file_text("main", PATH) or "")[0]["status"] != "Published"
     code, log = cli(fake, tmp_path, "pull_request", pull_payload(fake, PR, action="closed"))
     assert code == 0, log

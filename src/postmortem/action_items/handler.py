@@ -53,7 +53,7 @@ from postmortem.action_items.tracking import (
     read_link,
     replace_managed,
 )
-from postmortem.config import Config
+from postmortem.config import Config, catalogue_path
 from postmortem.context import Context, find_document
 from postmortem.errors import NotFound, NotText
 from postmortem.github.models import Comment, FileContent, Issue, PullRequest, latest_decisive_reviews
@@ -410,10 +410,13 @@ def decide(state: DocumentState) -> Plan:
 
 
 def document_url(state: DocumentState) -> str:
-    """Where the document can be read now: on the pull request's branch until the merge (it is not on the
-    default branch before), on the default branch once merged (the branch may be deleted then)."""
-    branch = state.default_branch if state.target.on_default else state.target.branch
-    return f"{state.html_url}/blob/{branch}/{state.target.path}"
+    """Where the document can be read from the day its issue is opened: the pull request's files while it is in
+    review (the default branch does not have it yet, and the pull request's page outlives its branch, so the
+    link never needs an edit), the default branch for a document synced there."""
+    pull = state.target.pull_request
+    if not state.target.on_default and pull is not None:
+        return f"{state.html_url}/pull/{pull}/files"
+    return f"{state.html_url}/blob/{state.default_branch}/{state.target.path}"
 
 
 def _say_problems(plan: Plan, ctx: _Context) -> None:
@@ -722,9 +725,7 @@ def _update_issue(
     if login and assignable and login.casefold() not in {a.casefold() for a in issue.assignees}:
         fields["assignees"] = (login,)
     moved = link.doc != state.target.path
-    # the document's address changes once, at the merge (branch → default branch): the link follows it
-    relocated = f"({document_url})" not in issue.body
-    if link.fp != fingerprint(item, assignable) or link.key != item.key or link.removed or moved or relocated:
+    if link.fp != fingerprint(item, assignable) or link.key != item.key or link.removed or moved:
         managed = _issue_body(item, state, report, incident, document_url, assignable)
         fields["body"] = replace_managed(issue.body, managed)
     if link.removed and issue.state == "closed":
@@ -1005,7 +1006,8 @@ def handle_push(ctx: Context) -> Plan:
     if ref != f"refs/heads/{ctx.default_branch}" or payload.get("deleted"):
         plan.say(f"Push to {ref or 'an unknown ref'}: only pushes to {ctx.default_branch} sync action items.")
         return plan
-    paths = _pushed_paths(payload, ctx.config.directory, ("added", "modified"))
+    catalogue = catalogue_path(ctx.config)  # the catalogue README is no post-mortem
+    paths = [p for p in _pushed_paths(payload, ctx.config.directory, ("added", "modified")) if p != catalogue]
     removed = [p for p in _pushed_paths(payload, ctx.config.directory, ("removed",)) if p not in paths]
     if not paths and not removed:
         plan.say(f"The push changed no post-mortem under {ctx.config.directory}/; no action items to sync.")
@@ -1106,7 +1108,12 @@ def handle_reconcile(ctx: Context) -> Plan:
     targets = _open_pull_targets(ctx)
     held = {target.path for target in targets}
     for entry in ctx.snapshot.directory(config.directory, ctx.default_branch):
-        if entry.type == "file" and entry.name.endswith(".md") and entry.path not in held:
+        if (
+            entry.type == "file"
+            and entry.name.endswith(".md")
+            and entry.path not in held
+            and entry.path != catalogue_path(config)  # the catalogue README is no post-mortem
+        ):
             targets.append(Target(path=entry.path, branch=ctx.default_branch, on_default=True))
     if not targets:
         plan.say(f"No post-mortems under {config.directory}/ and no open post-mortem pull requests.")

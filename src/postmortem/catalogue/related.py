@@ -10,7 +10,7 @@ from postmortem.catalogue.extract import root_cause_words, service_names
 from postmortem.catalogue.model import CatalogueMarker, Related
 from postmortem.catalogue.render import cell, relative_link
 
-__all__ = ["fill_related_section", "related_incidents", "render_related"]
+__all__ = ["fill_related_section", "keep_related_section", "related_incidents", "render_related"]
 
 _SERVICE_WEIGHT = 3.0
 """A shared service counts as much as three shared root-cause words: services are few and precise."""
@@ -102,18 +102,10 @@ def _is_prompt(line: str) -> bool:
     return italic or (stripped.startswith("[") and stripped.endswith("]"))
 
 
-def fill_related_section(document: str, related: Sequence[Related], document_path: str) -> str:
-    """The document with its Related Incidents section filled, when that section still holds only the prompt.
-
-    A section people have written in is left as it is (the list is not regenerated once the document is
-    edited); so is a document without the section, or an empty ``related``. Other bytes are unchanged.
-    """
-    if not related:
-        return document
-    lines = document.splitlines(keepends=True)
+def _related_span(lines: Sequence[str]) -> tuple[int, int] | None:
+    """The Related Incidents heading's line and the line its section ends before (fences skipped)."""
     in_fence = False
     start: int | None = None
-    end = len(lines)
     for index, line in enumerate(lines):
         if _FENCE.match(line):
             in_fence = not in_fence
@@ -123,12 +115,29 @@ def fill_related_section(document: str, related: Sequence[Related], document_pat
         if start is None and _RELATED_HEADING.fullmatch(line.rstrip("\r\n")):
             start = index
         elif start is not None and _HEADING.match(line):
-            end = index
-            break
-    if start is None:
+            return start, index
+    return None if start is None else (start, len(lines))
+
+
+def _only_prompt(body: Sequence[str]) -> bool:
+    return not any(line.strip() and not _is_prompt(line) and line.strip() != "---" for line in body)
+
+
+def fill_related_section(document: str, related: Sequence[Related], document_path: str) -> str:
+    """The document with its Related Incidents section filled, when that section still holds only the prompt.
+
+    A section people have written in is left as it is (the list is not regenerated once the document is
+    edited); so is a document without the section, or an empty ``related``. Other bytes are unchanged.
+    """
+    if not related:
         return document
+    lines = document.splitlines(keepends=True)
+    span = _related_span(lines)
+    if span is None:
+        return document
+    start, end = span
     body = lines[start + 1 : end]
-    if any(line.strip() and not _is_prompt(line) and line.strip() != "---" for line in body):
+    if not _only_prompt(body):
         return document
     newline = "\r\n" if lines[start].endswith("\r\n") else "\n"
     trailing = [line for line in body if line.strip() == "---"]
@@ -138,3 +147,19 @@ def fill_related_section(document: str, related: Sequence[Related], document_pat
         newline,
     ]
     return "".join([*lines[: start + 1], *filled, *trailing, *lines[end:]])
+
+
+def keep_related_section(document: str, previous: str) -> str:
+    """``document`` (a draft rendered again) with the Related Incidents list ``previous`` (the draft as last
+    written) holds, when ``document``'s section holds only the prompt: a regenerated draft keeps the list it
+    was created with, without reading the catalogue again."""
+    old_lines = previous.splitlines(keepends=True)
+    old_span = _related_span(old_lines)
+    if old_span is None or _only_prompt(old_lines[old_span[0] + 1 : old_span[1]]):
+        return document
+    lines = document.splitlines(keepends=True)
+    span = _related_span(lines)
+    if span is None or not _only_prompt(lines[span[0] + 1 : span[1]]):
+        return document
+    kept = old_lines[old_span[0] + 1 : old_span[1]]
+    return "".join([*lines[: span[0] + 1], *kept, *lines[span[1] :]])

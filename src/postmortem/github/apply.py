@@ -141,6 +141,11 @@ class Applier:
             message=_merged_message([w.message for w in writes]),
             fallback_branch=next((w.fallback_branch for w in writes if w.fallback_branch), None),
         )
+        known = self.snapshot.known_tree(branch)
+        if known is not None and all(known[1].blobs.get(p) == sha for p, sha in together.expected.items()):
+            # the run read the head's tree already (the catalogue's listing) and the files are as expected on
+            # it: one write on that head (else the commit reads the head and checks for itself)
+            together = together.model_copy(update={"parent": known[0]})
         self._send_commit(together)
 
     def finish(self) -> None:
@@ -228,7 +233,14 @@ class Applier:
         """Send one commit. A new file whose name is taken goes to :meth:`_create_elsewhere`; when branch
         protection refuses the commit, it goes through the fallback pull request."""
         try:
-            self._record(self.snapshot.gateway.send(write))
+            try:
+                self._record(self.snapshot.gateway.send(write))
+            except Conflict:
+                if not isinstance(write, CommitFiles) or write.parent is None:
+                    raise
+                # the head the run knew moved (or was the event's, and is not the branch's any more): once more,
+                # reading the head and its tree, so only a real change of these files is a conflict
+                self._record(self.snapshot.gateway.send(write.model_copy(update={"parent": None})))
         except NameTaken:
             if not isinstance(write, PutFile):
                 raise
@@ -345,7 +357,15 @@ def commit_through_pull_request(
         # a branch just made from the protected one holds the files the commit was based on; an earlier run's
         # fallback branch is the action's own
         expected = write.expected if not created.note else {}
-        moved = write.model_copy(update={"branch": branch, "expected": expected, "fallback_branch": None})
+        moved = write.model_copy(
+            update={
+                "branch": branch,
+                "expected": expected,
+                "fallback_branch": None,
+                # a branch just made at the head the files were checked on: one write again
+                "parent": base_sha if not created.note and write.parent == base_sha else None,
+            }
+        )
         results.append(gateway.send(moved))
     else:
         # A branch just made from the protected one holds the file the commit was based on.

@@ -65,6 +65,7 @@ from postmortem.github.models import (
     CommitStatus,
     DirEntry,
     FileContent,
+    GitTree,
     Issue,
     IssueActivity,
     Label,
@@ -278,6 +279,15 @@ class Gateway:
         if not isinstance(data, list):
             return []
         return [DirEntry(name=e["name"], path=e["path"], sha=e["sha"], type=e["type"]) for e in data]
+
+    def get_tree(self, ref: str) -> GitTree | None:
+        """The whole tree of a commit (or branch), recursive, with each blob's sha; None when it does not exist."""
+        with self._reading(f"list the files of {ref}", "contents: read"):
+            data = self._get_or_none(f"{self._repo_path}/git/trees/{quote(ref)}", {"recursive": "1"})
+        if not isinstance(data, dict) or "sha" not in data:
+            return None
+        blobs = {str(e["path"]): str(e["sha"]) for e in data.get("tree") or [] if e.get("type") == "blob"}
+        return GitTree(sha=str(data["sha"]), blobs=blobs, truncated=bool(data.get("truncated")))
 
     def get_branch_sha(self, branch: str) -> str | None:
         """The commit a branch points at; None when the branch does not exist."""
@@ -554,10 +564,12 @@ class Gateway:
         """The Git Data API's one commit of several files: read the head's tree (which checks ``expected`` and
         gives the base tree), then a tree, a commit and a fast-forward of the branch."""
         repo = self._repo_path
+        if write.parent is not None:
+            return self._commit_on_branch(write, write.parent)
         ref = f"{repo}/git/refs/heads/{quote(write.branch)}"
         head = self._get(f"{repo}/git/ref/heads/{quote(write.branch)}")["object"]["sha"]
         tree = self._get(f"{repo}/git/trees/{head}", {"recursive": "1"})
-        blobs = {entry["path"]: entry["sha"] for entry in tree.get("tree", []) if entry.get("type") == "blob"}
+        blobs = {e["path"]: e["sha"] for e in tree.get("tree", []) if e.get("type") == "blob"}
         changed = [path for path, sha in write.expected.items() if blobs.get(path) != sha]
         if changed:
             raise Conflict(
@@ -577,6 +589,40 @@ class Gateway:
         )
         self._call("PATCH", ref, {"sha": commit["sha"], "force": False})
         return WriteResult(write=write, commit=commit["sha"], url=commit.get("html_url"))
+
+    def _commit_on_branch(self, write: CommitFiles, parent: str) -> WriteResult:
+        """The whole commit in ONE write (GraphQL ``createCommitOnBranch``), made only while the branch still
+        points at ``parent`` (whose tree the caller checked ``expected`` on). GraphQL answers refusals as
+        ``errors``: a moved head is a 409 here, branch protection a 422, as the REST commit would answer."""
+        headline, _, rest = write.message.partition("\n")
+        message = {"headline": headline, **({"body": rest.strip()} if rest.strip() else {})}
+        variables = {
+            "input": {
+                "branch": {"repositoryNameWithOwner": self.repository, "branchName": write.branch},
+                "message": message,
+                "expectedHeadOid": parent,
+                "fileChanges": {
+                    "additions": [
+                        {"path": path, "contents": _b64encode(text.encode("utf-8"))}
+                        for path, text in write.files.items()
+                    ]
+                },
+            }
+        }
+        try:
+            _, data = self._requester.graphql_query(_COMMIT_ON_BRANCH, variables)
+        except GithubException as exc:
+            if exc.status != 400:
+                raise
+            text = _error_text(exc).lower()
+            status = (
+                409 if "expected branch to point to" in text else 403 if "not accessible" in text else 422
+            )
+            raise GithubException(status, exc.data, exc.headers) from exc
+        commit = ((data.get("data") or {}).get("createCommitOnBranch") or {}).get("commit") or {}
+        if not commit.get("oid"):
+            raise _NotJson("graphql")
+        return WriteResult(write=write, commit=str(commit["oid"]), url=commit.get("url"))
 
     def _accept_refusal(self, write: Write, exc: GithubException) -> WriteResult | None:
         """Refusals that mean "already done": a concurrent run (or our own retried request) got there first."""
@@ -771,6 +817,11 @@ class Gateway:
             raise GitHubError(
                 f"Could not reach GitHub to {what} ({type(exc).__name__}). Rerun the workflow."
             ) from exc
+
+
+_COMMIT_ON_BRANCH = """mutation($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid url } }
+}"""
 
 
 # ====================================================================== error mapping

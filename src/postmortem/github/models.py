@@ -29,6 +29,15 @@ class FileContent(_Snapshot):
     text: str
 
 
+class GitTree(_Snapshot):
+    """A commit's whole tree (git trees API, recursive): its sha and every blob's sha by path."""
+
+    sha: str
+    blobs: dict[str, str] = Field(default_factory=dict)
+    truncated: bool = False
+    """GitHub cut the listing (over 100,000 entries or 7 MB): paths may be missing."""
+
+
 class DirEntry(_Snapshot):
     name: str
     path: str

@@ -23,6 +23,7 @@ from postmortem.github.models import (
     CommitStatus,
     DirEntry,
     FileContent,
+    GitTree,
     Issue,
     IssueActivity,
     Label,
@@ -106,6 +107,30 @@ class Snapshot:
 
     def directory(self, path: str, ref: str) -> list[DirEntry]:
         return self._once(("dir", ref, path), lambda: self.gateway.list_directory(path, ref))
+
+    def tree(self, ref: str) -> GitTree | None:
+        """A commit's whole tree with each blob's sha (one request, recursive); None when it does not exist."""
+        return self._once(("tree", ref), lambda: self.gateway.get_tree(ref))
+
+    def known_tree(self, branch: str) -> tuple[str, GitTree] | None:
+        """The branch's head and its tree, when this run read both and did not move the branch since."""
+        head = self._reads.get(("branch", branch))
+        tree = self._reads.get(("tree", head)) if isinstance(head, str) else None
+        if not isinstance(head, str) or not isinstance(tree, GitTree) or branch in self.committed_branches:
+            return None
+        return head, tree
+
+    def prime_branch(self, branch: str, sha: str) -> str | None:
+        """The head the event names (a push's ``after``, a merge commit), unless the run read the branch already;
+        the head the run now knows.
+
+        Optimistic: a head that moved since makes the run's commit answer "not a fast forward" (a conflict)."""
+        value = self._reads.setdefault(("branch", branch), sha)
+        return value if isinstance(value, str) else None
+
+    def forget_branch(self, branch: str) -> None:
+        """The branch's head is to be read again (the one the event named is not a commit GitHub knows)."""
+        self._reads.pop(("branch", branch), None)
 
     def branch_sha(self, branch: str) -> str | None:
         """The commit a branch points at (after this run's commits); None when it does not exist."""

@@ -617,6 +617,10 @@ def handle(ctx: Context, timeline: TimelineSource | None = None) -> Plan:
         template_name=config.template or "postmortem.md.j2",
         team_members=_team_members(ctx),
     )
+    if (
+        pull is None and ctx.draft_extras is not None
+    ):  # a new draft lists related incidents (the catalogue, one read)
+        document = ctx.draft_extras.fill(document, path)
     recorded = ref.recorded_sha if ref else None
     # The file is read unless the issue calls for exactly what the action last wrote (then nothing is
     # regenerated, whatever the file holds), except for an edit, which may call for the changed-answers comment.
@@ -626,6 +630,8 @@ def handle(ctx: Context, timeline: TimelineSource | None = None) -> Plan:
         and (action == "edited" or recorded != git_blob_sha(document))
     )
     on_branch = snapshot.file(path, branch) if read_file else None
+    if on_branch is not None and ctx.draft_extras is not None:  # a regenerated draft keeps its related list
+        document = ctx.draft_extras.keep(document, on_branch.text)
     current_document = keep_lifecycle_status(document, on_branch)
     untouched = on_branch is not None and on_branch.sha in (recorded, git_blob_sha(current_document))
     regenerating = untouched and on_branch is not None and on_branch.text != current_document
