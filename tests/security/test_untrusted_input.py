@@ -19,6 +19,7 @@ from postmortem.config import parse_config
 from postmortem.incident.form import default_form, parse_incident
 from postmortem.incident.model import Incident
 from postmortem.incident.render import document_path, document_sections, render_document
+from postmortem.markdown import fences
 from postmortem.markdown.markers import marker
 from postmortem.plan import Message
 from postmortem.signoff.compute import hand_ticked_roles, has_signoff_section
@@ -312,16 +313,16 @@ def test_headings_and_a_forged_signoff_tick_in_user_text_stay_out_of_the_structu
     assert hand_ticked_roles(document, parse_config(CONFIG).signoff.roles) == []
 
 
-def test_huge_issue_body_renders_quickly() -> None:
-    import time
-
+def test_huge_issue_body_renders_with_a_bounded_number_of_parses() -> None:
+    # no wall-clock assertion (the machine's load is not the code's cost): the work that could grow
+    # super-linearly, the Markdown parses, stays bounded whatever the number of timeline lines
     lines = "\n".join(f"10:{i % 60:02d} event {i} " + "x" * 20 for i in range(1800))
     body = issue_body("full.md").replace("### Timeline (UTC)", "### Timeline (UTC)\n\n" + lines)[:65536]
-    started = time.monotonic()
+    before = fences.parse_count()
     incident = _incident(body)
     render_document(incident, parse_config(None))
     assert len(incident.timeline) > 1000
-    assert time.monotonic() - started < 10
+    assert fences.parse_count() - before <= 12
 
 
 def test_slug_keeps_the_document_inside_its_directory() -> None:
