@@ -7,20 +7,17 @@ import json
 import re
 from datetime import UTC, datetime
 
-import pytest
 import responses
 
 from postmortem.github.client import Gateway
 from tests.fake_github import FakeGitHub
-from tests.material import SHARED_REAL
+from tests.material import fixture
 
-EXAMPLES = SHARED_REAL / "rest" / "github-rest-more.examples.json"
+EXAMPLES = fixture("rest", "github-rest-more.examples.json")
 URL = re.compile(r"https://api\.github\.com(:443)?/repos/Codertocat/Hello-World/issues/1/timeline(\?.*)?")
 
 
 def test_githubs_example_timeline_keeps_comments_and_labels() -> None:
-    if not EXAMPLES.is_file():
-        pytest.skip("../shared/real/rest/github-rest-more.examples.json is not next to the clone")
     value = json.loads(EXAMPLES.read_text(encoding="utf-8"))["examples"]["timeline-issue-events"]["value"]
     with responses.RequestsMock() as mock:
         mock.add(responses.GET, URL, json=value)
