@@ -30,7 +30,7 @@ from postmortem.markdown.frontmatter import update_frontmatter
 COUNT = 500
 SERVICES = ["checkout", "payments", "search", "auth", "api", "billing", "cdn", "db", "queue", "mobile"]
 CAUSES = ["connection pool exhausted", "expired certificate", "bad deploy config", "disk full", "dns timeout"]
-COMMIT_WRITES = 3  # tree (README content inline), commit, ref update
+COMMIT_WRITES = 1  # one commit: GraphQL createCommitOnBranch, or the contents API when the README is alone
 
 
 def generate(number: int, rng: random.Random) -> tuple[str, str]:
