@@ -8,15 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.fake_github import FakeGitHub
-from tests.follow_through.test_handler import (  # noqa: F401 (fixtures)
-    PATH,
-    fake,
-    follow_ups,
-    http,
-    schedule,
-    today,
-)
+from tests.follow_through import test_handler as handler_tests
+from tests.follow_through.test_handler import PATH, follow_ups, schedule
 from tests.harness import close_issue, issue_payload, run
+
+# the published post-mortem with its tracking issues, as the follow-through's own tests build it
+http, today, fake = handler_tests.http, handler_tests.today, handler_tests.fake
 
 
 def test_a_triager_closing_the_follow_up_records_nothing(fake: FakeGitHub, today: Any) -> None:
