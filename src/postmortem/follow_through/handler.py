@@ -315,7 +315,9 @@ def _record_review(ctx: Context, issue: Issue, plan: Plan) -> Plan:
         return plan
     if ctx.snapshot.permission(ctx.event.sender or "") not in WRITE_PERMISSIONS:
         # triage access can close any issue: only a person with write access records the review
-        plan.say(f"Not recording the follow-up review #{issue.number}: {ctx.event.sender} has no write access.")
+        plan.say(
+            f"Not recording the follow-up review #{issue.number}: {ctx.event.sender} has no write access."
+        )
         return plan
     done = closure(issue, ctx.event.sender or "ghost", clock.today())
     if done is None:
