@@ -364,7 +364,7 @@ def cmd_lint(args: argparse.Namespace, console: Console) -> int:
     errors = warnings = 0
     for name, text in documents:
         for problem in check(text, template=template, config=config.completeness, path=name):
-            print(lint_line(name, problem), file=console.out)
+            console.line(lint_line(name, problem))  # quotes the document: kept from reading as a command
             if problem.level == "error":
                 errors += 1
             else:

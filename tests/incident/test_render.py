@@ -404,7 +404,8 @@ def test_block_contains_unterminated_html(opener: str) -> None:
     text = block(f"{opener}\nswallow ``` everything\n## Injected")
     doc = f"## First\n\n{text}\n\n## Second\n"
     assert document_sections(doc) == ["First", "Second"]
-    assert text.startswith("````text\n")
+    # a comment opening is made text (tests/security/test_lint_directives.py); the other blocks are fenced
+    assert text.startswith("&lt;!--\n" if opener == "<!--" else "````text\n")
 
 
 def test_cell() -> None:

@@ -13,8 +13,8 @@ Decisions where the issue is silent:
 * Committed action items are those with any status but Proposed and Won't Do (no Status column: all).
 * The sign-off checklist lines (``- [ ] **CTO**: [Name] - [Date]``), ``**Publication Date**`` and the 30-day
   follow-up date are filled by the action at sign-off and publication, so their placeholders are not problems.
-* ``<!-- postmortem-lint disable=rule-id[,rule-id…] -->`` anywhere in the document turns the rules off for the
-  whole document.
+* ``<!-- postmortem-lint disable=rule-id[,rule-id…] -->`` on a line of its own (outside code) turns the rules off
+  for the whole document.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from postmortem.completeness.document import (
 )
 from postmortem.completeness.model import LEVELS, Problem
 from postmortem.config import COMPLETENESS_RULE_IDS, CompletenessConfig
+from postmortem.markdown.fences import block_tokens, code_lines
 
 __all__ = ["check", "default_template"]
 
@@ -481,18 +482,22 @@ def _action_items(ctx: _Context, severity: str | None, ignored: set[str]) -> Non
 
 
 def _disabled(text: str) -> set[str]:
+    """The rules a directive turns off. It counts only on a line of its own outside code: the draft's text from
+    the incident issue (anyone's) can hold a directive only inside a code block, a code span or a line of text."""
     found: set[str] = set()
-    position = 0
-    while True:
-        start = text.find(_DISABLE, position)
-        if start < 0:
-            return found
-        end = text.find("-->", start)
-        if end < 0:
-            return found
-        for rule in text[start + len(_DISABLE) : end].replace(",", " ").split():
-            found.add(rule.strip())
-        position = end + 3
+    if _DISABLE not in text:
+        return found
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # lines as markdown-it numbers them
+    code = code_lines(block_tokens(text))
+    for index, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if index in code or not stripped.startswith(_DISABLE) or not stripped.endswith("-->"):
+            continue
+        inside = stripped[len(_DISABLE) : -3]
+        if "-->" in inside:
+            continue
+        found.update(rule.strip() for rule in inside.replace(",", " ").split())
+    return found
 
 
 def check(text: str, *, template: str | None, config: CompletenessConfig, path: str) -> list[Problem]:

@@ -45,7 +45,7 @@ from postmortem.follow_through.reminders import (
     decide_item,
 )
 from postmortem.follow_through.scheduled import decide_scheduled, follow_up_needs_closed_items
-from postmortem.github.models import Issue
+from postmortem.github.models import WRITE_PERMISSIONS, Issue
 from postmortem.markdown.frontmatter import DocumentError, split_frontmatter, update_frontmatter
 from postmortem.markdown.markers import read_marker
 from postmortem.plan import AddLabels, CreateLabel, Message, Plan, PutFile, RemoveLabel
@@ -312,6 +312,12 @@ def _record_review(ctx: Context, issue: Issue, plan: Plan) -> Plan:
     """The closed follow-up review, recorded in its post-mortem: one commit (or a fallback pull request)."""
     doc = safe_document_path((read_marker(issue.body, FOLLOW_UP_MARKER) or {}).get("doc"))
     if doc is None:
+        return plan
+    if ctx.snapshot.permission(ctx.event.sender or "") not in WRITE_PERMISSIONS:
+        # triage access can close any issue: only a person with write access records the review
+        plan.say(
+            f"Not recording the follow-up review #{issue.number}: {ctx.event.sender} has no write access."
+        )
         return plan
     done = closure(issue, ctx.event.sender or "ghost", clock.today())
     if done is None:

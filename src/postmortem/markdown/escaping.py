@@ -26,8 +26,9 @@ __all__ = ["block", "cell_source", "inline", "one_line", "table_cell"]
 
 _SETEXT_LIKE = re.compile(r"^([ \t>]*)([=-])([=-]*[ \t]*)$")
 _ATX_LIKE = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
-# Only a tag name follows the "<": no quantifier can overlap, whatever the text.
-_HTML_HEADING = re.compile(r"<(?=/?h[1-6](?:[\s/>]|$))", re.IGNORECASE)
+# Only a tag name follows the "<": no quantifier can overlap, whatever the text. An HTML comment opening too:
+# user text must not hide from reviewers, nor read as a ``postmortem-lint`` directive.
+_HTML_HEADING = re.compile(r"<(?=/?h[1-6](?:[\s/>]|$)|!--)", re.IGNORECASE)
 _SENTINEL = "postmortem-sentinel-4f1c9e"
 # Escaping one heading can (rarely) turn a neighbouring line into one; after this many block parses the text is
 # fenced as a whole instead, so hostile text cannot buy one parse per line.
@@ -40,7 +41,7 @@ def one_line(text: str) -> str:
 
 
 def escape_html_headings(line: str) -> str:
-    """``line`` with the ``<`` of raw ``<h1>``…``<h6>`` tags outside code spans made ``&lt;``."""
+    """``line`` with the ``<`` of raw ``<h1>``…``<h6>`` tags and ``<!--`` outside code spans made ``&lt;``."""
     if "<" not in line:
         return line
     parts: list[str] = []

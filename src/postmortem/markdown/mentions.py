@@ -29,17 +29,19 @@ def mentions(text: str) -> list[str]:
     return [name for _, _, name in _scan(text)]
 
 
-def _scan(text: str) -> Iterable[tuple[int, int, str]]:
+def _scan(text: str, *, code_spans: bool = True) -> Iterable[tuple[int, int, str]]:
     """(start of ``@``, end, name) of each mention, left to right, each character looked at a bounded number of
-    times."""
+    times. ``code_spans=False``: a backtick before the ``@`` does not protect it (it may open no closed span)."""
     index, size = 0, len(text)
+    blocking = "_`" if code_spans else "_"
     while True:
         at = text.find("@", index)
         if at < 0:
             return
         end = at + 1
         before = text[at - 1] if at else ""
-        if before and (before.isalnum() or before in "_`"):
+        # GitHub's word characters before an ``@`` are ASCII only: ``café@org/team`` notifies the team
+        if before and before.isascii() and (before.isalnum() or before in blocking):
             index = end
             continue
         while end < size and _login_char(text[end]):
@@ -61,7 +63,8 @@ def inert_mentions(text: str, resolved: Iterable[str] = ()) -> str:
     keep = {login.casefold() for login in resolved}
     parts: list[str] = []
     last = 0
-    for at, _end, name in _scan(text):
+    # a backtick protects a mention only inside a closed code span: made inert too, whatever the span
+    for at, _end, name in _scan(text, code_spans=False):
         if "/" not in name and name.casefold() in keep:
             continue
         parts.append(text[last : at + 1])
