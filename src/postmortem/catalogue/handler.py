@@ -128,6 +128,12 @@ def stage_catalogue(ctx: Context) -> list[Message]:
             )
         ]
     tree = _head_tree(ctx)
+    if tree is not None and not committed and _behind(ctx, tree, pushed or [], directory, readme_path):
+        # a push delivered after a run that committed on top of it (the closed run's publication): its head is
+        # stale, and a README decided from it would be refused; list the head the branch has now
+        snapshot.forget_branch(branch)
+        head = snapshot.branch_sha(branch)
+        tree = snapshot.tree(head) if head is not None else None
     if tree is None:
         return []
     listing = [(path, sha) for path, sha in tree.blobs.items() if _in_directory(path, directory)]
@@ -214,3 +220,13 @@ def _awaiting_publication(
         if meta.get("incident") is not None and meta.get("status") not in (None, "Published"):
             return path
     return None
+
+
+def _behind(ctx: Context, tree: GitTree, pushed: Iterable[str], directory: str, readme_path: str) -> bool:
+    """A pushed document the tree lists other than the branch has it now (read already: no request)."""
+    for path in pushed:
+        if _in_directory(path, directory) and is_document(path, readme_path):
+            file = _read(ctx, path, ctx.default_branch)
+            if (file.sha if file is not None else None) != tree.blobs.get(path):
+                return True
+    return False
