@@ -103,9 +103,11 @@ def _head_tree(ctx: Context) -> GitTree | None:
     return snapshot.tree(head) if head is not None else None
 
 
-def stage_catalogue(ctx: Context) -> list[Message]:
+def stage_catalogue(ctx: Context, *, relisted: bool = False) -> list[Message]:
     """Stage the refreshed catalogue next to what the run commits under the directory on the default branch
-    (or after a person's push there); what to tell the user. Does nothing when ``catalogue.enabled`` is false."""
+    (or after a person's push there); what to tell the user. Does nothing when ``catalogue.enabled`` is false.
+
+    ``relisted``: the branch's head was read again because the one the event named was stale."""
     config = ctx.config
     if not config.catalogue.enabled:
         return []
@@ -128,12 +130,6 @@ def stage_catalogue(ctx: Context) -> list[Message]:
             )
         ]
     tree = _head_tree(ctx)
-    if tree is not None and not committed and _behind(ctx, tree, pushed or [], directory, readme_path):
-        # a push delivered after a run that committed on top of it (the closed run's publication): its head is
-        # stale, and a README decided from it would be refused; list the head the branch has now
-        snapshot.forget_branch(branch)
-        head = snapshot.branch_sha(branch)
-        tree = snapshot.tree(head) if head is not None else None
     if tree is None:
         return []
     listing = [(path, sha) for path, sha in tree.blobs.items() if _in_directory(path, directory)]
@@ -162,6 +158,12 @@ def stage_catalogue(ctx: Context) -> list[Message]:
     content = updated_readme(entries, readme.text if readme else None, readme_path=readme_path)
     if content is None:
         return messages
+    if not relisted and not committed and _behind(ctx, tree, pushed or [], directory, readme_path):
+        # a push delivered after a run that committed on top of it (the closed run's publication): its head is
+        # stale, and a README decided from it would be refused; decide again at the head the branch has now
+        snapshot.forget_branch(branch)
+        snapshot.branch_sha(branch)
+        return stage_catalogue(ctx, relisted=True)
     snapshot.stage(
         PutFile(
             path=readme_path,
