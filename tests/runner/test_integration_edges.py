@@ -23,7 +23,7 @@ from postmortem.follow_through.digest import DIGEST_LABEL
 from postmortem.follow_through.follow_up import FOLLOW_UP_LABEL
 from postmortem.signoff.compute import STATUS_CONTEXT as SIGNOFF
 from tests.fake_github import FakeGitHub
-from tests.follow_through.timeline_builders import comment
+from tests.follow_through.timeline_builders import comment, comment_payload
 from tests.harness import (
     close_issue,
     dispatch_payload,
@@ -130,6 +130,22 @@ def test_the_whole_life_across_features(
     text = fake.file_text(branch, SECOND_PATH) or ""
     assert "Cache flushed" in text
     assert "(2025-11-17-umbrella-api-outage-after-migration.md)" in text.split("### Related Incidents", 1)[1]
+
+    # a later timed comment and an edit of the issue: the untouched draft is rendered again, related kept
+    later = comment(fake, second.number, "- 10:50 UTC Workers healthy", user="bob", at="2025-12-02T10:55:00Z")
+    before = len(fake.commit_log(branch))
+    step(fake, tmp_path, "issue_comment", comment_payload(fake, second.number, later, sender="bob"))
+    old = fake.items[second.number].body or ""
+    fake.items[second.number].body = old.replace("~15,000", "~16,000")
+    edited = issue_payload(fake, second.number, action="edited", changes={"body": {"from": old}})
+    step(fake, tmp_path, "issues", edited)
+    assert len(fake.commit_log(branch)) - before == 2, "one commit per run"
+    text = fake.file_text(branch, SECOND_PATH) or ""
+    assert "Workers healthy" in text and "Cache flushed" in text and "~16,000" in text
+    assert "(2025-11-17-umbrella-api-outage-after-migration.md)" in text.split("### Related Incidents", 1)[1]
+    head = fake.head_sha(pull.number)
+    assert set(statuses_on(fake, head)) >= {SIGNOFF, COMPLETENESS}, statuses_on(fake, head)
+    assert len([c for c in fake.comments_on(second.number) if "postmortem:pull-request" in c.body]) == 1
 
     # action items, ready for review
     fake.add_file(branch, SECOND_PATH, text.replace(PLACEHOLDER_ROW, ROW), message="Human edit")
@@ -238,3 +254,65 @@ def test_a_dry_run_of_the_publication_lists_the_catalogue_in_its_commit(
     pr = publish_first(fake)
     log = dry(fake, tmp_path, "pull_request", pull_payload(fake, pr, action="closed"))
     assert f"create {README} on main" in log, log
+
+
+OFF = """\
+signoff:
+  roles:
+    - {id: incident-commander, title: Incident Commander, users: [alice]}
+    - {id: cto, title: CTO, users: [bob]}
+  required: [incident-commander, cto]
+catalogue: {enabled: false}
+follow_up: {enabled: false}
+reminders: {enabled: false}
+"""
+
+
+def test_each_part_turned_off_stays_off_through_the_whole_life(
+    fake: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTMORTEM_TODAY", "2025-12-03")
+    people(fake, OFF)
+    # a README written by hand and an older document that was given a follow-up date before it was turned off
+    fake.add_file("main", README, "# Post-mortems\n", message="Hand-written index")
+    older = "postmortems/2025-10-01-older.md"
+    fake.add_file(
+        "main",
+        older,
+        "---\nincident: 99\ntitle: Older\nstatus: Published\npublished: '2025-10-01'\nfollow_up: '2025-10-31'\n"
+        "---\n\n# Older\n",
+        message="Older",
+    )
+    body = issue_body("full.md").replace("2025-11-17", "2025-12-02")
+    item = fake.add_issue(SECOND_TITLE, body, labels=["incident"], user="mona")
+    step(fake, tmp_path, "issues", issue_payload(fake, item.number))
+    pull = pull_of(fake, item.number)
+    text = fake.file_text(pull.head, SECOND_PATH) or ""
+    assert fake.count("GET", r"/contents/postmortems/README.md") == 0, "no related incidents read"
+    fake.add_file(pull.head, SECOND_PATH, text.replace(PLACEHOLDER_ROW, ROW), message="Human edit")
+    fake.items[pull.number].draft = False
+    step(fake, tmp_path, "pull_request", pull_payload(fake, pull.number, action="ready_for_review"))
+    for login in ("alice", "bob"):
+        step(
+            fake,
+            tmp_path,
+            "pull_request_review",
+            review_payload(fake, fake.add_review(pull.number, login, "APPROVED")),
+        )
+    merge_pull(fake, pull.number, merged_at="2025-12-03T09:00:00Z")
+    step(fake, tmp_path, "pull_request", pull_payload(fake, pull.number, action="closed"))
+    step(fake, tmp_path, "push", push_payload(fake, modified=[SECOND_PATH], sender="mona"))
+    published = fake.file_text("main", SECOND_PATH) or ""
+    assert "status: Published" in published and "follow_up" not in published.split("---", 2)[1]
+    assert fake.file_text("main", README) == "# Post-mortems\n"
+
+    sched = dispatch_payload(fake)
+    sched.pop("inputs"), sched.pop("sender")
+    sched["schedule"] = "17 6 * * *"
+    for day in ("2025-12-19", "2026-01-05"):
+        monkeypatch.setenv("POSTMORTEM_TODAY", day)
+        step(fake, tmp_path, "schedule", sched)
+    assert [i.title for i in fake.issues_only() if {FOLLOW_UP_LABEL, DIGEST_LABEL} & set(i.labels)] == []
+    (tracked,) = [i for i in fake.issues_only() if "action-item" in i.labels]
+    assert fake.comments_on(tracked.number) == [] and "overdue" not in tracked.labels
+    assert fake.file_text("main", README) == "# Post-mortems\n"
