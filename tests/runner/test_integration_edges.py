@@ -316,3 +316,24 @@ def test_each_part_turned_off_stays_off_through_the_whole_life(
     (tracked,) = [i for i in fake.issues_only() if "action-item" in i.labels]
     assert fake.comments_on(tracked.number) == [] and "overdue" not in tracked.labels
     assert fake.file_text("main", README) == "# Post-mortems\n"
+
+
+def test_a_publication_after_the_catalogue_moved_on_since_the_merge_is_committed(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    """Between the merge and its closed run, a person's push refreshed the catalogue (another publication does
+    the same): the merge commit the event names is stale, yet the publication lands, with both documents."""
+    pr = publish_first(fake)
+    closed = pull_payload(fake, pr, action="closed")
+    other = "postmortems/2019-outage.md"
+    fake.add_file("main", other, "# 2019 outage\n\nWritten by hand.\n", message="Hand-written")
+    step(fake, tmp_path, "push", push_payload(fake, added=[other]))
+    before = len(fake.commit_log("main"))
+    report = run(fake, "pull_request", closed, raise_errors=False)
+    assert report.errors == []
+    log = fake.commit_log("main")
+    assert len(log) == before + 1 and log[0].message.startswith("Publish the post-mortem")
+    assert "status: Published" in (fake.file_text("main", PATH) or "")
+    readme = fake.file_text("main", README) or ""
+    assert "(2019-outage.md)" in readme and "(2025-11-17-umbrella-api-outage-after-migration.md)" in readme
+    step(fake, tmp_path, "pull_request", closed)
