@@ -337,3 +337,34 @@ def test_a_publication_after_the_catalogue_moved_on_since_the_merge_is_committed
     readme = fake.file_text("main", README) or ""
     assert "(2019-outage.md)" in readme and "(2025-11-17-umbrella-api-outage-after-migration.md)" in readme
     step(fake, tmp_path, "pull_request", closed)
+
+
+def test_two_merges_published_in_the_other_order_both_land_with_the_catalogue(
+    fake: FakeGitHub, tmp_path: Path
+) -> None:
+    first = publish_first(fake)
+    run(fake, "pull_request", pull_payload(fake, first, action="closed"))
+    pulls = []
+    for title, day in ((SECOND_TITLE, "2025-12-02"), (SECOND_TITLE.replace("second", "third"), "2025-12-05")):
+        item = fake.add_issue(
+            title, issue_body("full.md").replace("2025-11-17", day), labels=["incident"], user="mona"
+        )
+        run(fake, "issues", issue_payload(fake, item.number))
+        pr = pull_of(fake, item.number).number
+        ready(fake, pr)
+        approve(fake, "alice", "bob", pr=pr)
+        pulls.append(pr)
+    payloads = []
+    for pr in pulls:
+        merge_pull(fake, pr, merged_at="2025-12-06T10:00:00Z")
+        payloads.append(pull_payload(fake, pr, action="closed"))
+    for payload in reversed(payloads):  # the later merge's run finishes first
+        assert run(fake, "pull_request", payload, raise_errors=False).errors == []
+    readme = fake.file_text("main", README) or ""
+    for path in fake.files("main"):
+        if path.startswith("postmortems/2025-"):
+            assert "status: Published" in (fake.file_text("main", path) or ""), path
+            assert f"({path.rsplit('/', 1)[1]})" in readme, path
+    assert readme.count("| Published |") == 3
+    for payload in payloads:
+        step(fake, tmp_path, "pull_request", payload)
