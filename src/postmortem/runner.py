@@ -17,6 +17,7 @@ from typing import Protocol
 from postmortem.action_items import handler as action_items_handler
 from postmortem.catalogue.handler import RelatedIncidents, stage_catalogue
 from postmortem.completeness import handler as completeness_handler
+from postmortem.config import catalogue_path
 from postmortem.context import Context
 from postmortem.errors import LockBusy, PostmortemError, RateLimited
 from postmortem.events import Event
@@ -25,7 +26,7 @@ from postmortem.follow_through.issue_timeline import IssueTimeline
 from postmortem.github.apply import Applier, RetryableConflict
 from postmortem.github.client import WriteResult
 from postmortem.incident import handler as incident_handler
-from postmortem.plan import Annotation, Message, Plan, Write
+from postmortem.plan import Annotation, Message, Plan, PutFile, Write
 from postmortem.setup_check.handler import handle_check, is_check_task
 from postmortem.signoff import handler as signoff_handler
 
@@ -150,6 +151,8 @@ def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
         ctx.draft_extras = RelatedIncidents(ctx)
     for attempt in range(MAX_ROUNDS):
         stopped = _run_handlers(ctx, selected, applier, report, dry_run=dry_run)
+        if dry_run and not stopped:
+            _dry_catalogue(ctx, report)
         if dry_run or stopped:
             break
         try:
@@ -178,6 +181,23 @@ def run_event(ctx: Context, *, dry_run: bool = False) -> RunReport:
         report.outputs["pull-request-number"] = str(applier.new_pull.number)
         report.outputs["pull-request-url"] = applier.new_pull.url or ""
     return report
+
+
+def _dry_catalogue(ctx: Context, report: RunReport) -> None:
+    """A dry run lists the catalogue its commit would carry too: the plans' document edits staged (a dry run's
+    snapshot is never committed), then the refreshed README as one more planned write."""
+    for write in report.writes:
+        if isinstance(write, PutFile):
+            ctx.snapshot.stage(write, retry_on_conflict=False)
+    try:
+        messages = stage_catalogue(ctx)
+    except PostmortemError as error:
+        report.errors.append(error)
+        return
+    staged = ctx.snapshot.staged.get((ctx.default_branch, catalogue_path(ctx.config)))
+    if staged is not None and staged.write not in report.writes:
+        report.plans.append(Plan(writes=[staged.write], messages=messages))
+    report.messages.extend(messages)
 
 
 def _run_handlers(

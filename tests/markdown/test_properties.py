@@ -11,7 +11,7 @@ import os
 import re
 from datetime import UTC, datetime
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from postmortem.action_items.table import CellEdit, read_action_items, set_cells
@@ -182,6 +182,8 @@ def test_an_edit_round_trips_and_keeps_every_byte_outside_the_edited_cells(
 ) -> None:
     document, _ = table
     before = read_action_items(document)
+    # a row with a NUL cannot be split into cells reliably: reported as a problem, never edited
+    assume(before.items)
     chosen = data.draw(st.lists(st.sampled_from(before.items), unique_by=lambda i: i.line, min_size=1))
     values = {item.line: data.draw(line_text) for item in chosen}
     edited = set_cells(document, [CellEdit(line=line, column="issue", value=v) for line, v in values.items()])

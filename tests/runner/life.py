@@ -85,8 +85,9 @@ EXPECTED = {
     "review 4/4 (dave)": (11, 2),
     "issues.closed (tracking, PR open)": (6, 0),  # approved: the Status cell is held (reviews read instead)
     # ONE commit on main (publication, the held Status cell and the catalogue: one GraphQL write after the
-    # listing of the merge commit's tree and the README's read), close incident, its comment, problems comment
-    "pull_request.closed (merged)": (18, 4),
+    # listing of the merge commit's tree and the README's read), close incident, its comment, problems comment;
+    # + the README read although the merge commit's tree has none (a catalogue made since would be refused)
+    "pull_request.closed (merged)": (19, 4),
     # + the open post-mortem PRs (a document still in review is synced there); + tree and README (the
     # catalogue, already current: no write)
     "push (merge to main)": (6, 0),

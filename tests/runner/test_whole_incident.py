@@ -87,7 +87,7 @@ def test_every_event_runs_the_cli_successfully_and_reports_its_request_count(lif
 def test_requests_and_writes_per_event(life: Life) -> None:
     measured = {d.step: (d.requests, len(d.writes)) for d in life.deliveries}
     assert measured == EXPECTED, life.table()
-    assert sum(r for r, _ in measured.values()) == 148
+    assert sum(r for r, _ in measured.values()) == 149
     assert sum(w for _, w in measured.values()) == 41
 
 

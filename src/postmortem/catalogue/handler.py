@@ -103,9 +103,11 @@ def _head_tree(ctx: Context) -> GitTree | None:
     return snapshot.tree(head) if head is not None else None
 
 
-def stage_catalogue(ctx: Context) -> list[Message]:
+def stage_catalogue(ctx: Context, *, relisted: bool = False) -> list[Message]:
     """Stage the refreshed catalogue next to what the run commits under the directory on the default branch
-    (or after a person's push there); what to tell the user. Does nothing when ``catalogue.enabled`` is false."""
+    (or after a person's push there); what to tell the user. Does nothing when ``catalogue.enabled`` is false.
+
+    ``relisted``: the branch's head was read again because the one the event named was stale."""
     config = ctx.config
     if not config.catalogue.enabled:
         return []
@@ -131,7 +133,12 @@ def stage_catalogue(ctx: Context) -> list[Message]:
     if tree is None:
         return []
     listing = [(path, sha) for path, sha in tree.blobs.items() if _in_directory(path, directory)]
-    known = readme_path in tree.blobs or tree.truncated or (branch, readme_path) in snapshot.staged
+    named = _event_head(ctx)
+    # a head the event names may be stale (a run committed after it): the README is read to tell
+    from_event = named is not None and snapshot.branch_sha(branch) == named
+    known = (
+        readme_path in tree.blobs or tree.truncated or (branch, readme_path) in snapshot.staged or from_event
+    )
     readme = _read(ctx, readme_path, branch) if known else None  # the listing says there is none yet
     plan = plan_refresh(listing, read_catalogue(readme.text if readme else None), catalogue_path=readme_path)
     fetched: dict[str, tuple[str, str]] = {}
@@ -156,6 +163,13 @@ def stage_catalogue(ctx: Context) -> list[Message]:
     content = updated_readme(entries, readme.text if readme else None, readme_path=readme_path)
     if content is None:
         return messages
+    if not relisted and from_event and _behind(ctx, tree, pushed or [], directory, readme_path):
+        # an event delivered after a run that committed on top of the head it names (the closed run's
+        # publication after the push; another publication's catalogue after a merge): a README decided from it
+        # would be refused; decide again at the head the branch has now
+        snapshot.forget_branch(branch)
+        snapshot.branch_sha(branch)
+        return stage_catalogue(ctx, relisted=True)
     snapshot.stage(
         PutFile(
             path=readme_path,
@@ -214,3 +228,16 @@ def _awaiting_publication(
         if meta.get("incident") is not None and meta.get("status") not in (None, "Published"):
             return path
     return None
+
+
+def _behind(ctx: Context, tree: GitTree, pushed: Iterable[str], directory: str, readme_path: str) -> bool:
+    """The README or a pushed document listed in the tree other than the branch has it now (read already)."""
+    readme = _read(ctx, readme_path, ctx.default_branch)
+    if (readme.sha if readme is not None else None) != tree.blobs.get(readme_path):
+        return True  # the run's own refresh, or another, committed after the head the push names
+    for path in pushed:
+        if _in_directory(path, directory) and is_document(path, readme_path):
+            file = _read(ctx, path, ctx.default_branch)
+            if (file.sha if file is not None else None) != tree.blobs.get(path):
+                return True
+    return False
